@@ -1,0 +1,17 @@
+#!/bin/sh
+# Install the Debian packages that some tests drive for real: chromium (the
+# preview page's Copy button, the feeds' XSL view) and newsboat (a real feed
+# reader). Without root or apt the tests that need them skip with a reason.
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v newsboat >/dev/null 2>&1 || missing="$missing newsboat"
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian packages:$missing"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing; } \
+        >/tmp/syndicator-apt.log 2>&1 \
+        || echo "apt-get failed (see /tmp/syndicator-apt.log); tests needing$missing will skip"
+else
+    echo "not root or no apt-get:$missing missing; the tests that need them will skip"
+fi
+exit 0

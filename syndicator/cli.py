@@ -1,0 +1,351 @@
+"""The ``syndicator`` command: a thin click layer over the library.
+
+Commands parse options, call the library and print. Bad input (a file,
+a field, a config key) exits with code 2 and one line naming file, line
+and field; other failures exit with code 1.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from .config import Config, find_config_path, load_config
+from .errors import InputError, SyndicatorError
+
+
+class BadInput(click.ClickException):
+    """Exit code 2 with a one-line message, without click's usage text."""
+
+    exit_code = 2
+
+
+@dataclass
+class State:
+    config_path: str | None
+    _config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            try:
+                self._config = load_config(find_config_path(self.config_path))
+            except InputError as exc:
+                raise BadInput(str(exc)) from None
+        return self._config
+
+    def engine(self) -> Any:
+        from . import store
+
+        engine = store.create_store_engine(self.config.store_url)
+        try:
+            store.init_schema(engine)
+        except SyndicatorError as exc:
+            raise click.ClickException(str(exc)) from None
+        return engine
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+def _now(config: Config) -> datetime:
+    return datetime.now(config.tz)
+
+
+def _dump(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    envvar="SYNDICATOR_CONFIG",
+    help="Configuration file (default: ./config.toml; env SYNDICATOR_CONFIG).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log every pass and request detail.")
+@click.version_option(package_name="syndicator")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
+    """Syndicate a newspaper as RSS, Atom, JSON Feed and WeChat posts.
+
+    Typical use: ``syndicator init``, ``syndicator import PAGE.txt``, then
+    ``syndicator run`` to publish on schedule and serve on port 8080.
+    """
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    ctx.obj = State(config_path)
+
+
+@cli.command()
+@pass_state
+def init(state: State) -> None:
+    """Create the store's tables and the output directory.
+
+    Safe to run again: existing data is kept.
+
+    Example: syndicator --config config.toml init
+    """
+    state.engine()
+    state.config.output_dir.mkdir(parents=True, exist_ok=True)
+    click.echo(f"store ready: {state.config.store_url}")
+    click.echo(f"output directory: {state.config.output_dir}")
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "epaper", "json"]),
+    default="auto",
+    show_default=True,
+    help="Input format; auto picks json for .json files and text starting with { or [.",
+)
+@click.option(
+    "--edition", "edition", help="Edition date YYYY-MM-DD, when the page does not print it."
+)
+@click.option(
+    "--page", type=click.IntRange(min=1), help="Page number, when the page does not print it."
+)
+@click.option(
+    "--encoding", help="Text encoding of e-paper files (default: detect UTF-8 or GB18030)."
+)
+@click.option("--dry-run", is_flag=True, help="Parse and check only; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_state
+def import_(
+    state: State,
+    paths: tuple[str, ...],
+    fmt: str,
+    edition: str | None,
+    page: int | None,
+    encoding: str | None,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Import e-paper page texts or JSON article files.
+
+    All files are parsed before anything is written, and all are saved in
+    one transaction: a bad file leaves the store untouched. Re-importing a
+    page changes nothing; a corrected page updates the articles in place.
+
+    Example: syndicator import --dry-run --json demo/zjgrrb-2021-08-30-p1.txt
+    """
+    from . import store
+    from .ingest import ImportOptions, load_file
+
+    config = state.config
+    if edition is not None:
+        try:
+            edition_date: date | None = date.fromisoformat(edition)
+        except ValueError:
+            raise BadInput(f"--edition: not a date: {edition!r} (use YYYY-MM-DD)") from None
+    else:
+        edition_date = None
+    options = ImportOptions(
+        paper_id=config.site.paper_id,
+        paper_name=config.site.title,
+        tz=config.tz,
+        publish_time=config.ingest.publish_clock,
+        edition=edition_date,
+        page=page,
+        encoding=encoding or config.ingest.encoding,
+    )
+    parsed = []
+    for path in paths:
+        try:
+            result = load_file(path, options, fmt)  # type: ignore[arg-type]
+        except InputError as exc:
+            raise BadInput(str(exc)) from None
+        for warning in result.warnings:
+            where = f"{path}:{warning.line}" if warning.line else path
+            click.echo(f"{where}: warning: {warning.message}", err=True)
+        parsed.append(result)
+
+    if dry_run:
+        if as_json:
+            docs = [p.to_dict() for p in parsed]
+            _dump(docs[0] if len(docs) == 1 else docs)
+        else:
+            for p in parsed:
+                click.echo(f"{p.source}: {len(p.articles)} articles (dry run, nothing written)")
+                for a in p.articles:
+                    kicker = f"［{a.kicker}］" if a.kicker else ""
+                    click.echo(f"  {a.id}  {kicker}{a.title}")
+        return
+
+    engine = state.engine()
+    reports = []
+    now = _now(config)
+    with store.transaction(engine) as conn:
+        for p in parsed:
+            if p.edition is not None:
+                store.save_edition(conn, p.edition)
+            reports.append((p.source, store.save_articles(conn, p.articles, now=now)))
+    if as_json:
+        _dump([{"source": src, **r.to_dict()} for src, r in reports])
+        return
+    for src, r in reports:
+        click.echo(
+            f"{src}: {len(r.added)} new, {len(r.changed)} corrected, {len(r.unchanged)} unchanged"
+        )
+
+
+@cli.command()
+@click.option(
+    "--now", "now_text", help="Run the pass as if it were this ISO 8601 time (with offset)."
+)
+@click.option("--force", is_flag=True, help="Render every channel even if nothing changed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_state
+def publish(state: State, now_text: str | None, force: bool, as_json: bool) -> None:
+    """Run one publish pass now and print what changed.
+
+    Example: syndicator publish --now 2021-08-30T06:00:00+08:00
+    """
+    from .model import parse_datetime
+    from .publish import run_pass
+
+    config = state.config
+    if now_text:
+        try:
+            now = parse_datetime(now_text, "--now")
+        except InputError as exc:
+            raise BadInput(str(exc)) from None
+    else:
+        now = _now(config)
+    try:
+        report = run_pass(state.engine(), config, now=now, force=force)
+    except SyndicatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        _dump(report.to_dict())
+        return
+    click.echo(report.summary())
+    for path in report.written:
+        click.echo(f"  wrote {path}")
+
+
+@cli.command()
+@click.argument("article_id")
+@pass_state
+def withdraw(state: State, article_id: str) -> None:
+    """Withdraw an article: it leaves every feed on the next pass.
+
+    Example: syndicator withdraw zjgrrb-20210830-01-03
+    """
+    from . import store
+
+    with store.transaction(state.engine()) as conn:
+        if not store.set_status(conn, article_id, "withdrawn"):
+            raise BadInput(f"no article with id {article_id!r}")
+    click.echo(f"{article_id}: withdrawn; it leaves the feeds on the next pass")
+
+
+def _server_options(func: Any) -> Any:
+    func = click.option(
+        "--port", type=click.IntRange(0, 65535), help="Port (default: [server] port)."
+    )(func)
+    func = click.option("--host", help="Address to listen on (default: [server] host).")(func)
+    return func
+
+
+@cli.command()
+@_server_options
+@pass_state
+def serve(state: State, host: str | None, port: int | None) -> None:
+    """Serve the feeds and preview pages (no scheduler).
+
+    Uses the waitress production server. Stops on Ctrl-C or SIGTERM.
+
+    Example: syndicator serve --port 8081
+    """
+    from .service import serve as run_server
+    from .web import create_app
+
+    config = state.config
+    app = create_app(config)
+    run_server(
+        app,
+        host=host or config.server.host,
+        port=port if port is not None else config.server.port,
+        threads=config.server.threads,
+    )
+
+
+@cli.command()
+@_server_options
+@pass_state
+def run(state: State, host: str | None, port: int | None) -> None:
+    """Publish on schedule and serve, in one process.
+
+    A pass runs at start and then every [scheduler] interval seconds.
+    Stops cleanly on Ctrl-C or SIGTERM.
+
+    Example: syndicator run
+    """
+    from .service import build_scheduler
+    from .service import serve as run_server
+    from .web import create_app
+
+    config = state.config
+    engine = state.engine()
+    app = create_app(config)
+    scheduler = build_scheduler(engine, config) if config.scheduler.enabled else None
+    if scheduler is not None:
+        scheduler.start()
+    try:
+        run_server(
+            app,
+            host=host or config.server.host,
+            port=port if port is not None else config.server.port,
+            threads=config.server.threads,
+        )
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)
+        engine.dispose()
+
+
+@cli.command()
+@click.argument("article_id")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the draft/add article object instead of HTML."
+)
+@pass_state
+def wechat(state: State, article_id: str, as_json: bool) -> None:
+    """Print an article's WeChat-ready HTML, or its draft/add payload.
+
+    Example: syndicator wechat zjgrrb-20210830-01-01 --json
+    """
+    from . import store
+    from .render.wechat import render_post
+
+    with state.engine().connect() as conn:
+        article = store.get_article(conn, article_id)
+    if article is None:
+        raise BadInput(f"no article with id {article_id!r}")
+    content, payload = render_post(article, state.config)
+    if as_json:
+        _dump(payload)
+    else:
+        click.echo(content)
+
+
+def main() -> None:
+    cli(prog_name="syndicator")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

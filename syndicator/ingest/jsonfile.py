@@ -1,0 +1,245 @@
+"""JSON article files: one article object, a list of them, or a dry-run document.
+
+The accepted shape is exactly :meth:`Article.to_dict`, so what
+``import --dry-run --json`` prints can be edited and imported back. Errors
+name the line of the offending field: the standard ``json`` module only
+knows positions while parsing, so a small walk over the text records where
+each article and each of its keys starts.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, time
+from typing import Any
+
+import nh3
+
+from ..errors import InputError
+from ..model import Article, Edition
+from . import ImportOptions, ParsedFile
+
+_DECODER = json.JSONDecoder()
+
+#: Inline markup a paragraph's ``html`` may keep; everything else is text.
+INLINE_TAGS = {"a", "strong", "b", "em", "i", "br", "sup", "sub", "span", "u", "s"}
+
+
+def parse_json(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
+    """Validate a JSON article file; the first problem raises with its line.
+
+    :raises InputError: ``file:line: articles[2].title: required field is missing``.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"malformed JSON: {exc.msg} (column {exc.colno})", file=source, line=exc.lineno
+        ) from None
+    except RecursionError:
+        raise InputError("malformed JSON: nested too deeply", file=source) from None
+    positions = _Positions(text)
+    edition = None
+    if isinstance(data, dict) and "articles" in data:
+        items = data.get("articles")
+        prefix = "articles"
+        root = positions.first_value()
+        offset = positions.value_offset(root, "articles")
+        if data.get("edition") is not None:
+            try:
+                edition = Edition.from_dict(data["edition"])
+            except InputError as exc:
+                line = positions.line_of(positions.key_offset(root, f"edition.{exc.field}"))
+                raise exc.located(file=source, line=line, prefix="edition") from None
+        if not isinstance(items, list):
+            raise InputError(
+                "expected a list of articles",
+                file=source,
+                line=positions.line_of(offset),
+                field="articles",
+            )
+    elif isinstance(data, list):
+        items, prefix, offset = data, "", positions.first_value()
+    elif isinstance(data, dict):
+        items, prefix, offset = [data], None, None
+    else:
+        raise InputError("expected an article object or a list of them", file=source, line=1)
+    if not items:
+        raise InputError("no articles in file", file=source, line=1)
+
+    starts = positions.element_offsets(offset) if offset is not None else [positions.first_value()]
+    articles: list[Article] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        start = starts[index] if index < len(starts) else 0
+        where = f"{prefix}[{index}]" if prefix is not None else ""
+        try:
+            article = _article(item, options)
+        except InputError as exc:
+            line = positions.line_of(positions.key_offset(start, exc.field or ""))
+            raise exc.located(file=source, line=line, prefix=where or None) from None
+        if article.id in seen:
+            raise InputError(
+                f"duplicate id {article.id!r} (also article {seen[article.id]})",
+                file=source,
+                line=positions.line_of(start),
+                field=f"{where}.id".lstrip("."),
+            )
+        seen[article.id] = index
+        articles.append(article)
+    return ParsedFile(source=source, edition=edition, articles=articles)
+
+
+def _article(item: Any, options: ImportOptions) -> Article:
+    if isinstance(item, dict):
+        item = dict(item)
+        if isinstance(item.get("edition"), str) and "published_at" not in item:
+            # A bare edition date means "due when the paper comes out".
+            day = (
+                datetime.fromisoformat(item["edition"]).date()
+                if _is_date(item["edition"])
+                else None
+            )
+            if day is not None:
+                item["published_at"] = datetime.combine(
+                    day, options.publish_time or time(6), options.tz
+                ).isoformat()
+        if item.get("paper") is None and options.paper_name:
+            item["paper"] = options.paper_name
+        if isinstance(item.get("body"), list):
+            item["body"] = [_clean_block(b) for b in item["body"]]
+    return Article.from_dict(item)
+
+
+def _is_date(value: str) -> bool:
+    try:
+        datetime.strptime(value, "%Y-%m-%d")
+    except ValueError:
+        return False
+    return True
+
+
+def _clean_block(block: Any) -> Any:
+    """Sanitise a block's inline HTML and derive its plain text.
+
+    Hostile markup never reaches a renderer: nh3 keeps only inline tags,
+    ``http(s)``/``mailto`` links and no attributes but ``href``/``title``.
+    """
+    if not isinstance(block, dict) or not isinstance(block.get("html"), str):
+        return block
+    cleaned = nh3.clean(
+        block["html"],
+        tags=INLINE_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+    ).strip()
+    out = dict(block, html=cleaned)
+    if not out.get("text"):
+        out["text"] = html_to_text(cleaned)
+    return out
+
+
+def html_to_text(fragment: str) -> str:
+    """The words of an inline HTML fragment, entities decoded, tags dropped."""
+    from lxml import html as lxml_html
+
+    if not fragment.strip():
+        return ""
+    node = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    for br in node.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    return node.text_content().strip()
+
+
+class _Positions:
+    """Offsets of array elements and object keys in the JSON text, for error lines."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def line_of(self, offset: int | None) -> int | None:
+        if offset is None:
+            return None
+        return self.text.count("\n", 0, offset) + 1
+
+    def _skip(self, i: int) -> int:
+        while i < len(self.text) and self.text[i] in " \t\r\n":
+            i += 1
+        return i
+
+    def first_value(self) -> int:
+        return self._skip(0)
+
+    def _object_keys(self, start: int) -> dict[str, tuple[int, int]]:
+        """Map key -> (key offset, value offset) for the object at ``start``."""
+        i = self._skip(start)
+        out: dict[str, tuple[int, int]] = {}
+        if i >= len(self.text) or self.text[i] != "{":
+            return out
+        i = self._skip(i + 1)
+        while i < len(self.text) and self.text[i] == '"':
+            key_at = i
+            key, i = _DECODER.raw_decode(self.text, i)
+            i = self._skip(i)
+            i = self._skip(i + 1)  # the colon
+            value_at = i
+            _, i = _DECODER.raw_decode(self.text, i)
+            out.setdefault(key, (key_at, value_at))
+            i = self._skip(i)
+            if i < len(self.text) and self.text[i] == ",":
+                i = self._skip(i + 1)
+        return out
+
+    def value_offset(self, start: int, key: str) -> int:
+        """Offset of the value of ``key`` in the object at ``start``."""
+        return self._object_keys(start).get(key, (start, start))[1]
+
+    def element_offsets(self, start: int) -> list[int]:
+        """Offsets of the elements of the array whose value starts at ``start``."""
+        i = self._skip(start)
+        out: list[int] = []
+        if i >= len(self.text) or self.text[i] != "[":
+            return out
+        i = self._skip(i + 1)
+        while i < len(self.text) and self.text[i] != "]":
+            out.append(i)
+            _, i = _DECODER.raw_decode(self.text, i)
+            i = self._skip(i)
+            if i < len(self.text) and self.text[i] == ",":
+                i = self._skip(i + 1)
+        return out
+
+    def key_offset(self, start: int, field: str) -> int:
+        """Offset of a dotted field (``body[2].text``) within the object at ``start``.
+
+        Falls back to the deepest part that exists, so a missing key points
+        at its object.
+        """
+        best = start
+        current = start
+        for part in _split_field(field):
+            if isinstance(part, int):
+                elements = self.element_offsets(current)
+                if part >= len(elements):
+                    return best
+                current = best = elements[part]
+            else:
+                keys = self._object_keys(current)
+                if part not in keys:
+                    return best
+                best = keys[part][0]
+                current = keys[part][1]
+        return best
+
+
+def _split_field(field: str) -> list[str | int]:
+    parts: list[str | int] = []
+    for chunk in field.replace("]", "").split("."):
+        if not chunk:
+            continue
+        name, *indexes = chunk.split("[")
+        if name:
+            parts.append(name)
+        parts.extend(int(i) for i in indexes if i.isdigit())
+    return parts

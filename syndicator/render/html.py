@@ -1,0 +1,86 @@
+"""An article's full text as plain, semantic HTML for feed readers.
+
+Feed readers bring their own styles, so this is deliberately bare: no
+classes or inline styles, just paragraphs, headings, quotes and figures.
+The WeChat rendering (``render.wechat``) is the styled sibling.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..config import SiteConfig
+from ..model import Article, Block
+
+
+def article_url(site: SiteConfig, article: Article) -> str:
+    """The article's page on this service: the feeds' item link."""
+    return f"{site.base_url}/articles/{article.id}"
+
+
+def lead_byline(article: Article) -> str | None:
+    """The byline to print at the head of the lead paragraph, if any.
+
+    Photo news carries its credit as the byline; that credit is already
+    printed under the picture, so it does not open a paragraph too.
+    """
+    if not article.byline:
+        return None
+    credits = {b.credit for b in article.images if b.credit}
+    if article.byline in credits:
+        return None
+    if not any(b.type == "paragraph" for b in article.body):
+        return None
+    return article.byline
+
+
+def inline(block: Block) -> str:
+    """A text block's inline HTML: its sanitised ``html`` or its escaped text."""
+    return block.html if block.html is not None else escape(block.text, quote=False)
+
+
+def render_block(block: Block, *, byline: str | None = None) -> str:
+    if block.type == "image":
+        parts = []
+        if block.src:
+            alt = escape(block.caption or "", quote=True)
+            parts.append(f'<img src="{escape(block.src, quote=True)}" alt="{alt}"/>')
+        caption = " ".join(escape(p, quote=False) for p in (block.caption, block.credit) if p)
+        if caption:
+            parts.append(f"<figcaption>{caption}</figcaption>")
+        return f"<figure>{''.join(parts)}</figure>"
+    if block.type == "subhead":
+        return f"<h3>{inline(block)}</h3>"
+    if block.type == "quote":
+        return f"<blockquote><p>{inline(block)}</p></blockquote>"
+    lead = f"<strong>{escape(byline, quote=False)}</strong> " if byline else ""
+    return f"<p>{lead}{inline(block)}</p>"
+
+
+def source_line(article: Article) -> str:
+    """来源：浙江工人日报 2021年8月30日 第1版 — where the article was printed."""
+    day = article.edition
+    page = article.page_name or f"第{article.page}版"
+    paper = article.paper or ""
+    return f"来源：{paper} {day.year}年{day.month}月{day.day}日 {page}".replace("  ", " ")
+
+
+def article_html(article: Article) -> str:
+    """The article body for ``content:encoded``, Atom ``content`` and ``content_html``."""
+    out: list[str] = []
+    if article.kicker:
+        out.append(f"<p><small>{escape(article.kicker, quote=False)}</small></p>")
+    if article.subtitle:
+        out.append(f"<p><small>——{escape(article.subtitle, quote=False)}</small></p>")
+    byline = lead_byline(article)
+    for block in article.body:
+        if byline and block.type == "paragraph":
+            out.append(render_block(block, byline=byline))
+            byline = None
+        else:
+            out.append(render_block(block))
+    footer = [escape(source_line(article), quote=False)]
+    if article.editor:
+        footer.append(f"责任编辑：{escape(article.editor, quote=False)}")
+    out.append(f"<p><small>{'　'.join(footer)}</small></p>")
+    return "\n".join(out)

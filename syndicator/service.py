@@ -1,0 +1,88 @@
+"""The long-running job: the publish scheduler and the production web server.
+
+``serve`` runs only the web server; ``run`` adds the APScheduler job that
+runs the publish pass every ``scheduler.interval`` seconds (and once at
+start, so a fresh install has feeds within seconds). Both serve through
+waitress, never Flask's development server, and stop cleanly on Ctrl-C or
+SIGTERM: the scheduler finishes the pass in progress, then exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from types import FrameType
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.engine import Engine
+
+from .config import Config
+from .publish import run_pass
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def publish_job(engine: Engine, config: Config, clock: Clock) -> None:
+    """One scheduled pass. A failure is logged and the previous feeds stay served."""
+    try:
+        run_pass(engine, config, now=clock())
+    except Exception:
+        log.exception("publish pass failed; the previous feeds are still served")
+
+
+def build_scheduler(
+    engine: Engine, config: Config, clock: Clock | None = None
+) -> BackgroundScheduler:
+    """A scheduler whose passes never pile up.
+
+    ``max_instances=1`` and coalescing mean a slow pass delays the next
+    one instead of running two at once; the misfire grace lets a pass that
+    was due while the machine slept still run.
+    """
+    tz = config.tz
+    clock = clock or (lambda: datetime.now(tz))
+    scheduler = BackgroundScheduler(timezone=tz)
+    scheduler.add_job(
+        publish_job,
+        IntervalTrigger(seconds=config.scheduler.interval, timezone=tz),
+        args=(engine, config, clock),
+        id="publish",
+        name="publish pass",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=config.scheduler.misfire_grace,
+        next_run_time=datetime.now(tz) + timedelta(milliseconds=100),
+    )
+    return scheduler
+
+
+def serve(
+    app: object, *, host: str, port: int, threads: int, on_ready: Callable[[], None] | None = None
+) -> None:
+    """Serve a WSGI app with waitress until SIGINT or SIGTERM."""
+    from waitress.server import create_server
+
+    server = create_server(app, host=host, port=port, threads=threads, ident="syndicator")
+    stopping = threading.Event()
+
+    def _stop(signum: int, _frame: FrameType | None) -> None:
+        if not stopping.is_set():
+            stopping.set()
+            log.info("signal %s: shutting down", signum)
+        raise SystemExit(0)
+
+    previous = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    log.info("serving on http://%s:%s", server.effective_host, server.effective_port)
+    if on_ready:
+        on_ready()
+    try:
+        server.run()  # returns after closing itself on SystemExit/KeyboardInterrupt
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,162 @@
+"""Serve the generated feed files with the headers aggregators poll by.
+
+The publish pass writes ``feeds/`` as files (so nginx can serve them too);
+this blueprint serves the same tree. Each document is read once per
+change and kept in memory with its gzip twin and a strong ETag derived
+from its bytes, so every instance and every restart answers a poll with
+the same ETag, and an unchanged feed costs a ``stat`` and a 304.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
+
+from flask import Blueprint, Response, request
+from werkzeug.security import safe_join
+
+from .db import get_config
+
+bp = Blueprint("feeds", __name__)
+
+MEDIA_TYPES = {
+    "rss.xml": "application/rss+xml; charset=utf-8",
+    "atom.xml": "application/atom+xml; charset=utf-8",
+    "feed.json": "application/feed+json; charset=utf-8",
+    "opml.xml": "text/x-opml; charset=utf-8",
+}
+SUFFIX_TYPES = {
+    ".xml": "application/xml; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".xsl": "text/xsl; charset=utf-8",
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A served file held in memory, with everything its responses need."""
+
+    body: bytes
+    gzipped: bytes
+    etag: str
+    last_modified: datetime
+    media_type: str
+    key: tuple[int, int, int]
+
+
+class DocumentCache:
+    """Documents under one directory, re-read only when their ``stat`` changes."""
+
+    def __init__(self) -> None:
+        self._docs: dict[Path, Document] = {}
+        self._lock = threading.Lock()
+
+    def get(self, path: Path) -> Document | None:
+        try:
+            st = path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            self._docs.pop(path, None)
+            return None
+        key = (st.st_mtime_ns, st.st_size, st.st_ino)
+        doc = self._docs.get(path)
+        if doc is not None and doc.key == key:
+            return doc
+        with self._lock:
+            doc = _load(path, key)
+            self._docs[path] = doc
+        return doc
+
+
+def _load(path: Path, key: tuple[int, int, int]) -> Document:
+    body = path.read_bytes()
+    digest = hashlib.sha256(body).hexdigest()[:32]
+    gz_path = path.with_name(path.name + ".gz")
+    gzipped = b""
+    try:
+        candidate = gz_path.read_bytes()
+        if gzip.decompress(candidate) == body:
+            gzipped = candidate
+    except (OSError, EOFError):
+        pass
+    if not gzipped:
+        gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+    media = MEDIA_TYPES.get(path.name) or SUFFIX_TYPES.get(path.suffix, "application/octet-stream")
+    modified = datetime.fromtimestamp(key[0] // 1_000_000_000, UTC)
+    return Document(body, gzipped, digest, modified, media, key)
+
+
+_cache = DocumentCache()
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """``If-None-Match`` uses weak comparison: either variant of our tag matches."""
+    if header.strip() == "*":
+        return True
+    for candidate in header.split(","):
+        tag = candidate.strip()
+        tag = tag.removeprefix("W/").strip('"')
+        if tag in (etag, f"{etag}-gz"):
+            return True
+    return False
+
+
+def _not_modified_since(header: str, modified: datetime) -> bool:
+    """Exact match, as nginx does: a feed whose time went back is still sent."""
+    try:
+        since = parsedate_to_datetime(header)
+    except (TypeError, ValueError, IndexError):
+        return False
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    return since == modified
+
+
+def document_response(doc: Document, *, max_age: int) -> Response:
+    """Headers for caches and pollers, 304 when the client is up to date."""
+    wants_gzip = request.accept_encodings["gzip"] > 0
+    etag = f"{doc.etag}-gz" if wants_gzip else doc.etag
+    headers = {
+        "ETag": f'"{etag}"',
+        "Last-Modified": format_datetime(doc.last_modified, usegmt=True),
+        "Cache-Control": f"public, max-age={max_age}",
+        "Vary": "Accept-Encoding",
+        "X-Content-Type-Options": "nosniff",
+    }
+    inm = request.headers.get("If-None-Match")
+    ims = request.headers.get("If-Modified-Since")
+    fresh = (
+        _etag_matches(inm, doc.etag)
+        if inm
+        else bool(ims) and _not_modified_since(ims, doc.last_modified)
+    )
+    if fresh:
+        return Response(status=304, headers=headers)
+    body = doc.gzipped if wants_gzip else doc.body
+    if wants_gzip:
+        headers["Content-Encoding"] = "gzip"
+    response = Response(body, status=200, headers=headers, content_type=doc.media_type)
+    return response
+
+
+def not_found(what: str) -> Response:
+    return Response(f"未找到：{what}\n", status=404, content_type="text/plain; charset=utf-8")
+
+
+@bp.route("/feeds/<path:name>", methods=["GET", "HEAD"])
+def serve_feed(name: str) -> Response:
+    config = get_config()
+    root = config.output_dir
+    if name.endswith((".gz", ".tmp")) or "/." in f"/{name}":
+        return not_found(name)
+    joined = safe_join(str(root), name)
+    if joined is None:
+        return not_found(name)
+    doc = _cache.get(Path(joined))
+    if doc is None:
+        return not_found(name)
+    return document_response(doc, max_age=config.scheduler.interval)

@@ -1,0 +1,125 @@
+"""Pages for people: the edition list and the WeChat preview of an article."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from flask import Blueprint, Response, abort, render_template
+
+from .. import store
+from ..model import Article
+from ..render import wechat
+from .db import get_config, get_conn
+
+bp = Blueprint("pages", __name__)
+
+
+def _feed_links() -> list[dict[str, str]]:
+    """Autodiscovery ``<link rel="alternate">`` for every channel and format."""
+    config = get_config()
+    kinds = (
+        ("rss.xml", "application/rss+xml", "RSS"),
+        ("atom.xml", "application/atom+xml", "Atom"),
+        ("feed.json", "application/feed+json", "JSON Feed"),
+    )
+    return [
+        {
+            "href": f"{config.site.base_url}/feeds/{c.name}/{filename}",
+            "type": media,
+            "title": f"{c.title}（{label}）",
+            "channel": c.name,
+            "label": label,
+        }
+        for c in config.channels
+        for filename, media, label in kinds
+    ]
+
+
+def _status(article: Article, now: datetime) -> str:
+    if article.status == "withdrawn":
+        return "已撤回"
+    if article.status == "draft":
+        return "草稿"
+    if article.published_at > now:
+        local = article.published_at.astimezone(get_config().tz)
+        return f"定时 {local:%Y-%m-%d %H:%M}"
+    return "已发布"
+
+
+@bp.route("/")
+def index() -> str:
+    conn = get_conn()
+    editions = store.list_editions(conn)
+    day = editions[0][0] if editions else None
+    return _edition_page(day, editions)
+
+
+@bp.route("/editions/<day>")
+def edition(day: str) -> str:
+    try:
+        wanted = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    editions = store.list_editions(get_conn())
+    if not any(d == wanted for d, _ in editions):
+        abort(404)
+    return _edition_page(wanted, editions)
+
+
+def _edition_page(day: date | None, editions: list[tuple[date, int]]) -> str:
+    config = get_config()
+    conn = get_conn()
+    now = datetime.now(config.tz)
+    articles = store.list_edition(conn, day) if day else []
+    masthead = store.get_edition(conn, day) if day else None
+    rows = [
+        {"article": a, "status": _status(a, now), "digest": wechat.wechat_digest(a)}
+        for a in articles
+    ]
+    return render_template(
+        "index.html",
+        config=config,
+        day=day,
+        masthead=masthead,
+        rows=rows,
+        editions=editions,
+        feed_links=_feed_links(),
+    )
+
+
+def _get_article(article_id: str) -> Article:
+    article = store.get_article(get_conn(), article_id)
+    if article is None:
+        abort(404)
+    return article
+
+
+@bp.route("/articles/<article_id>")
+def article_page(article_id: str) -> str:
+    config = get_config()
+    article = _get_article(article_id)
+    content, _payload = wechat.render_post(article, config)
+    return render_template(
+        "article.html",
+        config=config,
+        article=article,
+        status=_status(article, datetime.now(config.tz)),
+        content=content,
+        digest=wechat.wechat_digest(article),
+        local_published=article.published_at.astimezone(config.tz),
+        feed_links=_feed_links(),
+    )
+
+
+@bp.route("/articles/<article_id>/wechat.html")
+def article_wechat_html(article_id: str) -> Response:
+    content, _payload = wechat.render_post(_get_article(article_id), get_config())
+    return Response(content, content_type="text/html; charset=utf-8")
+
+
+@bp.route("/articles/<article_id>/wechat.json")
+def article_wechat_json(article_id: str) -> Response:
+    _content, payload = wechat.render_post(_get_article(article_id), get_config())
+    body = json.dumps(payload, ensure_ascii=False, indent=2)
+    return Response(body, content_type="application/json; charset=utf-8")

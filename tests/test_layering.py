@@ -1,0 +1,91 @@
+"""The data flow is one-way: ingest -> store -> publish -> render -> web/cli.
+
+Read every module's imports with ``ast`` and check them against the table
+in STYLE.md, so a shortcut (a renderer reading the store, say) fails CI.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "syndicator"
+
+ALLOWED: dict[str, set[str]] = {
+    "errors": set(),
+    "config": {"errors"},
+    "model": {"errors"},
+    "files": set(),
+    "ingest": {"model", "config", "errors", "ingest"},
+    "store": {"model", "config", "errors"},
+    "render": {"model", "config", "errors", "render"},
+    "publish": {"store", "render", "model", "config", "errors", "files"},
+    "service": {"publish", "store", "config", "errors"},
+    "web": {"publish", "store", "render", "model", "config", "errors", "web"},
+    "cli": {"*"},
+    "__main__": {"cli"},
+    "__init__": set(),
+}
+
+
+def _layer(path: Path) -> str:
+    rel = path.relative_to(PACKAGE)
+    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    layers = set()
+    depth_base = len(path.relative_to(PACKAGE).parts) - 1
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            up = node.level - 1
+            if up < depth_base:  # a sibling inside the same subpackage
+                layers.add(path.relative_to(PACKAGE).parts[0])
+                continue
+            target = (node.module or "").split(".")[0]
+            if target:
+                layers.add(target)
+            else:  # "from .. import x": a module, or a package attribute
+                layers.update(
+                    "__init__" if alias.name.startswith("__") else alias.name
+                    for alias in node.names
+                )
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("syndicator"):
+            parts = node.module.split(".")
+            layers.add(parts[1] if len(parts) > 1 else "__init__")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("syndicator."):
+                    layers.add(alias.name.split(".")[1])
+    return layers
+
+
+def test_modules_import_only_downstream_layers() -> None:
+    problems = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        layer = _layer(path)
+        allowed = ALLOWED.get(layer)
+        assert allowed is not None, f"{path}: layer {layer!r} missing from the table"
+        if "*" in allowed:
+            continue
+        for target in _imports(path) - {layer, "__init__"}:
+            if target not in allowed:
+                problems.append(f"{path.relative_to(PACKAGE)} imports {target}")
+    assert not problems, "\n".join(problems)
+
+
+def test_nothing_imports_cli_and_only_cli_imports_web() -> None:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        layer = _layer(path)
+        imported = _imports(path)
+        if layer not in ("cli", "__main__"):
+            assert "cli" not in imported, path
+        if layer not in ("cli", "web"):
+            assert "web" not in imported, path
+
+
+def test_renderers_do_not_read_the_clock() -> None:
+    for path in sorted((PACKAGE / "render").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert ".now(" not in text and "time.time(" not in text, path

@@ -1,0 +1,132 @@
+"""A real server process: `syndicator run` and `make run`, polled over HTTP.
+
+These start subprocesses on a free loopback port, poll until the feeds are
+up, show the process output if it died, and always stop it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import feedparser
+import pytest
+from conftest import ROOT, SAMPLE_PAGE, child_env, free_port, venv_bin
+
+pytestmark = pytest.mark.slow
+
+
+def _write_config(tmp_path: Path, port: int) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[store]\nurl = "sqlite:///{tmp_path / "store.db"}"\n'
+        f'[output]\ndir = "{tmp_path / "feeds"}"\n'
+        f'[server]\nhost = "127.0.0.1"\nport = {port}\n'
+        f'[site]\nbase_url = "http://127.0.0.1:{port}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def _get(url: str, timeout: float = 2.0) -> tuple[int, bytes, dict[str, str]]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(), dict(exc.headers)
+
+
+def _wait_for_feeds(proc: subprocess.Popen, base: str, count: int, deadline: float) -> float:
+    """Seconds until every feed has ``count`` items; fails with the server's output."""
+    start = time.monotonic()
+    while time.monotonic() - start < deadline:
+        if proc.poll() is not None:
+            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+            pytest.fail(f"server exited with {proc.returncode}:\n{out}")
+        try:
+            sizes = []
+            for name in ("rss.xml", "atom.xml", "feed.json"):
+                status, body, _ = _get(f"{base}/feeds/all/{name}")
+                sizes.append(len(feedparser.parse(body).entries) if status == 200 else -1)
+            if all(n == count for n in sizes):
+                return time.monotonic() - start
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    out = proc.communicate(timeout=10)[0].decode(errors="replace")
+    pytest.fail(f"feeds did not reach {count} items within {deadline}s:\n{out}")
+
+
+def _stop(proc: subprocess.Popen, *, group: bool = False) -> str:
+    if proc.poll() is None:
+        if group:
+            os.killpg(proc.pid, signal.SIGTERM)
+        else:
+            proc.send_signal(signal.SIGTERM)
+    try:
+        out = proc.communicate(timeout=15)[0]
+    except subprocess.TimeoutExpired:
+        if group:
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+        out = proc.communicate()[0]
+        pytest.fail(f"process ignored SIGTERM:\n{out.decode(errors='replace')}")
+    return out.decode(errors="replace")
+
+
+def test_run_serves_sample_feeds_and_stops_on_sigterm(tmp_path: Path) -> None:
+    port = free_port()
+    config = _write_config(tmp_path, port)
+    exe = venv_bin("syndicator")
+    env = child_env()
+    for args in (["init"], ["import", str(SAMPLE_PAGE)]):
+        subprocess.run(
+            [exe, "--config", str(config), *args], check=True, env=env, capture_output=True
+        )
+    proc = subprocess.Popen(
+        [exe, "--config", str(config), "run"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        elapsed = _wait_for_feeds(proc, base, 8, deadline=10)
+        assert elapsed < 10
+        status, body, headers = _get(f"{base}/feeds/all/atom.xml")
+        assert headers["Server"] == "syndicator"  # waitress, not the dev server
+        parsed = feedparser.parse(body)
+        assert parsed.bozo == 0
+        assert all(e.published.endswith("+08:00") for e in parsed.entries)
+        status, body, _ = _get(f"{base}/")
+        assert status == 200 and "我省公布一批数字化改革" in body.decode()
+    finally:
+        out = _stop(proc)
+    assert proc.returncode == 0, out
+    assert "Traceback" not in out
+
+
+def test_make_run_serves_demo_within_ten_seconds(tmp_path: Path) -> None:
+    """The README's first command, exactly as a newcomer types it (on a free port)."""
+    port = free_port()
+    config = _write_config(tmp_path, port)
+    env = child_env()
+    env["MAKEFLAGS"] = ""
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "-C", str(ROOT), "run", f"CONFIG={config}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        _wait_for_feeds(proc, f"http://127.0.0.1:{port}", 8, deadline=60)
+    finally:
+        _stop(proc, group=True)

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import feedparser
+import pytest
+from conftest import SHANGHAI, load_articles, make_config
+
+from syndicator import store
+from syndicator.publish import run_pass
+from syndicator.render import feeds
+
+SEP1_NOON = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
+SEP2_NOON = SEP1_NOON + timedelta(days=1)
+
+
+def _save(engine, articles, now=SEP1_NOON) -> None:
+    with engine.begin() as conn:
+        store.save_articles(conn, articles, now=now)
+
+
+def _ids(config, fmt: str = "feed.json", channel: str = "all") -> list[str]:
+    doc = json.loads((config.output_dir / channel / fmt).read_text(encoding="utf-8"))
+    return [item["url"].rsplit("/", 1)[1] for item in doc["items"]]
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_run_pass_future_article_appears_only_when_due(engine, config) -> None:
+    articles = load_articles()
+    _save(engine, articles)
+    report = run_pass(engine, config, now=SEP1_NOON)
+    assert sorted(report.added) == sorted(a.id for a in articles[:2])
+    assert "zjgrrb-20210902-01-01" not in _ids(config)
+    just_before = articles[2].published_at - timedelta(seconds=1)
+    assert run_pass(engine, config, now=just_before).added == []
+    report = run_pass(engine, config, now=articles[2].published_at)
+    assert report.added == ["zjgrrb-20210902-01-01"]
+    for fmt in feeds.FORMATS:
+        data = (config.output_dir / "all" / fmt).read_bytes()
+        assert "明天才发布的稿件".encode() in data
+
+
+def test_run_pass_withdrawn_article_leaves_every_feed(engine, tmp_path) -> None:
+    config = make_config(tmp_path, channels={"economy": {"section": "经济"}})
+    articles = load_articles()
+    _save(engine, articles)
+    run_pass(engine, config, now=SEP1_NOON)
+    economy_id = "zjgrrb-20210901-02-01"
+    assert economy_id in _ids(config, channel="economy")
+    with engine.begin() as conn:
+        store.set_status(conn, economy_id, "withdrawn")
+    report = run_pass(engine, config, now=SEP1_NOON + timedelta(minutes=1))
+    assert report.removed == [economy_id]
+    assert set(report.channels) == {"all", "economy"}
+    for channel in ("all", "economy"):
+        for fmt in feeds.FORMATS:
+            text = (config.output_dir / channel / fmt).read_text(encoding="utf-8")
+            assert economy_id not in text
+            assert "杭州湾新区" not in text
+
+
+def test_run_pass_correction_keeps_guid_and_updates_time(engine, config) -> None:
+    article = load_articles()[1]
+    _save(engine, [article])
+    run_pass(engine, config, now=SEP1_NOON)
+    before = feedparser.parse((config.output_dir / "all" / "atom.xml").read_bytes())
+    corrected_at = SEP1_NOON + timedelta(hours=3)
+    _save(engine, [article.replace(title="全省职工技能大赛隆重开幕")], now=corrected_at)
+    report = run_pass(engine, config, now=corrected_at)
+    assert report.changed == [article.id]
+    for fmt in ("atom.xml", "rss.xml"):
+        after = feedparser.parse((config.output_dir / "all" / fmt).read_bytes())
+        assert len(after.entries) == 1
+        entry = after.entries[0]
+        assert entry.id == before.entries[0].id
+        assert entry.title == "全省职工技能大赛隆重开幕"
+    atom = feedparser.parse((config.output_dir / "all" / "atom.xml").read_bytes())
+    assert atom.entries[0].updated == corrected_at.isoformat()
+    assert atom.entries[0].published == article.published_at.isoformat()
+    assert atom.feed.updated == corrected_at.isoformat()
+
+
+def test_run_pass_bytes_identical_across_passes_and_instances(engine, tmp_path) -> None:
+    first = make_config(tmp_path / "a")
+    second = make_config(tmp_path / "b")
+    _save(engine, load_articles())
+    run_pass(engine, first, now=SEP2_NOON)
+    snap = _snapshot(first.output_dir)
+    assert run_pass(engine, first, now=SEP2_NOON + timedelta(minutes=5)).written == []
+    run_pass(engine, first, now=SEP2_NOON + timedelta(minutes=6), force=True)
+    assert _snapshot(first.output_dir) == snap
+    # Another instance with its own output dir renders the very same bytes,
+    # and the file times (served as Last-Modified) match too.
+    with engine.begin() as conn:
+        conn.execute(store.published.delete())
+    run_pass(engine, second, now=SEP2_NOON + timedelta(hours=7))
+    assert _snapshot(second.output_dir) == snap
+    for name in snap:
+        a = (first.output_dir / name).stat().st_mtime
+        b = (second.output_dir / name).stat().st_mtime
+        assert a == b
+
+
+def test_run_pass_failed_render_leaves_previous_feeds(engine, config, monkeypatch) -> None:
+    articles = load_articles()
+    _save(engine, articles[:1])
+    run_pass(engine, config, now=SEP1_NOON)
+    before = _snapshot(config.output_dir)
+    _save(engine, articles[1:2])
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("renderer exploded")
+
+    monkeypatch.setattr(feeds, "render_atom", broken)
+    with pytest.raises(RuntimeError):
+        run_pass(engine, config, now=SEP1_NOON + timedelta(minutes=1))
+    assert _snapshot(config.output_dir) == before
+    monkeypatch.undo()
+    report = run_pass(engine, config, now=SEP1_NOON + timedelta(minutes=2))
+    assert report.added == [articles[1].id]
+    assert articles[1].id in _ids(config)
+
+
+def test_run_pass_writes_no_temp_files_and_gzip_twins(engine, config) -> None:
+    import gzip
+
+    _save(engine, load_articles())
+    run_pass(engine, config, now=SEP1_NOON)
+    files = sorted(p.name for p in config.output_dir.rglob("*"))
+    assert not [f for f in files if f.endswith(".tmp") or f.startswith(".")]
+    for fmt in feeds.FORMATS:
+        plain = config.output_dir / "all" / fmt
+        assert gzip.decompress(plain.with_name(fmt + ".gz").read_bytes()) == plain.read_bytes()
+    assert (config.output_dir / "opml.xml").exists()
+
+
+def test_run_pass_recreates_deleted_output(engine, config) -> None:
+    _save(engine, load_articles())
+    run_pass(engine, config, now=SEP1_NOON)
+    target = config.output_dir / "all" / "rss.xml"
+    original = target.read_bytes()
+    target.unlink()
+    report = run_pass(engine, config, now=SEP1_NOON + timedelta(minutes=1))
+    assert "all/rss.xml" in report.written
+    assert target.read_bytes() == original
+
+
+def test_run_pass_respects_channel_limit(engine, tmp_path) -> None:
+    config = make_config(tmp_path, feeds={"limit": 1})
+    _save(engine, load_articles())
+    run_pass(engine, config, now=SEP2_NOON)
+    assert _ids(config) == ["zjgrrb-20210902-01-01"]
+
+
+def test_run_pass_requires_aware_clock(engine, config) -> None:
+    with pytest.raises(ValueError, match="aware"):
+        run_pass(engine, config, now=datetime(2021, 9, 1, 12))

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from conftest import SHANGHAI, load_articles
+
+from syndicator import store
+
+NOW = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
+
+
+def test_save_articles_reimport_changes_nothing(engine) -> None:
+    articles = load_articles()
+    with engine.begin() as conn:
+        first = store.save_articles(conn, articles, now=NOW)
+    with engine.begin() as conn:
+        second = store.save_articles(conn, articles, now=NOW)
+        assert store.count_articles(conn) == len(articles)
+    assert len(first.added) == len(articles)
+    assert second.added == [] and second.changed == []
+    assert sorted(second.unchanged) == sorted(a.id for a in articles)
+
+
+def test_get_article_returns_exactly_what_was_saved(engine) -> None:
+    article = load_articles()[0]
+    with engine.begin() as conn:
+        store.save_articles(conn, [article], now=NOW)
+        back = store.get_article(conn, article.id)
+    assert back == article
+    assert back.published_at.utcoffset() == timedelta(hours=8)
+
+
+def test_correction_of_seen_article_gets_fresh_updated_at(engine) -> None:
+    article = load_articles()[0]
+    with engine.begin() as conn:
+        store.save_articles(conn, [article], now=NOW)
+    fixed = article.replace(title="杭州湾新区一批重大项目集中开工（更正）")
+    later = NOW + timedelta(hours=2)
+    with engine.begin() as conn:
+        report = store.save_articles(conn, [fixed], now=later)
+        back = store.get_article(conn, article.id)
+    assert report.changed == [article.id]
+    assert back.title.endswith("（更正）")
+    assert back.updated_at == later
+    assert back.published_at == article.published_at
+
+
+def test_correction_before_due_keeps_given_time(engine) -> None:
+    future = load_articles()[2]
+    with engine.begin() as conn:
+        store.save_articles(conn, [future], now=NOW)
+        store.save_articles(conn, [future.replace(title="改稿")], now=NOW)
+        back = store.get_article(conn, future.id)
+    assert back.title == "改稿"
+    assert back.updated_at == future.published_at
+
+
+def test_list_due_only_published_and_past(engine) -> None:
+    articles = load_articles()
+    with engine.begin() as conn:
+        store.save_articles(conn, articles, now=NOW)
+        store.set_status(conn, articles[1].id, "withdrawn")
+        due = store.list_due(conn, NOW)
+        assert [a.id for a in due] == [articles[0].id]
+        assert store.next_due_at(conn, NOW) == articles[2].published_at
+        tomorrow = NOW + timedelta(days=1)
+        assert {a.id for a in store.list_due(conn, tomorrow)} == {articles[0].id, articles[2].id}
+
+
+def test_set_status_unknown_id_returns_false(engine) -> None:
+    with engine.begin() as conn:
+        assert store.set_status(conn, "nope", "withdrawn") is False
+
+
+def test_store_refuses_naive_datetime(engine) -> None:
+    # SQLAlchemy wraps our StoreError in a StatementError naming the SQL.
+    with pytest.raises(sa.exc.StatementError, match="naive datetime"), engine.begin() as conn:
+        conn.execute(
+            sa.insert(store.passes).values(
+                started_at=datetime(2021, 1, 1),
+                finished_at=NOW,
+                clock=NOW,
+                added=0,
+                changed=0,
+                removed=0,
+                files=0,
+            )
+        )
+
+
+def test_init_schema_is_idempotent(engine) -> None:
+    store.init_schema(engine)
+    store.init_schema(engine)
+    with engine.connect() as conn:
+        assert store.count_articles(conn) == 0
+
+
+def test_list_editions_newest_first(engine) -> None:
+    with engine.begin() as conn:
+        store.save_articles(conn, load_articles(), now=NOW)
+        editions = store.list_editions(conn)
+    assert [d.isoformat() for d, _ in editions] == ["2021-09-02", "2021-09-01"]
+    assert [n for _, n in editions] == [1, 2]

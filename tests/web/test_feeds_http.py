@@ -1,0 +1,135 @@
+"""The feed files over real HTTP semantics: ETag, 304, gzip, HEAD, media types."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import datetime
+
+import feedparser
+import pytest
+from conftest import SHANGHAI, load_articles
+
+from syndicator import store
+from syndicator.publish import run_pass
+from syndicator.web import create_app
+
+NOW = datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI)
+TYPES = {
+    "rss.xml": "application/rss+xml; charset=utf-8",
+    "atom.xml": "application/atom+xml; charset=utf-8",
+    "feed.json": "application/feed+json; charset=utf-8",
+}
+
+
+@pytest.fixture
+def published(engine, config):
+    with engine.begin() as conn:
+        store.save_articles(conn, load_articles(), now=NOW)
+    run_pass(engine, config, now=NOW)
+
+
+@pytest.mark.parametrize("name", sorted(TYPES))
+def test_feed_served_with_media_type_etag_and_last_modified(client, published, name) -> None:
+    response = client.get(f"/feeds/all/{name}")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == TYPES[name]
+    assert response.headers["ETag"].startswith('"') and len(response.headers["ETag"]) > 20
+    # Last-Modified is the feed's newest updated_at, not the time of writing.
+    assert response.headers["Last-Modified"] == "Wed, 01 Sep 2021 22:00:00 GMT"
+    assert "max-age=60" in response.headers["Cache-Control"]
+    assert response.headers["Vary"] == "Accept-Encoding"
+
+
+@pytest.mark.parametrize("name", sorted(TYPES))
+def test_feed_conditional_get_returns_304_with_empty_body(client, published, name) -> None:
+    first = client.get(f"/feeds/all/{name}")
+    etag = first.headers["ETag"]
+    again = client.get(f"/feeds/all/{name}", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == etag
+    by_date = client.get(
+        f"/feeds/all/{name}", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+    )
+    assert by_date.status_code == 304 and by_date.data == b""
+    stale = client.get(f"/feeds/all/{name}", headers={"If-None-Match": '"something-else"'})
+    assert stale.status_code == 200 and stale.data == first.data
+
+
+def test_feed_gzip_when_accepted(client, published) -> None:
+    plain = client.get("/feeds/all/rss.xml")
+    zipped = client.get("/feeds/all/rss.xml", headers={"Accept-Encoding": "gzip, deflate"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.data) == plain.data
+    assert len(zipped.data) < len(plain.data)
+    assert zipped.headers["ETag"] != plain.headers["ETag"]
+    # A client holding either variant's tag is up to date.
+    for tag in (plain.headers["ETag"], zipped.headers["ETag"]):
+        again = client.get(
+            "/feeds/all/rss.xml", headers={"Accept-Encoding": "gzip", "If-None-Match": tag}
+        )
+        assert again.status_code == 304
+    refused = client.get("/feeds/all/rss.xml", headers={"Accept-Encoding": "gzip;q=0"})
+    assert "Content-Encoding" not in refused.headers
+
+
+def test_feed_head_has_headers_and_no_body(client, published) -> None:
+    get = client.get("/feeds/all/atom.xml")
+    head = client.head("/feeds/all/atom.xml")
+    assert head.status_code == 200
+    assert head.data == b""
+    assert head.headers["ETag"] == get.headers["ETag"]
+    assert int(head.headers["Content-Length"]) == len(get.data)
+
+
+def test_feed_etag_stable_across_app_instances(config, engine, published) -> None:
+    one = create_app(config, {"TESTING": True}).test_client().get("/feeds/all/feed.json")
+    two = create_app(config, {"TESTING": True}).test_client().get("/feeds/all/feed.json")
+    assert one.headers["ETag"] == two.headers["ETag"]
+    assert one.headers["Last-Modified"] == two.headers["Last-Modified"]
+
+
+def test_feed_etag_changes_when_feed_changes(client, engine, config, published) -> None:
+    before = client.get("/feeds/all/atom.xml").headers["ETag"]
+    with engine.begin() as conn:
+        store.set_status(conn, "zjgrrb-20210901-01-01", "withdrawn")
+    run_pass(engine, config, now=NOW)
+    after = client.get("/feeds/all/atom.xml", headers={"If-None-Match": before})
+    assert after.status_code == 200
+    assert after.headers["ETag"] != before
+    assert "zjgrrb-20210901-01-01" not in after.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/feeds/nope/rss.xml",
+        "/feeds/all/rss.xml.gz",
+        "/feeds/../config.toml",
+        "/feeds/%2e%2e/store.db",
+        "/feeds/all/../../store.db",
+    ],
+)
+def test_feed_unknown_or_escaping_path_is_short_404(client, published, path) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert len(response.data) < 200
+    assert b"Traceback" not in response.data
+
+
+def test_feeds_parse_cleanly_over_http(client, published) -> None:
+    for name in TYPES:
+        response = client.get(f"/feeds/all/{name}")
+        if name == "feed.json":
+            import json
+
+            doc = json.loads(response.data)
+            assert doc["version"] == "https://jsonfeed.org/version/1.1"
+            assert len(doc["items"]) == 3
+            continue
+        parsed = feedparser.parse(response.data)
+        assert parsed.bozo == 0, parsed.get("bozo_exception")
+        assert len(parsed.entries) == 3
+    opml = client.get("/feeds/opml.xml")
+    assert opml.status_code == 200
+    assert b"/feeds/all/rss.xml" in opml.data
