@@ -6,6 +6,7 @@ up, show the process output if it died, and always stop it.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -41,6 +42,12 @@ def _get(url: str, timeout: float = 2.0) -> tuple[int, bytes, dict[str, str]]:
         return exc.code, exc.read(), dict(exc.headers)
 
 
+def _count(name: str, body: bytes) -> int:
+    if name == "feed.json":
+        return len(json.loads(body)["items"])
+    return len(feedparser.parse(body).entries)
+
+
 def _wait_for_feeds(proc: subprocess.Popen, base: str, count: int, deadline: float) -> float:
     """Seconds until every feed has ``count`` items; fails with the server's output."""
     start = time.monotonic()
@@ -52,7 +59,7 @@ def _wait_for_feeds(proc: subprocess.Popen, base: str, count: int, deadline: flo
             sizes = []
             for name in ("rss.xml", "atom.xml", "feed.json"):
                 status, body, _ = _get(f"{base}/feeds/all/{name}")
-                sizes.append(len(feedparser.parse(body).entries) if status == 200 else -1)
+                sizes.append(_count(name, body) if status == 200 else -1)
             if all(n == count for n in sizes):
                 return time.monotonic() - start
         except (urllib.error.URLError, ConnectionError, TimeoutError):

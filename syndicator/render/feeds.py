@@ -192,9 +192,8 @@ def _add_entry(fg: FeedGenerator, ctx: FeedContext, article: Article) -> None:
         fe.author({"name": author.name})
     fe.syndicator.creators = [a.name for a in article.authors]
     fe.content(article_html(article), type="html")
-    summary = article.digest()
-    fe.summary(summary)
-    fe.description(summary)
+    # isSummary: without it feedgen overwrites the Atom <content> with the summary.
+    fe.description(article.digest(), isSummary=True)
     for term in _categories(article):
         fe.category(term=term)
 
