@@ -1,0 +1,271 @@
+"""Lines of page text and what each one looks like.
+
+E-paper text comes out of PDF extractors and web pages one text block per
+line. Before anything can be grouped into articles, each line is measured
+once: does it end a sentence, could it be a headline, is it a byline, a
+photo credit, a column label? Those answers are pure functions of the line,
+computed here, so the grouping code in :mod:`.epaper` only reads flags.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ..errors import InputError
+from . import bylines
+from .bylines import HAN
+
+#: A real page holds 5,000–30,000 characters; far more is not one page.
+MAX_PAGE_CHARS = 500_000
+#: The longest paragraph of a real page is a few hundred characters.
+MAX_LINE_CHARS = 10_000
+
+SENTENCE_END = frozenset("。！？!?…；;")
+CLOSING_QUOTES = frozenset("”’」』\"'")
+_OPENERS = {"）": "（", ")": "(", "】": "【", "》": "《", "〉": "〈", "]": "["}
+
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_INDENT_RE = re.compile(r"^(?:\u3000|[ \t\u00a0]{2,})")
+_JUMP_RE = re.compile(
+    r"[（(]\s*(?:上接|下转|接|转|续)第?\s*[A-Za-z0-9０-９一二三四五六七八九十]{1,4}\s*版\s*[）)]|[（(]\s*(?:完|续完|待续)\s*[）)]"
+)
+_CAPTION_START_RE = re.compile(r"(?:图为|上图|下图|左图|右图|图[①-⑩0-9一二三四五六]|[▲△↑↓←→])")
+_NUMBERED_RE = re.compile(
+    r"(?:[一二三四五六七八九十]{1,3}[、是]|[（(][一二三四五六七八九十0-9]{1,3}[)）]"
+    r"|[0-9]{1,2}[.、．]|第[一二三四五六七八九十]{1,3}[，,、]?|[◆●◎■□★☆▲◇○·•]|【)"
+)
+_COUPLET_RE = re.compile(rf"[{HAN}“”‘’\"]{{2,9}}[\s\u3000]+[{HAN}“”‘’\"]{{2,9}}")
+_SIDEBAR_RE = re.compile(
+    r"[【\[（(]?(?:记者手记|采访手记|记者观察|编辑手记|新闻链接|相关链接|背景链接|知识链接|链接"
+    r"|延伸阅读|小贴士|背景|编后|记者札记)[】\]）)]?"
+)
+_LABEL_RE = re.compile(
+    r"[【\[（(]?(" + "|".join(sorted(bylines.COLUMN_LABELS, key=len, reverse=True)) + r")[】\]）)]?"
+)
+_PUNCT_INSIDE_RE = re.compile(r"[，,、；;：:]")
+
+#: Longest line that can be a headline (subtitles starting with —— may be longer).
+TITLE_MAX = 40
+SUBTITLE_MAX = 56
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One non-blank input line.
+
+    :param no: 1-based line number in the input, for warnings.
+    :param text: the line without surrounding whitespace.
+    :param gap: blank lines right before it (a wide gap marks a picture).
+    :param indent: the line began with an indent (two spaces or 　).
+    """
+
+    no: int
+    text: str
+    gap: int = 0
+    indent: bool = False
+
+
+def split_lines(text: str, source: str) -> list[Line]:
+    """Cut page text into numbered non-blank lines, refusing what is not a page.
+
+    The size checks come first and look only at lengths, so a 50 MB blob
+    or a file of one enormous line is refused before any regex runs.
+    """
+    if len(text) > MAX_PAGE_CHARS:
+        raise InputError(
+            f"text is {len(text):,} characters; one page has at most {MAX_PAGE_CHARS:,} "
+            "(split the file into pages)",
+            file=source,
+        )
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    raw_lines = text.split("\n")
+    for no, raw in enumerate(raw_lines, 1):
+        if len(raw) > MAX_LINE_CHARS:
+            raise InputError(
+                f"line is {len(raw):,} characters long; page text has paragraphs of at most "
+                f"{MAX_LINE_CHARS:,} (was it extracted without line breaks?)",
+                file=source,
+                line=no,
+            )
+    out: list[Line] = []
+    gap = 0
+    for no, raw in enumerate(raw_lines, 1):
+        cleaned = _INVISIBLE_RE.sub("", raw)
+        stripped = cleaned.strip()
+        if not stripped:
+            gap += 1
+            continue
+        out.append(Line(no, stripped, gap, bool(_INDENT_RE.match(cleaned))))
+        gap = 0
+    return out
+
+
+def usual_gap(lines: list[Line]) -> int:
+    """The page's ordinary number of blank lines between two text blocks."""
+    counts = Counter(line.gap for line in lines[1:])
+    if not counts:
+        return 0
+    return min(counts.most_common(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def join_text(left: str, right: str) -> str:
+    """Join two pieces of one paragraph that a column break separated.
+
+    Chinese needs no space; only two Latin letters meeting across the break
+    ("COVID" / "vaccine") get one.
+    """
+    if not left:
+        return right
+    if not right:
+        return left
+    if left[-1].isascii() and left[-1].isalpha() and right[0].isascii() and right[0].isalpha():
+        return f"{left} {right}"
+    return left + right
+
+
+def ends_paragraph(text: str) -> bool:
+    """Does ``text`` end a paragraph, or does it continue after a column break?
+
+    It ends on 。！？…； (ASCII too), a closing quote, a photo credit, a
+    signature or jump line in brackets. A bracket closing an aside in mid
+    sentence ("…（“浙苗链”）") and a comma do not end it.
+    """
+    if not text:
+        return True
+    last = text[-1]
+    if last in SENTENCE_END:
+        return True
+    if last == "." and len(text) > 1 and not text[-2].isdigit():
+        return True
+    if last in CLOSING_QUOTES:
+        return True
+    if last in _OPENERS:
+        opener = text.rfind(_OPENERS[last])
+        if opener <= 0:
+            return True
+        before = text[opener - 1]
+        if before in SENTENCE_END or before in CLOSING_QUOTES:
+            return True
+        group = text[opener:]
+        return bool(
+            _JUMP_RE.fullmatch(group) or bylines.split_signature(text) or bylines.split_credit(text)
+        )
+    return last in "摄影图" and bylines.split_credit(text) is not None
+
+
+def is_titlish(text: str) -> bool:
+    """Could this line be (part of) a headline, by its shape alone?
+
+    Headlines are short, hold no full stop and do not end like prose
+    (a comma, a colon); they may end in ” ？ or ！. Whether a headline-like
+    line really starts an article depends on what follows it.
+    """
+    limit = SUBTITLE_MAX if text.startswith(("—", "－")) else TITLE_MAX
+    if not 2 <= len(text) <= limit:
+        return False
+    if text[-1] in "。，,；;：:、" or "。" in text:
+        return False
+    if text.count("，") + text.count(",") > 2:
+        return False
+    return not (text.isascii() and not any(ch.isalpha() for ch in text))
+
+
+def is_couplet(text: str) -> bool:
+    """ "无时不在 无事不扰": two short phrases set off by a space (a kicker or a subhead)."""
+    return bool(_COUPLET_RE.fullmatch(text))
+
+
+def is_numbered(text: str) -> bool:
+    """ "一、…", "（二）…", "1.…", "■ …": a subhead or list item, not a headline."""
+    return bool(_NUMBERED_RE.match(text))
+
+
+def has_inner_punct(text: str) -> bool:
+    return bool(_PUNCT_INSIDE_RE.search(text))
+
+
+def column_label(text: str) -> str | None:
+    """ "（社论）" → "社论": a column label printed by a headline."""
+    m = _LABEL_RE.fullmatch(text)
+    return m.group(1) if m else None
+
+
+def is_sidebar(text: str) -> bool:
+    """ "记者手记", "相关链接": a box inside an article, never a new article."""
+    return bool(_SIDEBAR_RE.fullmatch(text))
+
+
+def is_jump(text: str) -> bool:
+    """ "（下转第2版）", "（完）": a jump line, part of the article it ends."""
+    return bool(_JUMP_RE.fullmatch(text))
+
+
+def is_caption_start(text: str) -> bool:
+    return bool(_CAPTION_START_RE.match(text))
+
+
+def is_quoted(text: str) -> bool:
+    """A line that is one quotation from end to end ("“劳动最光荣”")."""
+    return (
+        len(text) >= 4
+        and text[0] in '“「『"'
+        and text[-1] in '”」』"'
+        and text.count("“") <= 1
+        and text.count("”") <= 1
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """Everything the grouping code asks about one line."""
+
+    lead: bylines.Lead | None
+    byline: tuple[str, tuple] | None
+    credit: bool  # ends with a photo credit
+    credit_only: bool  # is nothing but a photo credit
+    signature: bool
+    label: str | None
+    sidebar: bool
+    summary: bool  # a "■ …" summary paragraph
+    caption: bool  # starts like a caption (图为, ▲)
+    jump: bool
+    titlish: bool
+    terminal: bool
+
+
+def shape_of(text: str) -> Shape:
+    """Measure one line (see :class:`Shape`)."""
+    lead = bylines.match_lead(text)
+    byline = None if lead else bylines.match_byline_line(text)
+    credit_split = bylines.split_credit(text)
+    credit = credit_split is not None
+    credit_only = credit and not credit_split[0]  # type: ignore[index]
+    if credit_only:
+        byline = None
+    signature = bylines.split_signature(text) is not None
+    label = column_label(text)
+    sidebar = is_sidebar(text)
+    jump = is_jump(text)
+    summary = text[0] in "■●◆" and byline is None and len(text) > 8
+    caption = is_caption_start(text)
+    special = lead or byline or credit or label or sidebar or jump or caption or summary
+    titlish = not special and not (signature and text[0] in "（(") and is_titlish(text)
+    terminal = bool(
+        byline or credit or label or sidebar or jump or (signature and text[0] in "（(")
+    ) or ends_paragraph(text)
+    return Shape(
+        lead=lead,
+        byline=byline,
+        credit=credit,
+        credit_only=credit_only,
+        signature=signature,
+        label=label,
+        sidebar=sidebar,
+        summary=summary,
+        caption=caption,
+        jump=jump,
+        titlish=titlish,
+        terminal=terminal,
+    )

@@ -1,0 +1,320 @@
+"""Lines that belong to no article: masthead, page labels, web chrome, footers.
+
+A page starts with the masthead (paper name, date, lunar date, 刊号, 邮发
+代号, 总第N号, address…) and may end with footers (新闻服务热线, 责任编辑).
+Pages copied from an e-paper web site add chrome: a title line repeating
+paper, page and date, navigation and font-size buttons, browser warnings,
+copyright lines. This module recognises those lines, pulls the facts out of
+them for :class:`~syndicator.model.Edition`, and says why each one is not
+an article.
+
+A line counts as masthead only when *all* of it is made of known facts and
+separators, so a sentence that merely mentions a date stays in its article.
+Dates, addresses and phone numbers are only taken at the top or bottom of
+the page: in the middle they are more likely part of an article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .bylines import HAN, scan_people
+
+_D = r"[0-9０-９]"
+_NAME = rf"(?:[{HAN}]{{2,4}}(?![{HAN}])|[{HAN}][ \u3000]{{1,3}}[{HAN}](?![{HAN}]))"
+_NAMES = rf"{_NAME}(?:\s*[、,，]\s*{_NAME})*"
+_FACTS: tuple[tuple[str, str], ...] = (
+    ("date", rf"(?:19|20){_D}{{2}}\s*年\s*{_D}{{1,2}}\s*月\s*{_D}{{1,2}}\s*日"),
+    ("date", rf"(?:19|20){_D}{{2}}[-./]{_D}{{1,2}}[-./]{_D}{{1,2}}"),
+    ("weekday", r"(?:星期|礼拜)[一二三四五六日天]|周[一二三四五六日]"),
+    (
+        "lunar_date",
+        r"(?:农历)?[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥](?:[（(][鼠牛虎兔龙蛇马羊猴鸡狗猪][）)])?年"
+        r"(?:闰)?(?:正|十一|十二|冬|腊|[一二三四五六七八九十])月"
+        r"(?:初[一二三四五六七八九十]|二十|三十|廿[一二三四五六七八九]?|十[一二三四五六七八九]?)",
+    ),
+    ("issue_number", rf"总第\s*{_D}+\s*[号期]"),
+    (
+        "note",
+        rf"第\s*{_D}+\s*期|今日\s*{_D}+\s*版|本期\s*{_D}+\s*版|(?:零售价|定价|每份)\s*[:：]?\s*[0-9.]+\s*元",
+    ),
+    (
+        "serial",
+        r"(?:国内统一(?:连续出版物号|刊号)|统一刊号|刊号)\s*[:：]?\s*CN\s*\d{2}\s*[-－]\s*\d{4}(?:\s*/\s*[A-Z]{1,3})?"
+        r"|CN\s*\d{2}\s*[-－]\s*\d{4}(?:\s*/\s*[A-Z]{1,3})?",
+    ),
+    ("postal_code", r"邮发代号\s*[:：]?\s*\d{1,2}\s*[-－]\s*\d{1,4}"),
+    (
+        "email",
+        r"(?:电子信箱|电子邮箱|投稿邮箱|信箱|邮箱|E-?mail)?\s*[:：]?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+    ),
+    (
+        "website",
+        r"(?:电子版|网址|网站|数字报|电子报|网络版|官网)?\s*[:：]?\s*"
+        r"(?:https?://[\w./?=&%-]+|www\.[\w-]+(?:\.[\w-]+)+(?:/[\w./-]*)?)",
+    ),
+    ("address", rf"(?:社址|地址|报社地址)\s*[:：]\s*[{HAN}0-9０-９A-Za-z#\-－号楼层室（）()]+"),
+    ("zip_code", rf"(?:邮编|邮政编码)\s*[:：]?\s*{_D}{{6}}"),
+    (
+        "hotline",
+        rf"(?:新闻)?(?:服务|报料|爆料|投诉)?热线(?:电话)?(?:\s*[:：]?\s*{_D}[0-9０-９\s-]{{5,}}{_D})?",
+    ),
+    (
+        "note",
+        rf"(?:电话|传真|广告部?|发行部?|订阅|印刷)[{HAN}]{{0,6}}\s*[:：]\s*{_D}[0-9０-９\s-]{{5,}}{_D}",
+    ),
+    (
+        "editor",
+        rf"(?:本版)?(?:责任编辑|责编|编辑)\s*[:：]?\s*{_NAMES}",
+    ),
+    (
+        "staff",
+        rf"(?:版式|美编|美术编辑|校对|审读|照排|组版|排版|视觉设计|设计|制图|值班编委|本版审稿)"
+        rf"\s*[:：]?\s*{_NAMES}",
+    ),
+)
+_FACT_RE = re.compile("|".join(f"(?P<f{i}>{pat})" for i, (_, pat) in enumerate(_FACTS)))
+_FACT_KIND = {f"f{i}": kind for i, (kind, _) in enumerate(_FACTS)}
+_SEPARATORS_RE = re.compile(r"[\s|｜/·•,，;；:：\-—_]*")
+
+#: Facts that are never part of an article, wherever they stand on the page.
+ANYWHERE = frozenset({"issue_number", "serial", "postal_code", "hotline", "editor", "staff"})
+
+_PHONE_RE = re.compile(r"(?:\d{3,4}[-－])?\d{7,8}|[48]00[-－]?\d{3}[-－]?\d{4}")
+_PAGE_LABEL_RE = re.compile(
+    rf"(?:第\s*)?(?P<letter>[A-Za-z]?)0*(?P<page>\d{{1,4}})\s*版\s*"
+    rf"(?:[:：]\s*|\s+|[（(])?(?P<name>[{HAN}A-Za-z·]{{1,10}})?[）)]?"
+)
+_PAPER_RE = re.compile(rf"[{HAN}]{{2,10}}(?:日报|晚报|时报|商报|都市报|青年报|导报|早报)")
+_PROMO_RE = re.compile(r"微信|公众号|客户端|二维码|扫码|扫一扫|官方微博|抖音|视频号|APP|App")
+_NAV_WORDS = frozenset(
+    [
+        "首页",
+        "上一版",
+        "下一版",
+        "上一篇",
+        "下一篇",
+        "上一期",
+        "下一期",
+        "前一版",
+        "后一版",
+        "前一篇",
+        "后一篇",
+        "返回目录",
+        "返回首页",
+        "返回",
+        "目录",
+        "版面导航",
+        "标题导航",
+        "本版标题",
+        "版面概览",
+        "放大",
+        "缩小",
+        "默认",
+        "字号",
+        "字体",
+        "大",
+        "中",
+        "小",
+        "打印",
+        "打印本页",
+        "关闭",
+        "关闭窗口",
+        "收藏",
+        "分享",
+        "分享到",
+        "返回顶部",
+        "朗读",
+        "语音播报",
+        "下载",
+        "PDF",
+        "PDF下载",
+        "下载PDF",
+        "往期回顾",
+        "往期",
+        "过刊检索",
+        "检索",
+        "搜索",
+        "登录",
+        "注册",
+        "查看原图",
+        "原图",
+        "图片",
+        "放大图片",
+        "标题",
+        "内容",
+        "正文",
+        "当前版",
+        "版面",
+        "版次",
+        "日期",
+        "选择日期",
+        "进入",
+    ]
+)
+_NAV_SPLIT_RE = re.compile(r"[\s|｜/·•<>《》«»【】\[\]()（）:：>→←-]+")
+_BROWSER_RE = re.compile(
+    r"浏览器|分辨率|请升级|不支持.{0,20}(?:标签|播放|功能)|JavaScript|javascript"
+)
+_COPYRIGHT_RE = re.compile(
+    r"版权所有|Copyright|copyright|©|ICP[备证]|公网安备|未经.{0,12}(?:授权|许可)|不得转载|违法和不良信息举报"
+)
+_CHROME_SEP_RE = re.compile(r"\s+[-–—|｜_]\s+|\s*[|｜]\s*")
+_DATE_IN_RE = re.compile(
+    rf"((?:19|20){_D}{{2}})\s*[年\-./]\s*({_D}{{1,2}})\s*[月\-./]\s*({_D}{{1,2}})"
+)
+
+
+@dataclass
+class Facts:
+    """What the non-article lines of one page say about its edition."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    hotline_label: bool = False
+    phones: list[str] = field(default_factory=list)
+    page: int | None = None
+    page_name: str | None = None
+    paper_names: list[str] = field(default_factory=list)
+
+    def put(self, key: str, value: Any) -> None:
+        self.values.setdefault(key, value)
+
+
+def read_date(text: str) -> date | None:
+    m = _DATE_IN_RE.search(text)
+    if m is None:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def fact_line(text: str) -> list[tuple[str, str]] | None:
+    """Split a line into masthead facts, or ``None`` if anything else is on it.
+
+    "邮发代号: 31-2 总第11905号" → [("postal_code", …), ("issue_number", …)].
+    """
+    if len(text) > 120:
+        return None
+    found: list[tuple[str, str]] = []
+    pos = 0
+    for m in _FACT_RE.finditer(text):
+        if not _SEPARATORS_RE.fullmatch(text, pos, m.start()):
+            return None
+        found.append((_FACT_KIND[m.lastgroup or ""], m.group(0)))
+        pos = m.end()
+    if not found or not _SEPARATORS_RE.fullmatch(text, pos):
+        return None
+    return found
+
+
+def record_facts(found: list[tuple[str, str]], facts: Facts) -> None:
+    """Store the values of :func:`fact_line`'s facts in ``facts``."""
+    for kind, raw in found:
+        value = _fact_value(kind, raw)
+        if kind == "note":
+            facts.notes.append(raw.strip())
+        elif kind == "hotline":
+            facts.hotline_label = True
+            if value:
+                facts.put("hotline", value)
+        elif kind == "staff":
+            continue
+        elif value is not None:
+            facts.put(kind, value)
+
+
+def _fact_value(kind: str, raw: str) -> Any:
+    raw = raw.strip()
+    if kind == "date":
+        return read_date(raw)
+    if kind == "issue_number":
+        return int(re.sub(r"\D", "", raw))
+    if kind in ("serial", "postal_code", "zip_code", "address", "hotline", "email", "website"):
+        after = re.split(r"[:：]", raw, maxsplit=1)
+        value = after[-1].strip() if len(after) > 1 else raw
+        if kind == "serial":
+            m = re.search(r"CN\s*\d{2}\s*[-－]\s*\d{4}(?:\s*/\s*[A-Z]{1,3})?", value)
+            return re.sub(r"\s+", "", m.group(0)) if m else value
+        if kind in ("postal_code", "zip_code", "hotline"):
+            m = re.search(r"\d[\d\s-]*\d", value)
+            return re.sub(r"\s+", "", m.group(0)) if m else None
+        if kind == "email":
+            m = re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", value)
+            return m.group(0) if m else value
+        if kind == "website":
+            m = re.search(r"(?:https?://\S+|www\.\S+)", raw)
+            return m.group(0) if m else value
+        return value
+    if kind == "editor":
+        names = re.sub(r"^(?:本版)?(?:责任编辑|责编|编辑)\s*[:：]?\s*", "", raw)
+        people = scan_people(names)
+        if people is not None:
+            return "、".join(name for _, name in people.people)
+        return names.strip()
+    return raw
+
+
+def page_label(text: str) -> tuple[int, str | None] | None:
+    """ "00003版:综合" → (3, "综合"); "第06版：经济" → (6, "经济")."""
+    if len(text) > 24:
+        return None
+    m = _PAGE_LABEL_RE.fullmatch(text)
+    if m is None:
+        return None
+    return int(m.group("page")), m.group("name")
+
+
+def is_phone(text: str) -> bool:
+    return bool(_PHONE_RE.fullmatch(text.replace(" ", "")))
+
+
+def is_paper_name(text: str, paper_name: str) -> bool:
+    return text == paper_name or bool(_PAPER_RE.fullmatch(text))
+
+
+def is_promo(text: str) -> bool:
+    """ "浙江省总工会官方微信公众号": the caption of a QR code or an app plug."""
+    return len(text) <= 40 and bool(_PROMO_RE.search(text)) and "。" not in text
+
+
+def chrome_kind(text: str, facts: Facts) -> bool:
+    """Is this e-paper web chrome? Record page/date facts from a title line.
+
+    Chrome is navigation ("上一版 下一版 返回目录"), font-size buttons,
+    browser warnings, copyright lines and the web page's title line that
+    repeats paper, page, date and headline ("浙江日报 - 第00003版:综合 -
+    2021年05月03日 - 我市12人获省五一劳动奖章").
+    """
+    if len(text) > 160:
+        return False
+    words = [w for w in _NAV_SPLIT_RE.split(text) if w]
+    if (
+        words
+        and any(w in _NAV_WORDS for w in words)
+        and all(w in _NAV_WORDS or w.isdigit() or page_label(w) for w in words)
+    ):
+        if not any(page_label(w) for w in words):
+            return True
+        labels = [page_label(w) for w in words if page_label(w)]
+        if len(labels) == 1 and facts.page is None:
+            facts.page, facts.page_name = labels[0]  # type: ignore[misc]
+        return True
+    if len(text) <= 80 and (_BROWSER_RE.search(text) or _COPYRIGHT_RE.search(text)):
+        return True
+    parts = [p for p in _CHROME_SEP_RE.split(text) if p]
+    if len(parts) >= 3:
+        labels = [page_label(p) for p in parts]
+        dates = [read_date(p) for p in parts]
+        if any(labels) and any(dates):
+            label = next(lab for lab in labels if lab)
+            if facts.page is None:
+                facts.page, facts.page_name = label
+            facts.values.setdefault("chrome_date", next(d for d in dates if d))
+            return True
+    return False
