@@ -1,10 +1,12 @@
 #!/bin/sh
 # Install the Debian packages that some tests drive for real: chromium (the
-# preview page's Copy button, the feeds' XSL view) and newsboat (a real feed
-# reader). Without root or apt the tests that need them skip with a reason.
+# preview page's Copy button, the feeds' XSL view) with a CJK font so its
+# screenshots show Chinese, and newsboat (a real feed reader). Without root
+# or apt the tests that need them skip with a reason.
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v newsboat >/dev/null 2>&1 || missing="$missing newsboat"
+[ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing Debian packages:$missing"

@@ -138,3 +138,118 @@ def child_env() -> dict[str, str]:
     env.pop("SYNDICATOR_CONFIG", None)
     env["PYTHONUNBUFFERED"] = "1"
     return env
+
+
+# -- real processes: a server and a browser -------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class LiveServer:
+    """`syndicator serve` in a subprocess on a free loopback port."""
+
+    def __init__(self, config_path: Path, port: int, command: str = "serve") -> None:
+        import subprocess
+
+        self.config_path = config_path
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.proc = subprocess.Popen(
+            [venv_bin("syndicator"), "--config", str(config_path), command, "--port", str(port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=child_env(),
+        )
+        self._wait()
+
+    def _wait(self, timeout: float = 20.0) -> None:
+        import time
+        import urllib.error
+        import urllib.request
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                out = self.proc.stdout.read().decode(errors="replace")
+                pytest.fail(f"server exited with {self.proc.returncode}:\n{out}")
+            try:
+                with urllib.request.urlopen(self.url + "/", timeout=1):
+                    return
+            except urllib.error.HTTPError:
+                return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.1)
+        self.stop()
+        pytest.fail(f"server did not answer on {self.url} within {timeout}s")
+
+    def stop(self) -> str:
+        import signal
+        import subprocess
+
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            out = self.proc.communicate(timeout=15)[0]
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out = self.proc.communicate()[0]
+        return out.decode(errors="replace")
+
+
+def write_config_file(tmp_path: Path, port: int, extra: str = "") -> Path:
+    """A TOML config for a server process rooted in ``tmp_path``."""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[store]\nurl = "sqlite:///{tmp_path / "store.db"}"\n'
+        f'[output]\ndir = "{tmp_path / "feeds"}"\n'
+        f'[server]\nhost = "127.0.0.1"\nport = {port}\n'
+        f'[site]\nbase_url = "http://127.0.0.1:{port}"\n' + extra,
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def live_server(tmp_path: Path):
+    """A factory: ``live_server(extra_toml="", command="serve")`` starts a server.
+
+    The store and output dir live in the test's tmp dir; the server is
+    stopped at the end of the test whatever happens.
+    """
+    servers: list[LiveServer] = []
+
+    def start(extra_toml: str = "", command: str = "serve", port: int | None = None) -> LiveServer:
+        port = port or free_port()
+        config_path = write_config_file(tmp_path, port, extra_toml)
+        server = LiveServer(config_path, port, command)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def chromium():
+    """A headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} missing: run `make test` as root, or `apt-get install chromium`")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="install the test extras: pip install -e '.[test]'"
+    )
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -1,0 +1,28 @@
+"""The preview page in a real headless Chromium, served by a real server process."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from conftest import SAMPLE_PAGE, child_env, venv_bin
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_preview_page_renders_phone_frame_in_chromium(live_server, chromium, tmp_path) -> None:
+    server = live_server()
+    exe = venv_bin("syndicator")
+    subprocess.run(
+        [exe, "--config", str(server.config_path), "import", str(SAMPLE_PAGE)],
+        check=True,
+        env=child_env(),
+        capture_output=True,
+    )
+    page = chromium.new_page()
+    page.goto(f"{server.url}/articles/zjgrrb-20210830-01-01")
+    frame = page.locator(".phone")
+    assert frame.bounding_box()["width"] == pytest.approx(395, abs=2)  # 375 + borders
+    assert "我省公布一批数字化改革" in page.locator("#post").inner_text()
+    frame.screenshot(path=str(tmp_path / "phone.png"))
+    assert (tmp_path / "phone.png").stat().st_size > 1000
