@@ -392,6 +392,30 @@ def wechat_check(source: Any) -> None:
     click.echo(f"{source.name}: ready for WeChat")
 
 
+@wechat.command("push")
+@click.argument("article_id")
+@pass_state
+def wechat_push(state: State, article_id: str) -> None:
+    """Create a draft of the article in the Official Account's draft box.
+
+    Reads the app id and secret from SYNDICATOR_WECHAT_APPID and
+    SYNDICATOR_WECHAT_SECRET; uploads the pictures and the cover, then calls
+    draft/add at [wechat] api_base.
+
+    Example: syndicator wechat push zjgrrb-20210830-01-01
+    """
+    from .push import client_from_env, push_article
+
+    article = _article(state, article_id)
+    try:
+        result = push_article(article, state.config, client_from_env(state.config))
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
+    except SyndicatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{article_id}: draft created, media_id {result.media_id} ({result.summary()})")
+
+
 def main() -> None:
     cli(prog_name="syndicator")
 
