@@ -182,6 +182,12 @@ class _Inline:
             return f'<span style="text-decoration:line-through;">{inner}</span>'
         if tag == "a":
             return self._link(clean_text(node.get("href") or "").strip(), inner)
+        if tag == "li":  # lists keep literal markers: the editor mangles <ul>/<ol>
+            parent = node.getparent()
+            if parent is not None and parent.tag == "ol":
+                number = [c for c in parent if c.tag == "li"].index(node) + 1
+                return f"{number}. {inner}<br/>"
+            return f"• {inner}<br/>"
         return inner
 
     def _link(self, href: str, inner: str) -> str:

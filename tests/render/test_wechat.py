@@ -30,8 +30,12 @@ def root_of(content: str):
     return lxml_html.fragment_fromstring(content)
 
 
-def test_sample_page_every_post_is_ready_loses_nothing_and_respects_limits(sample, config) -> None:
-    """Acceptance 1, for all 8 articles of the sample page."""
+@pytest.mark.parametrize("theme", ["neutral", "red"])
+def test_sample_page_every_post_is_ready_loses_nothing_and_respects_limits(
+    sample, tmp_path, theme
+) -> None:
+    """Acceptance 1, for all 8 articles of the sample page, in both built-in themes."""
+    config = make_config(tmp_path, wechat={"theme": theme})
     assert len(sample.articles) == 8
     for article in sample.articles:
         post = build_post(article, config)
@@ -252,3 +256,14 @@ def test_text_is_escaped_never_injected(config) -> None:
     assert all(not k.startswith("on") for e in root.iter() for k in e.attrib)
     assert root.findall("p")[1].text == evil  # the title, as text
     assert "前粗后" in root.text_content()  # inline HTML: tags gone, script dropped
+
+
+def test_lists_keep_literal_markers(config) -> None:
+    block = Block(
+        type="paragraph",
+        text="",
+        html="要点：<ul><li>一</li><li>二</li></ul>步骤：<ol><li>甲</li><li>乙</li></ol>",
+    )
+    content = build_post(load_articles()[1].replace(body=(block,)), config).content
+    assert "要点：• 一<br/>• 二<br/>步骤：1. 甲<br/>2. 乙<br/>" in content
+    assert check_html(content) == []
