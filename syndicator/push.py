@@ -24,6 +24,7 @@ from pathlib import Path
 from .config import Config
 from .errors import InputError, SyndicatorError
 from .model import Article
+from .render.wechat import web_src
 from .render.wechat_post import build_post
 from .wechat_api import TokenCache, WechatClient, write_private
 
@@ -92,9 +93,12 @@ class MediaCache:
 
 
 def fetch_image(src: str, limit: int = COVER_LIMIT) -> bytes:
-    """The bytes of a picture at ``src`` (http, https or file URL)."""
+    """The bytes of a picture on the web (``src`` is an http or https URL)."""
+    url = web_src(src)
+    if url is None:
+        raise PushError(f"cannot fetch picture {src}: not an http(s) address")
     try:
-        with urllib.request.urlopen(src, timeout=30) as response:
+        with urllib.request.urlopen(url, timeout=30) as response:
             data = response.read(limit + 1)
     except urllib.error.HTTPError as exc:
         exc.close()
@@ -135,7 +139,7 @@ def push_article(
     result = PushResult(media_id="")
     urls: dict[str, str] = {}
     cover: bytes | None = None
-    for n, block in enumerate((b for b in article.images if b.src), start=1):
+    for n, block in enumerate((b for b in article.images if web_src(b.src)), start=1):
         src = block.src or ""
         if src in urls:
             continue

@@ -42,7 +42,6 @@ class Export:
 
     documents: dict[Path, tuple[bytes, Article]] = field(default_factory=dict)
     remove: list[Path] = field(default_factory=list)
-    problems: dict[str, list[str]] = field(default_factory=dict)
 
 
 def plan_export(
@@ -54,8 +53,8 @@ def plan_export(
 ) -> Export:
     """Render the posts of ``wanted`` ids (of ``articles``) and list files to remove.
 
-    Pure apart from reading nothing: the caller writes, so that a pass that
-    fails to render touches no file.
+    Nothing is written here: the pass writes after everything has rendered,
+    so a pass that fails to render touches no file.
     """
     export = Export()
     for article_id in removed:
@@ -72,6 +71,5 @@ def plan_export(
             export.documents[json_path] = (post.json.encode("utf-8"), article)
         else:
             export.remove.append(json_path)
-            export.problems[article_id] = post.complaints
             log.warning("wechat: %s not ready: %s", article_id, "; ".join(post.complaints))
     return export

@@ -237,3 +237,14 @@ def test_token_cache_ignores_another_accounts_token(tmp_path) -> None:
     assert cache.load(APP_ID) is None
     (tmp_path / "token.json").write_text("not json", encoding="utf-8")
     assert cache.load("wx-other") is None
+
+
+def test_push_skips_pictures_without_a_web_address(wx_config, fake) -> None:
+    """As the post does: e-paper pictures keep only their caption."""
+    article = _article(fake, 1)
+    local = Block(type="image", src="file:///etc/hostname", caption="本地图。", credit="某某 摄")
+    article = article.replace(body=(*article.body, local))
+    result = push_article(article, wx_config, _client(wx_config, fake))
+    assert result.uploaded == 2  # the web picture and the cover
+    (sent,) = fake.drafts[0]["articles"]
+    assert "本地图。 某某 摄" in sent["content"] and "file:" not in sent["content"]

@@ -275,12 +275,18 @@ def _byline(article: Article) -> str | None:
     return None if article.byline in credits else article.byline
 
 
+def web_src(src: str | None) -> str | None:
+    """A picture's address if it is on the web (http/https); WeChat cannot use others."""
+    src = clean_text(src or "").strip()
+    return src if src.lower().startswith(("http://", "https://")) else None
+
+
 def _image(block: Block, st: _Styles, image_urls: Mapping[str, str]) -> str:
     out = []
-    src = image_urls.get(block.src, block.src) if block.src else None
-    if src and clean_text(src).strip().lower().startswith(("http://", "https://")):
+    src = web_src(image_urls.get(block.src, block.src) if block.src else None)
+    if src:
         alt = _a(block.caption or "")
-        tag = f'<img src="{_a(src.strip())}" alt="{alt}" style="{st.image}"/>'
+        tag = f'<img src="{_a(src)}" alt="{alt}" style="{st.image}"/>'
         out.append(f'<p style="{st.picture}">{tag}</p>')
     caption = " ".join(_t(p) for p in (block.caption, block.credit) if p)
     if caption:
