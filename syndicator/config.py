@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
+from .themes import Theme, resolve_themes
 
 ENV_VAR = "SYNDICATOR_CONFIG"
 DEFAULT_FILE = "config.toml"
@@ -111,9 +112,21 @@ class ChannelConfig:
 
 @dataclass(frozen=True)
 class WechatConfig:
+    """WeChat posts: theme, payload options and the draft API (see ``themes``)."""
+
     theme: str = "neutral"
     editor: str = ""
     long_titles: bool = False
+    themes: Mapping[str, Any] = field(default_factory=dict)  # resolved to {name: Theme}
+    api_base: str = "https://api.weixin.qq.com"
+    cover: str = ""
+    cache_dir: str = ".wechat"
+    open_comment: bool = False
+    fans_only_comment: bool = False
+
+    @property
+    def current_theme(self) -> Theme:
+        return self.themes[self.theme]
 
 
 @dataclass(frozen=True)
@@ -277,7 +290,20 @@ def _finish(config: Config) -> Config:
         config,
         channels=filled,
         site=dataclasses.replace(config.site, base_url=config.site.base_url.rstrip("/")),
+        wechat=_finish_wechat(config.wechat),
     )
+
+
+def _finish_wechat(wechat: WechatConfig) -> WechatConfig:
+    """Resolve the theme tables against the built-ins; check the chosen theme exists."""
+    themes = resolve_themes(wechat.themes)
+    if wechat.theme not in themes:
+        raise ConfigError(
+            f"unknown theme {wechat.theme!r} (known: {', '.join(themes)})", field="wechat.theme"
+        )
+    if not wechat.api_base.startswith(("http://", "https://")):
+        raise ConfigError("must start with http:// or https://", field="wechat.api_base")
+    return dataclasses.replace(wechat, themes=themes, api_base=wechat.api_base.rstrip("/"))
 
 
 def _channels(value: Any) -> tuple[ChannelConfig, ...]:
@@ -317,6 +343,10 @@ _TYPE_NAMES = {str: "text", int: "an integer", bool: "true or false", float: "a 
 
 def _coerce(value: Any, hint: Any, dotted: str) -> Any:
     origin = typing.get_origin(hint)
+    if origin is Mapping:  # a table of tables, checked by whoever resolves it
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"expected a table, got {_describe(value)}", field=dotted)
+        return dict(value)
     if origin in (types.UnionType, typing.Union):
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         return _coerce(value, args[0], dotted)

@@ -20,9 +20,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from . import store
+from . import store, wechat_export
 from .config import ChannelConfig, Config
-from .files import write_document
+from .files import remove_document, write_document
 from .model import Article
 from .render import feeds
 
@@ -80,6 +80,7 @@ def render_fingerprint(config: Config) -> str:
         "feeds": config.feeds.__dict__,
         "interval": config.scheduler.interval,
         "channels": [c.__dict__ for c in config.channels],
+        "wechat": config.wechat.__dict__,
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -134,8 +135,13 @@ def run_pass(engine: Engine, config: Config, *, now: datetime, force: bool = Fal
     if force:
         affected |= {c.name for c in config.channels}
 
+    # WeChat posts of new and changed articles, and of any whose files are missing.
+    wechat_wanted = (
+        set(due_states) if force else touched | wechat_export.missing_posts(output, due_states)
+    )
+
     due: list[Article] = []
-    if touched or affected:
+    if touched or affected or wechat_wanted:
         with engine.connect() as conn:
             due = store.list_due(conn, now)
     by_id = {a.id: a for a in due}
@@ -158,10 +164,14 @@ def run_pass(engine: Engine, config: Config, *, now: datetime, force: bool = Fal
     report.channels = sorted(affected & {c.name for c in config.channels})
     opml_updated = max((d[1] for d in documents.values()), default=feeds.EPOCH)
     documents[output / "opml.xml"] = (feeds.render_opml(config), opml_updated)
+    export = wechat_export.plan_export(config, output, by_id, wechat_wanted, report.removed)
+    documents.update({path: (data, a.updated_at) for path, (data, a) in export.documents.items()})
 
     for path, (data, updated) in sorted(documents.items()):
         if write_document(path, data, modified=updated):
             report.written.append(str(path.relative_to(output)))
+    for path in export.remove:
+        remove_document(path)
 
     finished = datetime.now(now.tzinfo)
     states = [

@@ -1,73 +1,52 @@
-"""WeChat-ready rich text and the ``draft/add`` article object.
+"""WeChat-ready rich text: one ``<section>`` with inline styles only.
 
 The WeChat editor keeps only inline ``style`` attributes on a short list
 of tags; classes, ids, ``<style>``, CSS variables and layout CSS are
 stripped, pure black text is dropped, and external links are dead. So
 every element here carries its full style, every ``<p>`` its own colour,
-and links become "text[n]" with a numbered list at the end.
+and links become "text[n]" with a numbered list at the end. The output
+passes :func:`render.wechat_check.check_html` for any article (a property
+test holds us to it); the draft payload is built in ``render.wechat_post``.
 
 Pure functions of an article and a theme: no store, no clock.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 from typing import Any
-from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 
-from ..config import Config
 from ..model import Article, Block
-from .html import article_url, lead_byline, source_line
+from ..themes import BUILTIN_THEMES, Theme
+from .html import source_line
+from .wechat_check import is_wechat_link
+
+#: Built-in themes, by name (``config.wechat.themes`` adds the newsroom's).
+THEMES = BUILTIN_THEMES
+
+# C0 controls (but tab and newlines) and DEL: invisible, and invalid in HTML.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Elements whose text is not part of the article when found in inline HTML.
+_DROPPED = frozenset({"script", "style", "template", "noscript", "iframe", "object", "head"})
 
 
-@dataclass(frozen=True)
-class Theme:
-    """Colours and sizes of a WeChat post; a newsroom overrides them key by key."""
-
-    text: str = "#333333"
-    accent: str = "#333333"
-    muted: str = "#888888"
-    rule: str = "#e5e5e5"
-    font_size: int = 16
-    title_size: int = 22
-    small_size: int = 14
-    line_height: float = 1.75
-    letter_spacing: float = 0.5
+def clean_text(text: str) -> str:
+    """``text`` without control characters (what the post shows of it)."""
+    return _CONTROLS.sub("", text)
 
 
-THEMES: dict[str, Theme] = {
-    "neutral": Theme(),
-    "red": Theme(accent="#b4161b", rule="#e8b4b6"),
-}
-
-WECHAT_HOSTS = ("mp.weixin.qq.com",)
+def _t(text: str) -> str:
+    return escape(clean_text(text), quote=False)
 
 
-def get_theme(name: str, overrides: dict[str, Any] | None = None) -> Theme:
-    """A built-in theme with the newsroom's overrides applied."""
-    theme = THEMES[name]
-    return dataclasses.replace(theme, **(overrides or {})) if overrides else theme
-
-
-class _Links:
-    """External links collected while rendering, numbered in reading order."""
-
-    def __init__(self) -> None:
-        self.urls: list[str] = []
-
-    def number(self, url: str) -> int:
-        if url not in self.urls:
-            self.urls.append(url)
-        return self.urls.index(url) + 1
-
-
-def _is_wechat_link(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return host in WECHAT_HOSTS
+def _a(text: str) -> str:
+    return escape(clean_text(text), quote=True)
 
 
 def _p_style(
@@ -103,6 +82,8 @@ class _Styles:
     small: str
     rule_top: str
     rule_bottom: str
+    link: str
+    ref: str
 
     @classmethod
     def of(cls, t: Theme) -> _Styles:
@@ -117,14 +98,14 @@ class _Styles:
             title=_p_style(
                 t,
                 size=t.title_size,
-                color=t.accent,
+                color=t.title,
                 align="center",
                 margin=tight,
                 extra="font-weight:bold;",
             ),
             body=_p_style(t),
             subhead=_p_style(t, color=t.accent, extra="font-weight:bold;"),
-            quote=f"margin:0 0 1em 0;padding:0.5em 1em;border-left:3px solid {t.rule};",
+            quote=f"margin:0 0 1em 0;padding:0.5em 1em;border-left:3px solid {t.accent};",
             quote_p=_p_style(t, color=t.muted, margin="0"),
             picture=_p_style(t, align="center", margin=tight),
             image="max-width:100%;height:auto;display:block;margin:0 auto;",
@@ -132,48 +113,99 @@ class _Styles:
             small=_p_style(t, **grey, align="left", margin=tight, extra="word-break:break-all;"),
             rule_top=f"border:none;border-top:1px solid {t.rule};margin:0.8em 0 1.2em 0;",
             rule_bottom=f"border:none;border-top:1px solid {t.rule};margin:1.5em 0 0.8em 0;",
+            link=f"color:{t.accent};text-decoration:underline;",
+            ref=f"color:{t.muted};font-size:75%;",
         )
 
 
-def _inline(block: Block, theme: Theme, links: _Links) -> str:
-    """A paragraph's inline content, with links turned into numbered references."""
-    if block.html is None:
-        return escape(block.text, quote=False)
-    root = lxml_html.fragment_fromstring(block.html, create_parent="div")
-    return _walk_children(root, theme, links)
+class _Links:
+    """External links collected while rendering, numbered in reading order."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def number(self, url: str) -> int:
+        if url not in self.urls:
+            self.urls.append(url)
+        return self.urls.index(url) + 1
 
 
-def _walk_children(node: Any, theme: Theme, links: _Links) -> str:
-    out = [escape(node.text or "", quote=False)]
-    for child in node:
-        out.append(_walk(child, theme, links))
-        out.append(escape(child.tail or "", quote=False))
-    return "".join(out)
+class _Inline:
+    """A paragraph's inline HTML rewritten to what WeChat keeps.
 
+    Emphasis and superscripts survive, links to WeChat posts stay links,
+    other web links become their text plus a ``[n]`` reference; every
+    other tag is reduced to its text, and scripts and styles to nothing.
+    """
 
-def _walk(node: Any, theme: Theme, links: _Links) -> str:
-    tag = node.tag if isinstance(node.tag, str) else ""
-    inner = _walk_children(node, theme, links)
-    if tag == "br":
-        return "<br/>"
-    if tag in ("strong", "b"):
-        return f"<strong>{inner}</strong>"
-    if tag in ("em", "i"):
-        return f"<em>{inner}</em>"
-    if tag in ("sup", "sub"):
-        return f"<{tag}>{inner}</{tag}>"
-    if tag == "a":
-        href = (node.get("href") or "").strip()
-        if href and _is_wechat_link(href):
-            return f'<a href="{escape(href, quote=True)}" style="color:{theme.accent};">{inner}</a>'
-        if href.startswith(("http://", "https://")):
-            n = links.number(href)
-            return f'{inner}<sup style="color:{theme.muted};">[{n}]</sup>'
-    return inner
+    def __init__(self, st: _Styles, links: _Links) -> None:
+        self.st = st
+        self.links = links
+
+    def render(self, block: Block) -> str:
+        source = clean_text(block.html or "")
+        if not source.strip():
+            return _t(block.text)
+        try:
+            root = lxml_html.fragment_fromstring(source, create_parent="div")
+        except (etree.ParserError, ValueError):
+            return _t(block.text)
+        return self._children(root)
+
+    def _children(self, node: Any) -> str:
+        out = [_t(node.text or "")]
+        for child in node:
+            out.append(self._element(child))
+            out.append(_t(child.tail or ""))
+        return "".join(out)
+
+    def _element(self, node: Any) -> str:
+        if not isinstance(node.tag, str):  # comments, processing instructions
+            return ""
+        tag = node.tag.lower()
+        if tag in _DROPPED:
+            return ""
+        if tag == "br":
+            return "<br/>"
+        inner = self._children(node)
+        if tag in ("strong", "b"):
+            return f"<strong>{inner}</strong>" if inner else ""
+        if tag in ("em", "i"):
+            return f"<em>{inner}</em>" if inner else ""
+        if tag == "sup":
+            return f"<sup>{inner}</sup>" if inner else ""
+        if tag == "sub":
+            return f'<span style="vertical-align:sub;font-size:75%;">{inner}</span>'
+        if tag in ("u", "ins"):
+            return f'<span style="text-decoration:underline;">{inner}</span>'
+        if tag in ("s", "del", "strike"):
+            return f'<span style="text-decoration:line-through;">{inner}</span>'
+        if tag == "a":
+            return self._link(clean_text(node.get("href") or "").strip(), inner)
+        if tag == "li":  # lists keep literal markers: the editor mangles <ul>/<ol>
+            parent = node.getparent()
+            if parent is not None and parent.tag == "ol":
+                number = [c for c in parent if c.tag == "li"].index(node) + 1
+                return f"{number}. {inner}<br/>"
+            return f"• {inner}<br/>"
+        return inner
+
+    def _link(self, href: str, inner: str) -> str:
+        if is_wechat_link(href):
+            return f'<a href="{escape(href, quote=True)}" style="{self.st.link}">{inner}</a>'
+        if href.lower().startswith(("http://", "https://")):
+            n = self.links.number(href)
+            return f'{inner}<sup style="{self.st.ref}">[{n}]</sup>'
+        return inner
 
 
 def render_wechat(
-    article: Article, theme: Theme | None = None, *, editor: str | None = None
+    article: Article,
+    theme: Theme | None = None,
+    *,
+    editor: str | None = None,
+    source_url: str | None = None,
+    image_urls: Mapping[str, str] | None = None,
 ) -> str:
     """The post as one ``<section>`` with inline styles only.
 
@@ -181,24 +213,32 @@ def render_wechat(
     lead opening with the byline as printed, pictures centred with the
     caption and credit beneath, and a footer naming source, 原文链接 (as
     plain text: links are dead in WeChat) and 责任编辑.
+
+    :param editor: 责任编辑 when the article names none.
+    :param source_url: the 原文链接 (default: the article's ``source_url``).
+    :param image_urls: replacement ``src`` for pictures, e.g. the mmbiz URLs
+        that ``media/uploadimg`` returned when pushing.
     """
-    theme = theme or THEMES["neutral"]
-    st = _Styles.of(theme)
+    st = _Styles.of(theme or THEMES["neutral"])
     links = _Links()
+    inline = _Inline(st, links)
     parts: list[str] = []
     if article.kicker:
-        parts.append(f'<p style="{st.kicker}">{escape(article.kicker, quote=False)}</p>')
-    parts.append(f'<p style="{st.title}">{escape(article.title, quote=False)}</p>')
+        parts.append(f'<p style="{st.kicker}">{_t(article.kicker)}</p>')
+    parts.append(f'<p style="{st.title}">{_t(article.title)}</p>')
     if article.subtitle:
-        parts.append(f'<p style="{st.kicker}">——{escape(article.subtitle, quote=False)}</p>')
+        parts.append(f'<p style="{st.kicker}">——{_t(article.subtitle)}</p>')
     parts.append(f'<hr style="{st.rule_top}"/>')
 
-    byline = lead_byline(article)
+    byline = _byline(article)
+    if byline and not any(b.type == "paragraph" for b in article.body):
+        parts.append(f'<p style="{st.small}">{_t(byline)}</p>')
+        byline = None
     for block in article.body:
         if block.type == "image":
-            parts.append(_image(block, st))
+            parts.append(_image(block, st, image_urls or {}))
             continue
-        text = _inline(block, theme, links)
+        text = inline.render(block)
         if block.type == "subhead":
             parts.append(f'<p style="{st.subhead}">{text}</p>')
         elif block.type == "quote":
@@ -207,81 +247,48 @@ def render_wechat(
         else:
             lead = ""
             if byline:
-                lead = f"<strong>{escape(byline, quote=False)}</strong> "
+                lead = f"<strong>{_t(byline)}</strong> "
                 byline = None
             parts.append(f'<p style="{st.body}">{lead}{text}</p>')
 
     if links.urls:
         parts.append(f'<p style="{st.small}">参考链接</p>')
         parts.extend(
-            f'<p style="{st.small}">[{n}] {escape(url, quote=False)}</p>'
-            for n, url in enumerate(links.urls, start=1)
+            f'<p style="{st.small}">[{n}] {_t(url)}</p>' for n, url in enumerate(links.urls, 1)
         )
-    parts.append(_footer(article, st, editor=article.editor or editor))
+    footer = [source_line(article)]
+    url = source_url if source_url is not None else article.source_url
+    if url:
+        footer.append(f"原文链接：{url}")
+    if article.editor or editor:
+        footer.append(f"责任编辑：{article.editor or editor}")
+    parts.append(f'<hr style="{st.rule_bottom}"/>')
+    parts.extend(f'<p style="{st.small}">{_t(line)}</p>' for line in footer)
     return f'<section style="{st.section}">{"".join(parts)}</section>'
 
 
-def _image(block: Block, st: _Styles) -> str:
+def _byline(article: Article) -> str | None:
+    """The byline as printed, unless it is a photo credit already under a picture."""
+    if not article.byline or not clean_text(article.byline).strip():
+        return None
+    credits = {b.credit for b in article.images if b.credit}
+    return None if article.byline in credits else article.byline
+
+
+def web_src(src: str | None) -> str | None:
+    """A picture's address if it is on the web (http/https); WeChat cannot use others."""
+    src = clean_text(src or "").strip()
+    return src if src.lower().startswith(("http://", "https://")) else None
+
+
+def _image(block: Block, st: _Styles, image_urls: Mapping[str, str]) -> str:
     out = []
-    if block.src:
-        src = escape(block.src, quote=True)
-        alt = escape(block.caption or "", quote=True)
-        out.append(f'<p style="{st.picture}"><img src="{src}" alt="{alt}" style="{st.image}"/></p>')
-    caption = " ".join(escape(p, quote=False) for p in (block.caption, block.credit) if p)
+    src = web_src(image_urls.get(block.src, block.src) if block.src else None)
+    if src:
+        alt = _a(block.caption or "")
+        tag = f'<img src="{_a(src)}" alt="{alt}" style="{st.image}"/>'
+        out.append(f'<p style="{st.picture}">{tag}</p>')
+    caption = " ".join(_t(p) for p in (block.caption, block.credit) if p)
     if caption:
         out.append(f'<p style="{st.caption}">{caption}</p>')
     return "".join(out)
-
-
-def _footer(article: Article, st: _Styles, *, editor: str | None) -> str:
-    lines = [source_line(article)]
-    if article.source_url:
-        lines.append(f"原文链接：{article.source_url}")
-    if editor:
-        lines.append(f"责任编辑：{editor}")
-    footer = "".join(f'<p style="{st.small}">{escape(line, quote=False)}</p>' for line in lines)
-    return f'<hr style="{st.rule_bottom}"/>{footer}'
-
-
-def wechat_author(article: Article, limit: int = 8) -> str:
-    """The ``author`` field: the byline's names, as many as fit in ``limit``."""
-    names: list[str] = []
-    for author in article.authors:
-        candidate = "、".join([*names, author.name])
-        if len(candidate) > limit:
-            break
-        names.append(author.name)
-    return "、".join(names)
-
-
-def wechat_digest(article: Article, limit: int = 120) -> str:
-    """The digest: the summary, or the lead, cut at a sentence end."""
-    return article.digest(limit)
-
-
-def draft_article(
-    article: Article, content: str, *, source_url: str, thumb_media_id: str = ""
-) -> dict[str, Any]:
-    """The ``draft/add`` article object for one post."""
-    return {
-        "title": article.title,
-        "author": wechat_author(article),
-        "digest": wechat_digest(article),
-        "content": content,
-        "content_source_url": source_url,
-        "thumb_media_id": thumb_media_id,
-        "need_open_comment": 0,
-        "only_fans_can_comment": 0,
-    }
-
-
-def render_post(article: Article, config: Config) -> tuple[str, dict[str, Any]]:
-    """The HTML fragment and the draft object, with the configured theme.
-
-    阅读原文 points at the e-paper page when the article has one, else at
-    the article's page on this service.
-    """
-    theme = get_theme(config.wechat.theme)
-    content = render_wechat(article, theme, editor=config.wechat.editor or None)
-    source_url = article.source_url or article_url(config.site, article)
-    return content, draft_article(article, content, source_url=source_url)

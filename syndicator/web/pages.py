@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 
 from flask import Blueprint, Response, abort, render_template
 
 from .. import store
 from ..model import Article
-from ..render import wechat
+from ..render import wechat_post
 from .db import get_config, get_conn
 
 bp = Blueprint("pages", __name__)
@@ -73,10 +72,17 @@ def _edition_page(day: date | None, editions: list[tuple[date, int]]) -> str:
     now = datetime.now(config.tz)
     articles = store.list_edition(conn, day) if day else []
     masthead = store.get_edition(conn, day) if day else None
-    rows = [
-        {"article": a, "status": _status(a, now), "digest": wechat.wechat_digest(a)}
-        for a in articles
-    ]
+    rows = []
+    for a in articles:
+        post = wechat_post.build_post(a, config)
+        rows.append(
+            {
+                "article": a,
+                "status": _status(a, now),
+                "digest": post.payload["digest"],
+                "wechat": post.complaints,
+            }
+        )
     return render_template(
         "index.html",
         config=config,
@@ -99,14 +105,16 @@ def _get_article(article_id: str) -> Article:
 def article_page(article_id: str) -> str:
     config = get_config()
     article = _get_article(article_id)
-    content, _payload = wechat.render_post(article, config)
+    post = wechat_post.build_post(article, config)
     return render_template(
         "article.html",
         config=config,
         article=article,
         status=_status(article, datetime.now(config.tz)),
-        content=content,
-        digest=wechat.wechat_digest(article),
+        content=post.content,
+        complaints=post.complaints,
+        copyable=not post.check,
+        digest=post.payload["digest"],
         local_published=article.published_at.astimezone(config.tz),
         feed_links=_feed_links(),
     )
@@ -114,12 +122,26 @@ def article_page(article_id: str) -> str:
 
 @bp.route("/articles/<article_id>/wechat.html")
 def article_wechat_html(article_id: str) -> Response:
-    content, _payload = wechat.render_post(_get_article(article_id), get_config())
-    return Response(content, content_type="text/html; charset=utf-8")
+    """The fragment alone, as the Copy button puts it on the clipboard."""
+    post = wechat_post.build_post(_get_article(article_id), get_config())
+    if post.check:
+        return _unprocessable(post)
+    return Response(post.content, content_type="text/html; charset=utf-8")
 
 
 @bp.route("/articles/<article_id>/wechat.json")
 def article_wechat_json(article_id: str) -> Response:
-    _content, payload = wechat.render_post(_get_article(article_id), get_config())
-    body = json.dumps(payload, ensure_ascii=False, indent=2)
-    return Response(body, content_type="application/json; charset=utf-8")
+    """The ``draft/add`` article object, or 422 listing the rules it breaks."""
+    post = wechat_post.build_post(_get_article(article_id), get_config())
+    if not post.ready:
+        return _unprocessable(post)
+    return Response(post.json, content_type="application/json; charset=utf-8")
+
+
+def _unprocessable(post: wechat_post.WechatPost) -> Response:
+    body = {"error": f"{post.article_id}: not ready for WeChat", "problems": post.complaints}
+    return Response(
+        wechat_post.payload_json(body),
+        status=422,
+        content_type="application/json; charset=utf-8",
+    )

@@ -10,16 +10,31 @@
     status.className = isError ? "error" : "";
   }
 
-  function copyBySelection(node) {
+  // The fallback: select the rendered node and execCommand('copy'). A copy
+  // handler puts the post's own markup on the clipboard; left to itself the
+  // browser would copy the selection with the page's computed styles
+  // (fonts, a white background) and without the root <section>.
+  function copyBySelection(node, html, text) {
+    function onCopy(event) {
+      if (event.clipboardData) {
+        event.clipboardData.setData("text/html", html);
+        event.clipboardData.setData("text/plain", text);
+        event.preventDefault();
+      }
+    }
     var range = document.createRange();
     range.selectNode(node);
     var selection = window.getSelection();
     selection.removeAllRanges();
     selection.addRange(range);
     var ok = false;
+    document.addEventListener("copy", onCopy);
     try {
       ok = document.execCommand("copy");
+    } catch (e) {
+      ok = false;
     } finally {
+      document.removeEventListener("copy", onCopy);
       selection.removeAllRanges();
     }
     return ok;
@@ -38,12 +53,12 @@
       return navigator.clipboard.write([item]).then(
         function () { say(status, "已复制，可粘贴到公众号编辑器", false); },
         function () {
-          var ok = copyBySelection(node);
+          var ok = copyBySelection(node, html, text);
           say(status, ok ? "已复制（兼容模式）" : "复制失败，请手动选择内容复制", !ok);
         }
       );
     }
-    var ok = copyBySelection(node);
+    var ok = copyBySelection(node, html, text);
     say(status, ok ? "已复制（兼容模式）" : "复制失败，请手动选择内容复制", !ok);
     return Promise.resolve();
   }

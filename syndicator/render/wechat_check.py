@@ -1,0 +1,230 @@
+"""Check any HTML against the rules of the WeChat Official Account editor.
+
+The editor (and the ``draft/add`` API) silently strips what it does not
+keep: other tags, ``class``/``id``, ``<style>``, CSS variables, layout CSS,
+pure black text; links to anywhere but mp.weixin.qq.com are dead, and the
+API refuses them (errcode 45166). Content must stay under 20,000 characters
+and 1 MB. :func:`check_html` lists every place a fragment breaks one of
+these rules, so that nothing is lost on paste or push without warning.
+
+It reads the markup with the standard library's tokenizer, which reports
+tags and attributes exactly as written (a forgiving tree builder would fix
+some of the very mistakes we want to see). Pure: no IO.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+#: Tags the editor keeps (``a`` only to WeChat posts, checked separately).
+ALLOWED_TAGS = frozenset(
+    {"section", "p", "span", "strong", "em", "br", "img", "blockquote", "sup", "hr", "a"}
+    | {"h1", "h2", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td"}
+)
+VOID_TAGS = frozenset({"br", "img", "hr"})
+ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "*": frozenset({"style"}),
+    "img": frozenset({"src", "alt"}),
+    "a": frozenset({"href"}),
+    "td": frozenset({"colspan", "rowspan"}),
+    "th": frozenset({"colspan", "rowspan"}),
+}
+WECHAT_LINK_HOSTS = frozenset({"mp.weixin.qq.com"})
+MAX_CHARS = 20_000  # content must be *fewer* than this many characters
+MAX_BYTES = 1_000_000  # and smaller than 1 MB
+
+_TAG_HINTS = {
+    "script": "scripts are removed",
+    "style": "<style> is removed: put every style inline",
+    "div": "use <section> or <p>",
+}
+_BLACK = re.compile(
+    r"^(black|#000|#000000|#000f|#000000ff"
+    r"|rgb\(\s*0\s*,\s*0\s*,\s*0\s*\)|rgba\(\s*0\s*,\s*0\s*,\s*0\s*,\s*1(\.0*)?\s*\))$"
+)
+_LAYOUT_DISPLAY = {"flex", "inline-flex", "grid", "inline-grid"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule: which, what, and where (1-based line and column)."""
+
+    rule: str  # structure, tag, attribute, style, colour, link, size
+    message: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}: {self.rule}: {self.message}"
+
+
+def is_wechat_link(url: str) -> bool:
+    """An ``https``/``http`` link to a WeChat post: the only kind that stays live."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and host in WECHAT_LINK_HOSTS
+
+
+def check_html(html: str) -> list[Problem]:
+    """Every WeChat rule ``html`` breaks, in document order; empty when it is fine.
+
+    Rules: one root ``<section>`` and well-formed nesting (structure); only
+    the tags the editor keeps (tag); only ``style`` plus ``src``/``alt``,
+    ``href``, ``colspan``/``rowspan`` where they belong (attribute); no CSS
+    variables, flex/grid, ``position`` or ``!important`` (style); an
+    explicit, non-black colour on every ``<p>`` (colour); no link outside
+    mp.weixin.qq.com (link); fewer than 20,000 characters and 1 MB (size).
+    """
+    checker = _Checker()
+    checker.feed(html)
+    checker.close()
+    problems = checker.finish()
+    if len(html) >= MAX_CHARS:
+        problems.append(
+            Problem("size", f"{len(html):,} characters; WeChat takes fewer than {MAX_CHARS:,}")
+        )
+    size = len(html.encode("utf-8", "surrogatepass"))
+    if size >= MAX_BYTES:
+        problems.append(Problem("size", f"{size:,} bytes; WeChat takes less than 1 MB"))
+    return problems
+
+
+def parse_style(style: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """Split an inline style into ``(property, value)`` pairs and malformed parts."""
+    pairs, bad = [], []
+    for part in style.split(";"):
+        if not part.strip():
+            continue
+        prop, sep, value = part.partition(":")
+        prop = prop.strip().lower()
+        if not sep or not prop or not value.strip():
+            bad.append(part.strip())
+            continue
+        pairs.append((prop, value.strip()))
+    return pairs, bad
+
+
+def style_problems(style: str) -> list[tuple[str, str]]:
+    """``(rule, message)`` for each declaration the editor strips or mangles."""
+    out: list[tuple[str, str]] = []
+    pairs, bad = parse_style(style)
+    out.extend(("style", f"malformed declaration {part!r}") for part in bad)
+    for prop, value in pairs:
+        low = value.lower()
+        if prop.startswith("--") or "var(" in low:
+            out.append(("style", f"CSS variable in {prop}: {value} (the editor strips them)"))
+        if "!important" in low.replace(" ", ""):
+            out.append(("style", f"!important in {prop} (the editor strips it)"))
+        if prop == "display" and low.split("!")[0].strip() in _LAYOUT_DISPLAY:
+            out.append(("style", f"display:{value} (flex and grid are stripped)"))
+        elif prop.startswith(("flex", "grid")):
+            out.append(("style", f"{prop} (flex and grid are stripped)"))
+        elif prop == "position":
+            out.append(("style", f"position:{value} (positioning is stripped)"))
+        if "expression(" in low or "javascript:" in low:
+            out.append(("style", f"script in CSS ({prop})"))
+        if prop == "color" and _BLACK.match(low.split("!")[0].strip()):
+            out.append(("colour", f"color:{value} is pure black, which the editor drops"))
+    return out
+
+
+class _Checker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[Problem] = []
+        self.stack: list[str] = []
+        self.roots = 0
+
+    def _add(self, rule: str, message: str) -> None:
+        line, col = self.getpos()
+        self.problems.append(Problem(rule, message, line, col + 1))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._open(tag, attrs)
+        if tag not in VOID_TAGS:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._open(tag, attrs)
+        if tag not in VOID_TAGS:
+            self._add("structure", f"<{tag}/> is not a void element: write <{tag}></{tag}>")
+
+    def _open(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self.stack:
+            self.roots += 1
+            if tag != "section" or self.roots > 1:
+                self._add("structure", f"<{tag}> outside the one root <section>")
+        if tag not in ALLOWED_TAGS:
+            hint = _TAG_HINTS.get(tag) or "the WeChat editor does not keep it"
+            self._add("tag", f"<{tag}>: {hint}")
+        allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, frozenset())
+        values = dict(attrs)
+        for name, value in attrs:
+            if name in ("class", "id"):
+                self._add("attribute", f"<{tag} {name}>: classes and ids are stripped")
+            elif name.startswith("on"):
+                self._add("attribute", f"<{tag} {name}>: event handlers are removed")
+            elif name not in allowed:
+                self._add("attribute", f"<{tag} {name}>: not kept by the editor")
+            elif name == "style":
+                for rule, message in style_problems(value or ""):
+                    self._add(rule, f"<{tag}>: {message}")
+        if tag == "p" and not any(
+            prop == "color" for prop, _ in parse_style(values.get("style") or "")[0]
+        ):
+            self._add("colour", "<p> without an explicit color (the editor's default is lost)")
+        if tag == "a":
+            href = values.get("href")
+            if not href:
+                self._add("link", "<a> without href")
+            elif not is_wechat_link(href):
+                self._add(
+                    "link",
+                    f"link to {href[:200]}: only mp.weixin.qq.com links work "
+                    "(draft/add answers 45166); make it text + [n] with a reference list",
+                )
+        if tag == "img":
+            src = (values.get("src") or "").strip()
+            if not src.lower().startswith(("http://", "https://")):
+                self._add("attribute", f"<img src={src[:80]!r}>: needs an http(s) URL")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID_TAGS:
+            return
+        if tag not in self.stack:
+            self._add("structure", f"</{tag}> closes nothing")
+            return
+        while self.stack:
+            open_tag = self.stack.pop()
+            if open_tag == tag:
+                break
+            self._add("structure", f"<{open_tag}> is not closed before </{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if not self.stack and data.strip():
+            self._add("structure", f"text outside the root <section>: {data.strip()[:40]!r}")
+
+    def handle_comment(self, data: str) -> None:
+        self._add("tag", "HTML comment (the editor drops it)")
+
+    def handle_decl(self, decl: str) -> None:
+        self._add("structure", f"<!{decl[:20]}>: give a fragment, not a document")
+
+    def handle_pi(self, data: str) -> None:
+        self._add("structure", "processing instruction")
+
+    def unknown_decl(self, data: str) -> None:
+        self._add("structure", "CDATA or unknown declaration")
+
+    def finish(self) -> list[Problem]:
+        for tag in reversed(self.stack):
+            self._add("structure", f"<{tag}> is never closed")
+        if self.roots == 0:
+            self._add("structure", "no root <section>")
+        return self.problems

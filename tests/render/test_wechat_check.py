@@ -1,0 +1,128 @@
+"""The WeChat checker: any HTML in, every broken editor rule out."""
+
+from __future__ import annotations
+
+import pytest
+
+from syndicator.render.wechat_check import MAX_CHARS, check_html, is_wechat_link
+
+P = '<p style="color:#333;">'
+GOOD = (
+    '<section style="margin:0;">'
+    f"{P}正文<strong>加粗</strong><em>强调</em><sup>1</sup><br/>第二行</p>"
+    '<p style="color:#888;text-align:center;">'
+    '<img src="https://mmbiz.qpic.cn/a.jpg" alt="图" style="max-width:100%;"/></p>'
+    '<blockquote style="border-left:3px solid #ccc;"><p style="color:#666">引文</p></blockquote>'
+    '<h3 style="color:#b4161b;">小标题</h3><hr style="border:none;"/>'
+    f'{P}<a href="https://mp.weixin.qq.com/s/abc" style="color:#576b95;">往期</a></p>'
+    '<table><tbody><tr><td colspan="2" style="color:#333;">表格</td></tr></tbody></table>'
+    "</section>"
+)
+
+
+def _rules(html: str) -> list[str]:
+    return [p.rule for p in check_html(html)]
+
+
+def _wrap(inner: str) -> str:
+    return f'<section style="margin:0;">{inner}</section>'
+
+
+def test_check_html_accepts_everything_the_editor_keeps() -> None:
+    assert check_html(GOOD) == []
+
+
+@pytest.mark.parametrize(
+    ("inner", "rule", "words"),
+    [
+        ("<div>x</div>", "tag", "<div>"),
+        ("<script>alert(1)</script>", "tag", "script"),
+        ("<style>p{color:red}</style>", "tag", "<style>"),
+        ("<iframe src='https://x.test'></iframe>", "tag", "iframe"),
+        ("<!-- note -->", "tag", "comment"),
+        ('<p class="lead" style="color:#333">x</p>', "attribute", "class"),
+        ('<p id="a" style="color:#333">x</p>', "attribute", "id"),
+        ('<p onclick="go()" style="color:#333">x</p>', "attribute", "event handler"),
+        ('<p data-x="1" style="color:#333">x</p>', "attribute", "data-x"),
+        ('<p style="color:#333"><img src="javascript:alert(1)"/></p>', "attribute", "http"),
+        ('<p style="color:var(--main)">x</p>', "style", "CSS variable"),
+        ('<p style="--main:#333;color:#333">x</p>', "style", "CSS variable"),
+        ('<p style="color:#333;display:flex">x</p>', "style", "flex"),
+        ('<section style="display:grid"></section>', "style", "grid"),
+        ('<section style="flex-direction:row"></section>', "style", "flex"),
+        ('<p style="color:#333;position:absolute;top:0">x</p>', "style", "position"),
+        ('<p style="color:#333 !important">x</p>', "style", "!important"),
+        ('<p style="color:#333;width">x</p>', "style", "malformed"),
+        ('<span style="background:expression(alert(1))">x</span>', "style", "script in CSS"),
+        ("<p>x</p>", "colour", "without an explicit color"),
+        ('<p style="font-size:16px">x</p>', "colour", "without an explicit color"),
+        ('<p style="color:#000">x</p>', "colour", "pure black"),
+        ('<p style="color: black">x</p>', "colour", "pure black"),
+        ('<span style="color:rgb(0, 0, 0)">x</span>', "colour", "pure black"),
+        (f'{P}<a href="https://example.com/x">x</a></p>', "link", "45166"),
+        (f'{P}<a href="https://mp.weixin.qq.com.evil.test/s">x</a></p>', "link", "evil.test"),
+        (f"{P}<a>x</a></p>", "link", "without href"),
+        (f'{P}<a href="javascript:alert(1)">x</a></p>', "link", "javascript"),
+        (f"{P}<span>x</p>", "structure", "not closed"),
+        (f"{P}x</p></span>", "structure", "closes nothing"),
+        (f"{P}x", "structure", "<p> is not closed before </section>"),
+    ],
+)
+def test_check_html_names_each_broken_rule(inner: str, rule: str, words: str) -> None:
+    problems = check_html(_wrap(inner))
+    assert problems, inner
+    assert any(p.rule == rule and words in str(p) for p in problems), [str(p) for p in problems]
+
+
+@pytest.mark.parametrize(
+    ("html", "words"),
+    [
+        ("", "no root <section>"),
+        ('<p style="color:#333">x</p>', "outside the one root <section>"),
+        ('<section style=""></section><section style=""></section>', "outside the one root"),
+        ('<section style=""></section>tail', "text outside"),
+        ("<!DOCTYPE html><section></section>", "fragment, not a document"),
+        ("<html><body><section></section></body></html>", "<html>"),
+    ],
+)
+def test_check_html_wants_one_root_section(html: str, words: str) -> None:
+    assert any(words in str(p) for p in check_html(html)), [str(p) for p in check_html(html)]
+
+
+def test_check_html_lists_every_problem_with_its_position() -> None:
+    html = _wrap('<p>a</p>\n<p style="color:#333"><div class="x">b</div></p>')
+    problems = check_html(html)
+    assert [p.rule for p in problems] == ["colour", "tag", "attribute"]
+    assert (problems[1].line, problems[1].column) == (2, 23)
+    assert str(problems[1]).startswith("2:23: tag: <div>")
+    assert "never closed" in str(check_html('<section style="">')[0])
+
+
+def test_check_html_measures_size_in_characters_and_bytes() -> None:
+    under = _wrap(f"{P}{'字' * (MAX_CHARS - 100)}</p>")
+    assert len(under) < MAX_CHARS and check_html(under) == []
+    over = _wrap(f"{P}{'字' * MAX_CHARS}</p>")
+    assert _rules(over) == ["size"]
+    assert "characters; WeChat takes fewer than 20,000" in str(check_html(over)[0])
+    huge = _wrap(f"{P}{'字' * 350_000}</p>")
+    assert [p.message.split(";")[0].endswith("bytes") for p in check_html(huge)] == [False, True]
+
+
+def test_check_html_text_that_looks_like_markup_is_fine_when_escaped() -> None:
+    assert check_html(_wrap(f"{P}&lt;script&gt;alert(1)&lt;/script&gt; &amp; 😀</p>")) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://mp.weixin.qq.com/s/abc", True),
+        ("http://mp.weixin.qq.com/s?__biz=1", True),
+        ("https://MP.WEIXIN.QQ.COM/s/abc", True),
+        ("https://mp.weixin.qq.com.evil.test/s", False),
+        ("https://weixin.qq.com/", False),
+        ("javascript:alert(1)", False),
+        ("https://[broken/", False),
+    ],
+)
+def test_is_wechat_link(url: str, ok: bool) -> None:
+    assert is_wechat_link(url) is ok

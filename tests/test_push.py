@@ -1,0 +1,250 @@
+"""`syndicator wechat push`, end to end against a local fake of the WeChat API."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from conftest import SHANGHAI, load_articles, make_config
+from wechat_fake import APP_ID, SECRET, FakeWechat, png
+
+from syndicator import store
+from syndicator.cli import cli
+from syndicator.errors import InputError
+from syndicator.model import Block
+from syndicator.push import APPID_ENV, SECRET_ENV, client_from_env, push_article
+from syndicator.render.wechat_check import check_html
+from syndicator.wechat_api import TokenCache, WechatApiError, WechatClient
+
+ENV = {APPID_ENV: APP_ID, SECRET_ENV: SECRET}
+NOW = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def fake():
+    server = FakeWechat()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def wx_config(tmp_path: Path, fake: FakeWechat):
+    return make_config(tmp_path, wechat={"api_base": fake.url, "cache_dir": "wx-cache"})
+
+
+def _article(fake: FakeWechat, pictures: int = 2):
+    """The economy article with its picture(s) served by the fake."""
+    article = load_articles()[0]
+    body = [b for b in article.body if b.type != "image"]
+    for n in range(pictures):
+        src = fake.image_url(f"p{n}.png", png(rgb=(n * 40, 22, 27)))
+        body.insert(
+            1 + n, Block(type="image", src=src, caption=f"第{n + 1}张图。", credit="李东 摄")
+        )
+    return article.replace(body=tuple(body))
+
+
+def _client(config, fake, clock=None) -> WechatClient:
+    client = client_from_env(config, ENV)
+    if clock is not None:
+        client.clock = clock
+    return client
+
+
+def test_push_uploads_pictures_and_cover_then_creates_the_draft(wx_config, fake) -> None:
+    article = _article(fake)
+    result = push_article(article, wx_config, _client(wx_config, fake))
+    assert result.media_id == "DRAFT-1"
+    assert (result.uploaded, result.reused) == (3, 0)  # two body pictures and the cover
+    assert fake.calls == [
+        "token",
+        "media/uploadimg",
+        "media/uploadimg",
+        "material/add_material",
+        "draft/add",
+    ]
+    (sent,) = fake.drafts[0]["articles"]
+    assert sent["title"] == article.title and sent["author"] == "王敏、李东"
+    assert sent["thumb_media_id"] == "MEDIA-1"
+    assert fake.materials["MEDIA-1"] == fake.images["p0.png"]  # the first picture is the cover
+    # Body pictures point at the uploaded copies; the content still passes the checker.
+    assert sorted(set(re.findall(r'<img src="([^"]+)"', sent["content"]))) == sorted(fake.uploads)
+    assert fake.url not in sent["content"]
+    assert check_html(sent["content"]) == []
+    raw = fake.raw_drafts[0].decode("utf-8")
+    assert "杭州湾新区" in raw and "\\u" not in raw  # UTF-8, Chinese unescaped
+
+
+def test_push_again_reuses_token_and_uploads_from_the_cache(wx_config, fake) -> None:
+    article = _article(fake)
+    push_article(article, wx_config, _client(wx_config, fake))
+    corrected = article.replace(title="杭州湾新区一批重大项目今日开工")
+    result = push_article(corrected, wx_config, _client(wx_config, fake))
+    assert (result.uploaded, result.reused) == (0, 3)
+    assert fake.token_requests == 1  # the second run read the token from the cache file
+    assert fake.calls[-1] == "draft/add" and fake.calls.count("media/uploadimg") == 2
+    token_file = wx_config.root / "wx-cache" / APP_ID / "token.json"
+    assert token_file.stat().st_mode & 0o077 == 0  # private
+
+
+def test_push_renews_a_token_that_expires_mid_run(wx_config, fake) -> None:
+    fake.expire_tokens_on("material/add_material")
+    client = _client(wx_config, fake)
+    result = push_article(_article(fake), wx_config, client)
+    assert result.media_id == "DRAFT-1"
+    assert fake.token_requests == 2 and client.token_fetches == 2
+    assert fake.calls == [
+        "token",
+        "media/uploadimg",
+        "media/uploadimg",
+        "material/add_material",  # answered 42001 access_token expired
+        "token",
+        "material/add_material",
+        "draft/add",
+    ]
+    assert len(fake.drafts) == 1
+
+
+def test_push_renews_a_token_past_its_announced_expiry(wx_config, fake) -> None:
+    now = [1_000_000.0]
+    push_article(_article(fake, 1), wx_config, _client(wx_config, fake, clock=lambda: now[0]))
+    now[0] += 7200 - 200  # inside the renewal margin
+    push_article(_article(fake, 1), wx_config, _client(wx_config, fake, clock=lambda: now[0]))
+    assert fake.token_requests == 2
+    assert not any(not valid for valid in fake.tokens.values())  # no error round-trip needed
+
+
+def test_push_token_refused_twice_stops_with_the_fix(wx_config, fake) -> None:
+    fake.fail("draft/add", 40001, "invalid credential")
+    fake.fail("draft/add", 40001, "invalid credential")
+    with pytest.raises(WechatApiError) as info:
+        push_article(_article(fake, 1), wx_config, _client(wx_config, fake))
+    assert "check SYNDICATOR_WECHAT_SECRET" in str(info.value)
+    assert fake.token_requests == 2 and not fake.drafts
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "code", "errmsg", "words"),
+    [
+        ("token", 40164, "invalid ip 203.0.113.7 ipv6 ::ffff:203.0.113.7, not in whitelist",
+         "IP whitelist (40164): add it under 设置与开发 → 基本配置 → IP白名单"),
+        ("draft/add", 45166, "invalid content hint: [abc]", "run `syndicator wechat check`"),
+        ("draft/add", 45003, "title size out of limit", "title is too long for WeChat (45003)"),
+        ("draft/add", 45004, "description size out of limit", "digest is too long"),
+        ("draft/add", 45110, "author size out of limit", "author is too long"),
+        ("draft/add", 45009, "reach max api daily quota limit", "daily API quota is used up"),
+        ("media/uploadimg", 40009, "invalid image size", "jpg/png under 1 MB"),
+        ("draft/add", 47001, "data format error", "error 47001: data format error"),
+    ],
+)  # fmt: skip
+def test_push_error_answer_is_one_clear_line(
+    runner, fake, tmp_path, engine, endpoint, code, errmsg, words
+) -> None:
+    config_file = _config_file(tmp_path, fake)
+    article = _article(fake, 1)
+    with engine.begin() as conn:
+        store.save_articles(conn, [article], now=NOW)
+    fake.fail(endpoint, code, errmsg)
+    result = runner.invoke(
+        cli, ["--config", str(config_file), "wechat", "push", article.id], env=ENV
+    )
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and words in result.output, result.output
+    assert result.output.startswith(f"Error: wechat {endpoint.removeprefix('cgi-bin/')}:")
+    if code == 40164:
+        assert "203.0.113.7" in result.output
+    assert not fake.drafts
+
+
+def _config_file(tmp_path: Path, fake: FakeWechat, extra: str = "") -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[store]\nurl = "sqlite:///{tmp_path / "store.db"}"\n'
+        f'[output]\ndir = "{tmp_path / "feeds"}"\n'
+        f'[wechat]\napi_base = "{fake.url}"\ncache_dir = "wx-cache"\n{extra}',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_cli_push_end_to_end(runner, fake, tmp_path, engine) -> None:
+    article = _article(fake)
+    with engine.begin() as conn:
+        store.save_articles(conn, [article], now=NOW)
+    config_file = _config_file(tmp_path, fake)
+    args = ["--config", str(config_file), "wechat", "push", article.id]
+    result = runner.invoke(cli, args, env=ENV)
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"{article.id}: draft created, media_id DRAFT-1 "
+        "(3 pictures uploaded, 0 reused from the cache)\n"
+    )
+    missing = runner.invoke(cli, args, env={APPID_ENV: "", SECRET_ENV: ""})
+    assert missing.exit_code == 2
+    assert "set SYNDICATOR_WECHAT_APPID and SYNDICATOR_WECHAT_SECRET" in missing.output
+
+
+def test_cli_push_article_without_picture_needs_a_cover(runner, fake, tmp_path, engine) -> None:
+    article = load_articles()[1]  # text only
+    with engine.begin() as conn:
+        store.save_articles(conn, [article], now=NOW)
+    args = ["wechat", "push", article.id]
+    bare = runner.invoke(cli, ["--config", str(_config_file(tmp_path, fake)), *args], env=ENV)
+    assert bare.exit_code == 2 and "no picture to use as the cover" in bare.output
+    assert fake.calls == []
+    (tmp_path / "cover.png").write_bytes(png(8, 8))
+    with_cover = _config_file(tmp_path, fake, 'cover = "cover.png"\n')
+    result = runner.invoke(cli, ["--config", str(with_cover), *args], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert fake.materials["MEDIA-1"] == png(8, 8)
+
+
+def test_push_refuses_a_post_that_breaks_a_rule_before_any_call(wx_config, fake) -> None:
+    article = _article(fake).replace(title="长" * 40)
+    with pytest.raises(InputError, match="title is 40 characters"):
+        push_article(article, wx_config, _client(wx_config, fake))
+    assert fake.calls == []
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"GIF89a" + b"\0" * 20, "jpg or png pictures only"),
+        (png() + b"\0" * (1024 * 1024), "at most 1 MB here"),
+    ],
+)
+def test_push_refuses_unusable_pictures_with_the_fix(wx_config, fake, data, words) -> None:
+    article = _article(fake, 1)
+    fake.images["p0.png"] = data
+    with pytest.raises(InputError, match=words):
+        push_article(article, wx_config, _client(wx_config, fake))
+    assert "media/uploadimg" not in fake.calls
+
+
+def test_unreachable_api_is_one_clear_error(tmp_path) -> None:
+    config = make_config(tmp_path, wechat={"api_base": "http://127.0.0.1:9"})
+    client = WechatClient(config.wechat.api_base, APP_ID, SECRET, timeout=2)
+    with pytest.raises(WechatApiError, match=r"wechat token: cannot reach http://127.0.0.1:9"):
+        client.access_token()
+
+
+def test_token_cache_ignores_another_accounts_token(tmp_path) -> None:
+    cache = TokenCache(tmp_path / "token.json")
+    cache.save("wx-other", "T", 2e9)
+    assert cache.load("wx-other") == ("T", 2e9)
+    assert cache.load(APP_ID) is None
+    (tmp_path / "token.json").write_text("not json", encoding="utf-8")
+    assert cache.load("wx-other") is None
+
+
+def test_push_skips_pictures_without_a_web_address(wx_config, fake) -> None:
+    """As the post does: e-paper pictures keep only their caption."""
+    article = _article(fake, 1)
+    local = Block(type="image", src="file:///etc/hostname", caption="本地图。", credit="某某 摄")
+    article = article.replace(body=(*article.body, local))
+    result = push_article(article, wx_config, _client(wx_config, fake))
+    assert result.uploaded == 2  # the web picture and the cover
+    (sent,) = fake.drafts[0]["articles"]
+    assert "本地图。 某某 摄" in sent["content"] and "file:" not in sent["content"]

@@ -1,0 +1,93 @@
+"""WeChat status on the edition list, the preview page, and the fragment/payload endpoints."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import AFTER_EDITION
+from lxml import html
+
+from syndicator import store
+from syndicator.render import wechat_post
+from syndicator.render.wechat_check import Problem
+
+LONG = "这是一个非常非常长的标题" * 3  # 36 characters: over draft/add's 32
+
+
+@pytest.fixture
+def long_title(engine, loaded):
+    article = loaded[0].replace(title=LONG)
+    with engine.begin() as conn:
+        store.save_articles(conn, [article], now=AFTER_EDITION)
+    return article
+
+
+def _status_cells(client) -> dict[str, str]:
+    page = html.fromstring(client.get("/").data)
+    rows = page.xpath('//table[@class="posts"]/tbody/tr')
+    return {
+        row.xpath('.//a[@class="title"]')[0].text: " ".join(row[-1].text_content().split())
+        for row in rows
+    }
+
+
+def test_index_lists_each_post_as_ready(client, loaded) -> None:
+    cells = _status_cells(client)
+    assert len(cells) == 8
+    assert all(cell.startswith("可发布") for cell in cells.values()), cells
+
+
+def test_index_shows_the_complaints_of_a_post_that_is_not_ready(client, long_title) -> None:
+    cells = _status_cells(client)
+    assert "title is 36 characters, WeChat allows 32" in cells[LONG]
+    assert sum(cell.startswith("可发布") for cell in cells.values()) == 7
+
+
+def test_preview_page_has_phone_frame_title_block_digest_and_copy(client, loaded) -> None:
+    article = loaded[0]
+    page = html.fromstring(client.get(f"/articles/{article.id}").data)
+    assert page.xpath('//div[@class="phone"]//h2[@class="wx-title"]')[0].text == article.title
+    assert page.xpath('//dd[@class="digest"]')[0].text == wechat_post.wechat_digest(article)
+    assert page.get_element_by_id("post")[0].tag == "section"
+    assert page.get_element_by_id("copy").get("disabled") is None
+    assert page.xpath('//p[@class="wechat-ready"]')
+
+
+def test_fragment_and_payload_endpoints_agree(client, loaded) -> None:
+    article_id = loaded[0].id
+    fragment = client.get(f"/articles/{article_id}/wechat.html")
+    assert fragment.status_code == 200
+    assert fragment.headers["Content-Type"] == "text/html; charset=utf-8"
+    payload = client.get(f"/articles/{article_id}/wechat.json")
+    assert payload.headers["Content-Type"] == "application/json; charset=utf-8"
+    raw = payload.get_data(as_text=True)
+    assert "\\u" not in raw
+    assert json.loads(raw)["content"] == fragment.get_data(as_text=True)
+
+
+def test_payload_over_a_limit_is_422_with_the_problems(client, long_title) -> None:
+    response = client.get(f"/articles/{long_title.id}/wechat.json")
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["problems"][0].startswith("title is 36 characters")
+    assert LONG in response.get_data(as_text=True)
+    # The fragment is still fine to paste: the editor takes titles up to 64.
+    assert client.get(f"/articles/{long_title.id}/wechat.html").status_code == 200
+    page = html.fromstring(client.get(f"/articles/{long_title.id}").data)
+    assert (
+        "title is 36 characters" in page.xpath('//div[@class="wechat-problems"]')[0].text_content()
+    )
+    assert page.get_element_by_id("copy").get("disabled") is None
+
+
+def test_content_the_checker_rejects_is_never_served(client, loaded, monkeypatch) -> None:
+    fake = [Problem("tag", "<div>: use <section> or <p>", 1, 5)]
+    monkeypatch.setattr(wechat_post, "check_html", lambda content: fake)
+    article_id = loaded[0].id
+    for suffix in ("wechat.html", "wechat.json"):
+        response = client.get(f"/articles/{article_id}/{suffix}")
+        assert response.status_code == 422
+        assert response.get_json()["problems"] == ["content 1:5: tag: <div>: use <section> or <p>"]
+    page = html.fromstring(client.get(f"/articles/{article_id}").data)
+    assert page.get_element_by_id("copy").get("disabled") is not None
