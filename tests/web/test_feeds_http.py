@@ -14,9 +14,11 @@ from syndicator.publish import run_pass
 from syndicator.web import create_app
 
 NOW = datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI)
+# RSS and Atom are served as application/xml so that browsers apply the
+# feed's XSL stylesheet (see web/feeds.py); JSON Feed keeps its own type.
 TYPES = {
-    "rss.xml": "application/rss+xml; charset=utf-8",
-    "atom.xml": "application/atom+xml; charset=utf-8",
+    "rss.xml": "application/xml; charset=utf-8",
+    "atom.xml": "application/xml; charset=utf-8",
     "feed.json": "application/feed+json; charset=utf-8",
 }
 
