@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +25,8 @@ from .config import ChannelConfig, Config
 from .files import remove_document, write_atomic
 from .model import Article
 from .render import archive, feeds
+
+log = logging.getLogger(__name__)
 
 MANIFEST = ".pages.json"
 
@@ -107,6 +110,15 @@ def channel_output(
             continue
         page_updated = feeds.feed_updated(page.items)
         for filename, data in archive.render_archive_page(ctx, page).items():
+            if len(data) > config.feeds.max_bytes:
+                log.warning(
+                    "history: %s/%s/%s is %d bytes, over feeds.max_bytes: a day's page "
+                    "is never split",
+                    channel.name,
+                    page.key,
+                    filename,
+                    len(data),
+                )
             result.documents[folder / filename] = (data, page_updated)
     if root.is_dir():
         for folder in sorted(p for p in root.iterdir() if p.is_dir()):
