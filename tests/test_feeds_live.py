@@ -15,14 +15,15 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from datetime import datetime
 from email.message import Message
 from pathlib import Path
 
 import feedparser
 import pytest
+import sampledata
 from conftest import (
     DATA,
-    SAMPLE_PAGE,
     child_env,
     free_port,
     venv_bin,
@@ -64,8 +65,8 @@ def cli(config: Path, *args: str) -> str:
 
 
 def load_and_publish(config: Path) -> None:
-    cli(config, "import", str(SAMPLE_PAGE), str(DATA / "articles.json"))
-    cli(config, "publish", "--now", NOW)
+    sampledata.save(config)
+    sampledata.publish(config, datetime.fromisoformat(NOW))
 
 
 def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, Message]:
@@ -179,8 +180,8 @@ def test_newsboat_gets_every_item_and_no_duplicate_after_a_correction(
     article["title"] = "全省职工职业技能大赛隆重开幕"
     correction = tmp_path / "correction.json"
     correction.write_text(json.dumps(article, ensure_ascii=False), encoding="utf-8")
-    cli(server.config_path, "import", str(correction))
-    cli(server.config_path, "publish", "--now", NOW)
+    cli(server.config_path, "import", str(correction))  # as the newsroom does
+    sampledata.publish(server.config_path, datetime.fromisoformat(NOW))
     guid = f"tag:zjgrrb.com,2021-09-01:{article['id']}"
     for (channel, name), cache in caches.items():
         assert _newsboat([f"{server.url}/feeds/{channel}/{name}"], cache, home) == EXPECTED[channel]
@@ -203,7 +204,7 @@ def test_polling_aggregator_gets_304_between_passes_and_across_restarts(
     port = free_port()
     extra = CHANNELS + f'[scheduler]\ninterval = 1\n[feeds]\nhubs = ["{hub.url}"]\n'
     config = write_config_file(tmp_path, port, extra)
-    cli(config, "import", str(SAMPLE_PAGE), str(DATA / "articles.json"))
+    sampledata.save(config)
     try:
         server = live_server(extra, command="run", port=port)
         urls = feed_urls(server.url)  # every channel, format and archive page

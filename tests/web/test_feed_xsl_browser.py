@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
+from datetime import datetime
 
 import pytest
-from conftest import DATA, SAMPLE_PAGE, child_env, venv_bin
+import sampledata
+from conftest import SHANGHAI
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -15,17 +16,8 @@ CHANNELS = '[channels.all]\ntitle = "浙江工人日报"\nlimit = 4\n'
 def test_feeds_in_chromium_show_channel_and_item_titles(live_server, chromium, tmp_path) -> None:
     """RSS, Atom and an archive page, each through /feeds/feed.xsl (screenshots in tmp_path)."""
     server = live_server(CHANNELS)
-    exe = venv_bin("syndicator")
-    for args in (
-        ["import", str(SAMPLE_PAGE), str(DATA / "articles.json")],
-        ["publish", "--now", "2021-09-02T12:00:00+08:00"],
-    ):
-        subprocess.run(
-            [exe, "--config", str(server.config_path), *args],
-            check=True,
-            env=child_env(),
-            capture_output=True,
-        )
+    sampledata.save(server.config_path)
+    sampledata.publish(server.config_path, datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI))
     for name in ("rss.xml", "atom.xml", "archive/2021-08-30/atom.xml"):
         page = chromium.new_page()
         fetched = []
