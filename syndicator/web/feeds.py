@@ -173,6 +173,7 @@ def serve_feed(name: str) -> Response:
         return not_found(name)
     # Archive pages only change when an archived article is corrected or
     # withdrawn; everything else may change on the next pass.
-    archived = f"/{ARCHIVE_DIR}/" in f"/{name}"
+    parts = name.split("/")
+    archived = len(parts) == 4 and parts[1] == ARCHIVE_DIR  # <channel>/archive/<day>/<file>
     max_age = config.feeds.archive_max_age if archived else config.scheduler.interval
     return document_response(doc, max_age=max_age)

@@ -157,6 +157,7 @@ def test_archive_pages_and_stylesheet_are_served_with_their_cache_lifetimes(
     assert again.status_code == 304
     current = small.get("/feeds/all/atom.xml")
     assert current.headers["Cache-Control"] == "public, max-age=60"
+    assert small.get("/feeds/opml.xml").headers["Cache-Control"] == "public, max-age=60"
     xsl = small.get("/feeds/feed.xsl")
     assert xsl.status_code == 200
     assert xsl.headers["Content-Type"] == "text/xsl; charset=utf-8"
@@ -172,3 +173,16 @@ def test_unknown_channel_is_a_short_text_404_naming_the_channels(client, publish
     assert "sport" in text and "all" in text and len(text) < 120
     long = client.get("/feeds/" + "x" * 500 + "/rss.xml")
     assert long.status_code == 404 and len(long.data) < 300
+
+
+def test_channel_named_archive_is_not_cached_like_an_archive_page(engine, tmp_path) -> None:
+    from conftest import make_config
+
+    config = make_config(tmp_path / "a", channels={"archive": {"section": "经济"}})
+    with engine.begin() as conn:
+        store.save_articles(conn, load_articles(), now=NOW)
+    run_pass(engine, config, now=NOW)
+    client = create_app(config, {"TESTING": True}).test_client()
+    response = client.get("/feeds/archive/rss.xml")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=60"
