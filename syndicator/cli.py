@@ -229,12 +229,27 @@ def publish(state: State, now_text: str | None, force: bool, as_json: bool) -> N
         report = run_pass(state.engine(), config, now=now, force=force)
     except SyndicatorError as exc:
         raise click.ClickException(str(exc)) from None
+    _ping_hubs(config, report.written)
     if as_json:
         _dump(report.to_dict())
         return
     click.echo(report.summary())
     for path in report.written:
         click.echo(f"  wrote {path}")
+
+
+def _ping_hubs(config: Config, written: list[str]) -> None:
+    """WebSub pings for a one-off pass: wait a little, then leave the rest."""
+    from .websub import Pinger, changed_topics
+
+    topics = changed_topics(config, written)
+    if not (config.feeds.hubs and topics):
+        return
+    pinger = Pinger.from_config(config).start()
+    pinger.publish(topics)
+    if not pinger.wait_idle(timeout=30):
+        click.echo("warning: some WebSub hubs were not reached; see the log", err=True)
+    pinger.stop(timeout=1)
 
 
 @cli.command()
@@ -298,11 +313,13 @@ def run(state: State, host: str | None, port: int | None) -> None:
     from .service import build_scheduler
     from .service import serve as run_server
     from .web import create_app
+    from .websub import Pinger
 
     config = state.config
     engine = state.engine()
     app = create_app(config)
-    scheduler = build_scheduler(engine, config) if config.scheduler.enabled else None
+    pinger = Pinger.from_config(config).start()
+    scheduler = build_scheduler(engine, config, pinger=pinger) if config.scheduler.enabled else None
     if scheduler is not None:
         scheduler.start()
     try:
@@ -315,6 +332,7 @@ def run(state: State, host: str | None, port: int | None) -> None:
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=True)
+        pinger.stop(timeout=2)
         engine.dispose()
 
 

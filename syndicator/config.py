@@ -85,6 +85,10 @@ class ServerConfig:
 class FeedsConfig:
     limit: int = 50
     hubs: tuple[str, ...] = ()
+    max_bytes: int = 500_000
+    archive_max_age: int = 2_592_000
+    hub_attempts: int = 8
+    hub_retry_delay: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -266,11 +270,22 @@ def _finish(config: Config) -> Config:
         ) from None
     if not config.site.base_url.startswith(("http://", "https://")):
         raise ConfigError("must start with http:// or https://", field="site.base_url")
+    for i, hub in enumerate(config.feeds.hubs):
+        if not hub.startswith(("http://", "https://")):
+            raise ConfigError("must start with http:// or https://", field=f"feeds.hubs[{i}]")
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,31}", config.site.paper_id):
         raise ConfigError(
             "use lowercase letters, digits, '-' or '_' (at most 32)", field="site.paper_id"
         )
-    for name, low in (("scheduler.interval", 1), ("server.port", 0), ("feeds.limit", 1)):
+    for name, low in (
+        ("scheduler.interval", 1),
+        ("server.port", 0),
+        ("feeds.limit", 1),
+        ("feeds.max_bytes", 10_000),
+        ("feeds.archive_max_age", 0),
+        ("feeds.hub_attempts", 1),
+        ("feeds.hub_retry_delay", 0),
+    ):
         section, key = name.split(".")
         if getattr(getattr(config, section), key) < low:
             raise ConfigError(f"must be at least {low}", field=name)

@@ -20,7 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from . import store, wechat_export
+from . import history, store, wechat_export
 from .config import ChannelConfig, Config
 from .files import remove_document, write_document
 from .model import Article
@@ -41,10 +41,11 @@ class PassReport:
     removed: list[str] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
 
     @property
     def changed_anything(self) -> bool:
-        return bool(self.added or self.changed or self.removed or self.written)
+        return bool(self.added or self.changed or self.removed or self.written or self.deleted)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -54,6 +55,7 @@ class PassReport:
             "removed": self.removed,
             "channels": self.channels,
             "written": self.written,
+            "deleted": self.deleted,
         }
 
     def summary(self) -> str:
@@ -153,17 +155,16 @@ def run_pass(engine: Engine, config: Config, *, now: datetime, force: bool = Fal
 
     # Render everything first: if any renderer fails, no file is touched.
     documents: dict[Path, tuple[bytes, datetime]] = {}
+    outputs: list[history.ChannelOutput] = []
     for channel in config.channels:
         if channel.name not in affected:
             continue
-        items = select_channel(config, channel, due)
-        ctx = feeds.context_for(config, channel)
-        updated = feeds.feed_updated(items)
-        for filename, data in feeds.render_channel(ctx, items).items():
-            documents[feed_path(output, channel.name, filename)] = (data, updated)
+        outputs.append(history.channel_output(config, channel, due, output, force=force))
+        documents.update(outputs[-1].documents)
     report.channels = sorted(affected & {c.name for c in config.channels})
     opml_updated = max((d[1] for d in documents.values()), default=feeds.EPOCH)
     documents[output / "opml.xml"] = (feeds.render_opml(config), opml_updated)
+    documents[output / feeds.STYLESHEET] = (feeds.stylesheet(), feeds.EPOCH)
     export = wechat_export.plan_export(config, output, by_id, wechat_wanted, report.removed)
     documents.update({path: (data, a.updated_at) for path, (data, a) in export.documents.items()})
 
@@ -171,7 +172,11 @@ def run_pass(engine: Engine, config: Config, *, now: datetime, force: bool = Fal
         if write_document(path, data, modified=updated):
             report.written.append(str(path.relative_to(output)))
     for path in export.remove:
-        remove_document(path)
+        if remove_document(path):
+            report.deleted.append(str(path.relative_to(output)))
+    for out in outputs:
+        report.deleted += [str(p.relative_to(output)) for p in out.remove_stale()]
+        out.save_manifest()
 
     finished = datetime.now(now.tzinfo)
     states = [

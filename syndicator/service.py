@@ -22,22 +22,30 @@ from sqlalchemy.engine import Engine
 
 from .config import Config
 from .publish import run_pass
+from .websub import Pinger, changed_topics
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
 
-def publish_job(engine: Engine, config: Config, clock: Clock) -> None:
-    """One scheduled pass. A failure is logged and the previous feeds stay served."""
+def publish_job(engine: Engine, config: Config, clock: Clock, pinger: Pinger | None = None) -> None:
+    """One scheduled pass. A failure is logged and the previous feeds stay served.
+
+    Changed feeds are handed to ``pinger`` (WebSub), which pings the hubs
+    in the background: the pass never waits for a hub.
+    """
     try:
-        run_pass(engine, config, now=clock())
+        report = run_pass(engine, config, now=clock())
     except Exception:
         log.exception("publish pass failed; the previous feeds are still served")
+        return
+    if pinger is not None and report.written:
+        pinger.publish(changed_topics(config, report.written))
 
 
 def build_scheduler(
-    engine: Engine, config: Config, clock: Clock | None = None
+    engine: Engine, config: Config, clock: Clock | None = None, pinger: Pinger | None = None
 ) -> BackgroundScheduler:
     """A scheduler whose passes never pile up.
 
@@ -51,7 +59,7 @@ def build_scheduler(
     scheduler.add_job(
         publish_job,
         IntervalTrigger(seconds=config.scheduler.interval, timezone=tz),
-        args=(engine, config, clock),
+        args=(engine, config, clock, pinger),
         id="publish",
         name="publish pass",
         max_instances=1,

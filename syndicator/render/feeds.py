@@ -8,33 +8,41 @@ same ETag on every instance.
 feedgen builds RSS and Atom. Its known traps are handled here, not
 trusted: every datetime is aware, ``updated`` is always set (it defaults
 to now), entries are appended (it prepends by default), the RSS channel
-``<link>`` is added last (feedgen keeps the last one), and Atom entry
-links are written by our extension because feedgen 1.0 drops their
-``rel``/``type``.
+``<link>`` is added last (feedgen keeps the last one), Atom entry links
+are written by our extension because feedgen 1.0 drops their
+``rel``/``type``, and content is never ``type='CDATA'`` (invalid Atom).
+The elements feedgen lacks live in :mod:`.feedext`.
+
+A document is either a channel's subscription document
+(``/feeds/<channel>/rss.xml``) or one of its RFC 5005 archive pages
+(``/feeds/<channel>/archive/<edition date>/rss.xml``); :class:`FeedContext`
+says which, and :mod:`.archive` decides which items go where.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import mimetypes
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from importlib import resources
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
-from feedgen.util import xml_elem
 from lxml import etree
 
 from .. import __version__
 from ..config import ChannelConfig, Config, SiteConfig
 from ..model import Article
+from .feedext import ATOM_NS, DC_NS, SY_NS, Enclosure, EntryExtension, FeedExtension
 from .html import article_html, article_url
 
-ATOM_NS = "http://www.w3.org/2005/Atom"
-SY_NS = "http://purl.org/rss/1.0/modules/syndication/"
-DC_NS = "http://purl.org/dc/elements/1.1/"
+__all__ = ["ATOM_NS", "DC_NS", "SY_NS"]
+
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 #: Used as ``updated`` of a channel with no items, so even an empty feed
@@ -48,25 +56,91 @@ FORMATS = {
 }
 
 
+#: The stylesheet that makes a feed readable in a browser, beside the channels.
+STYLESHEET = "feed.xsl"
+ARCHIVE_DIR = "archive"
+
+#: sy:updatePeriod values and their length in minutes, shortest first.
+_PERIODS = (("hourly", 60), ("daily", 1440), ("weekly", 10080), ("yearly", 525600))
+
+
 @dataclass(frozen=True)
 class FeedContext:
-    """Everything a channel's documents need besides the articles."""
+    """Everything a channel's documents need besides the articles.
+
+    ``archive`` names the archive page being rendered (an edition date),
+    ``None`` for the subscription document; ``prev_archive`` and
+    ``next_archive`` are the pages holding the next older and the next
+    newer items, if any.
+    """
 
     site: SiteConfig
     channel: ChannelConfig
     hubs: tuple[str, ...] = ()
-    interval_minutes: int = 1
+    interval: int = 60
+    archive: str | None = None
+    prev_archive: str | None = None
+    next_archive: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:
         return self.site.tz
 
     def feed_url(self, filename: str) -> str:
+        """The channel's subscription document: the URL readers subscribe to."""
         return f"{self.site.base_url}/feeds/{self.channel.name}/{filename}"
+
+    def archive_url(self, key: str, filename: str) -> str:
+        return f"{self.site.base_url}/feeds/{self.channel.name}/{ARCHIVE_DIR}/{key}/{filename}"
+
+    def doc_url(self, filename: str) -> str:
+        """This document's own URL (``rel="self"``)."""
+        if self.archive is None:
+            return self.feed_url(filename)
+        return self.archive_url(self.archive, filename)
+
+    def doc_path(self, filename: str) -> str:
+        """This document's path under the output directory."""
+        return self.doc_url(filename).removeprefix(f"{self.site.base_url}/feeds/")
+
+    @property
+    def stylesheet_href(self) -> str:
+        """Relative, so the XSL is fetched from whatever origin served the feed."""
+        depth = self.doc_path("x").count("/")
+        return "../" * depth + STYLESHEET
 
     @property
     def home_url(self) -> str:
         return f"{self.site.base_url}/"
+
+    @property
+    def ttl_minutes(self) -> int:
+        """The publish interval in whole minutes (rounded up; at least 1)."""
+        return max(1, math.ceil(self.interval / 60))
+
+    @property
+    def update_schedule(self) -> tuple[str, int]:
+        """``(sy:updatePeriod, sy:updateFrequency)`` saying "every interval".
+
+        The longest period that the interval divides exactly (every 2 hours
+        is ``daily``/12); failing that, the shortest period it fits in, with
+        the frequency rounded.
+        """
+        minutes = self.ttl_minutes
+        for period, length in _PERIODS:
+            if minutes <= length and length % minutes == 0:
+                return period, length // minutes
+        for period, length in _PERIODS:
+            if minutes <= length:
+                return period, max(1, round(length / minutes))
+        return "yearly", 1
+
+    def for_archive(self, key: str, prev: str | None, next: str | None) -> FeedContext:
+        """An archive page: no hubs, since no hub is ever pinged for one."""
+        return replace(self, archive=key, prev_archive=prev, next_archive=next, hubs=())
+
+    def for_current(self, prev: str | None) -> FeedContext:
+        return replace(self, archive=None, prev_archive=prev, next_archive=None)
 
 
 def context_for(config: Config, channel: ChannelConfig) -> FeedContext:
@@ -74,7 +148,7 @@ def context_for(config: Config, channel: ChannelConfig) -> FeedContext:
         site=config.site,
         channel=channel,
         hubs=config.feeds.hubs,
-        interval_minutes=max(1, config.scheduler.interval // 60),
+        interval=config.scheduler.interval,
     )
 
 
@@ -92,61 +166,36 @@ def feed_updated(articles: Sequence[Article]) -> datetime:
     return max((a.updated_at for a in articles), default=EPOCH)
 
 
-# -- feedgen extensions --------------------------------------------------------
+def image_enclosures(site: SiteConfig, article: Article) -> list[Enclosure]:
+    """The article's images with absolute URLs and a media type from the file name.
+
+    A name without a known image suffix is served by a newspaper's image
+    server as a photo, so ``image/jpeg`` is the fallback; inline ``data:``
+    images are not enclosures.
+    """
+    out = []
+    for block in article.images:
+        if not block.src or block.src.startswith("data:"):
+            continue
+        url = urljoin(f"{site.base_url}/", block.src)
+        guessed = mimetypes.guess_type(urlsplit(url).path)[0]
+        kind = guessed if guessed and guessed.startswith("image/") else "image/jpeg"
+        out.append(Enclosure(url=url, type=kind, caption=block.caption, credit=block.credit))
+    return out
 
 
-class _FeedExtension(BaseExtension):
-    """Channel-level elements feedgen does not write: hubs, syndication hints."""
-
-    def __init__(self) -> None:
-        self.hubs: tuple[str, ...] = ()
-        self.update_minutes = 60
-
-    def extend_ns(self) -> dict[str, str]:
-        return {"sy": SY_NS, "dc": DC_NS}
-
-    def extend_rss(self, feed: Any) -> Any:
-        channel = feed.find("channel")
-        anchor = channel.find(f"{{{ATOM_NS}}}link")
-        index = list(channel).index(anchor) + 1 if anchor is not None else len(channel)
-        for offset, hub in enumerate(self.hubs):
-            link = etree.Element(f"{{{ATOM_NS}}}link", href=hub, rel="hub")
-            channel.insert(index + offset, link)
-        period = xml_elem(f"{{{SY_NS}}}updatePeriod", channel)
-        period.text = "hourly"
-        frequency = xml_elem(f"{{{SY_NS}}}updateFrequency", channel)
-        frequency.text = str(max(1, 60 // max(1, self.update_minutes)))
-        return feed
-
-    def extend_atom(self, feed: Any) -> Any:
-        # feedgen's Atom tree is un-namespaced under an xmlns attribute;
-        # plain names keep our elements in the Atom namespace on output.
-        for hub in self.hubs:
-            xml_elem("link", feed, href=hub, rel="hub")
-        return feed
-
-
-class _EntryExtension(BaseEntryExtension):
-    """Per-item elements: ``dc:creator`` in RSS, correct links in Atom."""
-
-    def __init__(self) -> None:
-        self.creators: list[str] = []
-        self.links: list[dict[str, str]] = []
-
-    def extend_rss(self, entry: Any) -> Any:
-        for name in self.creators:
-            creator = xml_elem(f"{{{DC_NS}}}creator", entry)
-            creator.text = name
-        return entry
-
-    def extend_atom(self, entry: Any) -> Any:
-        for old in entry.findall("link"):
-            entry.remove(old)
-        anchor = entry.find("content")
-        index = list(entry).index(anchor) + 1 if anchor is not None else len(entry)
-        for offset, attrs in enumerate(self.links):
-            entry.insert(index + offset, etree.Element("link", **attrs))
-        return entry
+def _history_links(ctx: FeedContext, fmt: str) -> list[tuple[str, str, str]]:
+    """RFC 5005 links: ``current`` from an archive page, ``prev-archive`` to older
+    items and ``next-archive`` to newer archived ones."""
+    kind = FORMATS[fmt]
+    links = []
+    if ctx.archive is not None:
+        links.append(("current", ctx.feed_url(fmt), kind))
+    if ctx.prev_archive is not None:
+        links.append(("prev-archive", ctx.archive_url(ctx.prev_archive, fmt), kind))
+    if ctx.next_archive is not None:
+        links.append(("next-archive", ctx.archive_url(ctx.next_archive, fmt), kind))
+    return links
 
 
 # -- RSS and Atom ----------------------------------------------------------------
@@ -154,27 +203,37 @@ class _EntryExtension(BaseEntryExtension):
 
 def _generator(ctx: FeedContext, articles: Sequence[Article], fmt: str) -> FeedGenerator:
     fg = FeedGenerator()
-    fg.register_extension("syndicator", _FeedExtension, _EntryExtension)
-    fg.syndicator.hubs = ctx.hubs
-    fg.syndicator.update_minutes = ctx.interval_minutes
-    fg.id(ctx.feed_url("atom.xml"))
-    fg.title(ctx.channel.title)
+    fg.register_extension("syndicator", FeedExtension, EntryExtension)
+    ext: FeedExtension = fg.syndicator
+    ext.stylesheet = ctx.stylesheet_href
+    ext.hubs = ctx.hubs
+    ext.history = _history_links(ctx, fmt)
+    ext.archive = ctx.archive is not None
+    ext.update_period, ext.update_frequency = ctx.update_schedule
+    fg.id(ctx.feed_url("atom.xml"))  # one id for the channel and all its archive pages
+    fg.title(_doc_title(ctx))
     fg.subtitle(ctx.channel.description)
+    fg.author({"name": ctx.site.title, "uri": ctx.home_url})
     fg.language(ctx.site.language)
     fg.generator("syndicator", version=__version__)
     if ctx.site.copyright:
         fg.rights(ctx.site.copyright)
     if ctx.site.logo:
         fg.logo(ctx.site.logo)
-        fg.image(url=ctx.site.logo, title=ctx.channel.title, link=ctx.home_url)
-    fmt_type = FORMATS[fmt]
-    fg.link(href=ctx.feed_url(fmt), rel="self", type=fmt_type)
+        fg.image(url=ctx.site.logo, title=_doc_title(ctx), link=ctx.home_url)
+    fg.link(href=ctx.doc_url(fmt), rel="self", type=FORMATS[fmt])
     fg.link(href=ctx.home_url, rel="alternate", type="text/html")  # last: RSS <link>
     fg.updated(feed_updated(articles).astimezone(ctx.tz))
-    fg.ttl(ctx.interval_minutes)
+    fg.ttl(ctx.ttl_minutes)
     for article in articles:
         _add_entry(fg, ctx, article)
     return fg
+
+
+def _doc_title(ctx: FeedContext) -> str:
+    if ctx.archive is None:
+        return ctx.channel.title
+    return f"{ctx.channel.title}（{ctx.archive} 存档）"
 
 
 def _add_entry(fg: FeedGenerator, ctx: FeedContext, article: Article) -> None:
@@ -185,12 +244,16 @@ def _add_entry(fg: FeedGenerator, ctx: FeedContext, article: Article) -> None:
     fe.guid(guid, permalink=False)
     fe.title(article.title)
     fe.link(href=url, rel="alternate")
-    fe.syndicator.links = [{"href": url, "rel": "alternate", "type": "text/html"}]
+    ext: EntryExtension = fe.syndicator
+    ext.links = [{"href": url, "rel": "alternate", "type": "text/html"}]
+    if article.source_url:
+        ext.links.append({"href": article.source_url, "rel": "related", "type": "text/html"})
+    ext.enclosures = image_enclosures(ctx.site, article)
     fe.published(article.published_at.astimezone(ctx.tz))
     fe.updated(article.updated_at.astimezone(ctx.tz))
     for author in article.authors:
         fe.author({"name": author.name})
-    fe.syndicator.creators = [a.name for a in article.authors]
+    ext.creators = [a.name for a in article.authors]
     fe.content(article_html(article), type="html")
     # isSummary: without it feedgen overwrites the Atom <content> with the summary.
     fe.description(article.digest(), isSummary=True)
@@ -218,18 +281,26 @@ def render_atom(ctx: FeedContext, articles: Sequence[Article]) -> bytes:
 
 
 def render_json_feed(ctx: FeedContext, articles: Sequence[Article]) -> bytes:
-    """JSON Feed 1.1, UTF-8 with Chinese unescaped."""
+    """JSON Feed 1.1, UTF-8 with Chinese unescaped.
+
+    An archive page is ``expired`` (it gets no new items) and ``next_url``
+    pages on to older items, as JSON Feed's pagination.
+    """
     feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
-        "title": ctx.channel.title,
+        "title": _doc_title(ctx),
         "home_page_url": ctx.home_url,
-        "feed_url": ctx.feed_url("feed.json"),
+        "feed_url": ctx.doc_url("feed.json"),
         "description": ctx.channel.description,
         "language": ctx.site.language,
-        "authors": [{"name": ctx.site.title}],
+        "authors": [{"name": ctx.site.title, "url": ctx.home_url}],
     }
+    if ctx.prev_archive is not None:
+        feed["next_url"] = ctx.archive_url(ctx.prev_archive, "feed.json")
     if ctx.site.logo:
         feed["icon"] = ctx.site.logo
+    if ctx.archive is not None:
+        feed["expired"] = True
     if ctx.hubs:
         feed["hubs"] = [{"type": "WebSub", "url": hub} for hub in ctx.hubs]
     feed["items"] = [_json_item(ctx, a) for a in articles]
@@ -244,6 +315,8 @@ def _json_item(ctx: FeedContext, article: Article) -> dict[str, Any]:
         "title": article.title,
         "content_html": article_html(article),
     }
+    if article.source_url:
+        item["external_url"] = article.source_url
     item["summary"] = article.digest()
     item["date_published"] = article.published_at.astimezone(ctx.tz).isoformat()
     item["date_modified"] = article.updated_at.astimezone(ctx.tz).isoformat()
@@ -252,11 +325,22 @@ def _json_item(ctx: FeedContext, article: Article) -> dict[str, Any]:
     tags = _categories(article)
     if tags:
         item["tags"] = tags
-    image = next((b.src for b in article.images if b.src), None)
-    if image:
-        item["image"] = image
+    images = image_enclosures(ctx.site, article)
+    if images:
+        item["image"] = images[0].url
+        item["attachments"] = [_attachment(image) for image in images]
     item["language"] = ctx.site.language
     return item
+
+
+def _attachment(image: Enclosure) -> dict[str, Any]:
+    out: dict[str, Any] = {"url": image.url, "mime_type": image.type}
+    title = " ".join(p for p in (image.caption, image.credit) if p)
+    if title:
+        out["title"] = title
+    if image.length:
+        out["size_in_bytes"] = image.length
+    return out
 
 
 # -- OPML --------------------------------------------------------------------------
@@ -282,6 +366,11 @@ def render_opml(config: Config) -> bytes:
             language=config.site.language,
         )
     return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
+
+
+def stylesheet() -> bytes:
+    """The XSL that shows a feed as a readable page in a browser (package data)."""
+    return resources.files(__package__).joinpath(STYLESHEET).read_bytes()
 
 
 def render_channel(ctx: FeedContext, articles: Sequence[Article]) -> dict[str, bytes]:

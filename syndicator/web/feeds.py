@@ -20,13 +20,20 @@ from pathlib import Path
 from flask import Blueprint, Response, request
 from werkzeug.security import safe_join
 
+from ..render.feeds import ARCHIVE_DIR
 from .db import get_config
 
 bp = Blueprint("feeds", __name__)
 
+#: RSS and Atom go out as ``application/xml``, not their own types: Chromium
+#: (and so most browsers) shows ``application/rss+xml`` and
+#: ``application/atom+xml`` as raw text and never applies the feed's XSL
+#: stylesheet, while for ``application/xml`` it renders the readable page.
+#: Feed readers identify a feed by its content, not this header, and
+#: autodiscovery ``<link>`` tags still name the specific types.
 MEDIA_TYPES = {
-    "rss.xml": "application/rss+xml; charset=utf-8",
-    "atom.xml": "application/atom+xml; charset=utf-8",
+    "rss.xml": "application/xml; charset=utf-8",
+    "atom.xml": "application/xml; charset=utf-8",
     "feed.json": "application/feed+json; charset=utf-8",
     "opml.xml": "text/x-opml; charset=utf-8",
 }
@@ -144,6 +151,7 @@ def document_response(doc: Document, *, max_age: int) -> Response:
 
 
 def not_found(what: str) -> Response:
+    what = what if len(what) <= 80 else what[:80] + "…"
     return Response(f"未找到：{what}\n", status=404, content_type="text/plain; charset=utf-8")
 
 
@@ -153,10 +161,19 @@ def serve_feed(name: str) -> Response:
     root = config.output_dir
     if name.endswith((".gz", ".tmp")) or "/." in f"/{name}":
         return not_found(name)
+    channel = name.split("/", 1)[0]
+    if "/" in name and config.channel(channel) is None:
+        names = "、".join(c.name for c in config.channels)
+        return not_found(f"频道 {channel}（现有频道：{names}）")
     joined = safe_join(str(root), name)
     if joined is None:
         return not_found(name)
     doc = _cache.get(Path(joined))
     if doc is None:
         return not_found(name)
-    return document_response(doc, max_age=config.scheduler.interval)
+    # Archive pages only change when an archived article is corrected or
+    # withdrawn; everything else may change on the next pass.
+    parts = name.split("/")
+    archived = len(parts) == 4 and parts[1] == ARCHIVE_DIR  # <channel>/archive/<day>/<file>
+    max_age = config.feeds.archive_max_age if archived else config.scheduler.interval
+    return document_response(doc, max_age=max_age)

@@ -120,3 +120,104 @@ def test_json_feed_keeps_chinese_unescaped_and_images(ctx) -> None:
     assert item["image"] == "https://img.example.com/2021/0901/kaigong.jpg"
     assert item["tags"] == ["经济", "重大项目", "杭州湾"]
     assert [a["name"] for a in item["authors"]] == ["王敏", "李东"]
+
+
+MEDIA = "{http://search.yahoo.com/mrss/}"
+
+
+def test_images_as_rss_enclosure_and_media_atom_link_and_json_attachment(ctx) -> None:
+    articles = sort_for_feed(load_articles())
+    docs = feeds.render_channel(ctx, articles)
+    url = "https://img.example.com/2021/0901/kaigong.jpg"
+    item = next(
+        i
+        for i in etree.fromstring(docs["rss.xml"]).iter("item")
+        if i.findtext("title").startswith("杭州湾")
+    )
+    enclosure = item.find("enclosure")
+    # A remote image's size is unknown without fetching it: RSS says 0.
+    assert enclosure.attrib == {"url": url, "length": "0", "type": "image/jpeg"}
+    media = item.find(f"{MEDIA}content")
+    assert (media.get("url"), media.get("medium"), media.get("type")) == (
+        url,
+        "image",
+        "image/jpeg",
+    )
+    assert media.findtext(f"{MEDIA}description") == "开工仪式现场。"
+    assert media.findtext(f"{MEDIA}credit") == "通讯员李东 摄"
+    entry = next(
+        e
+        for e in etree.fromstring(docs["atom.xml"]).iter(f"{ATOM}entry")
+        if e.findtext(f"{ATOM}title").startswith("杭州湾")
+    )
+    links = {link.get("rel"): link for link in entry.findall(f"{ATOM}link")}
+    assert links["enclosure"].get("href") == url
+    assert links["enclosure"].get("type") == "image/jpeg"
+    assert links["enclosure"].get("length") is None  # optional in Atom: left out when unknown
+    assert links["related"].get("href").startswith("https://www.zjgrrb.com/")
+    json_item = next(
+        i for i in json.loads(docs["feed.json"])["items"] if i["title"].startswith("杭州湾")
+    )
+    assert json_item["attachments"] == [
+        {"url": url, "mime_type": "image/jpeg", "title": "开工仪式现场。 通讯员李东 摄"}
+    ]
+    assert json_item["external_url"].startswith("https://www.zjgrrb.com/")
+
+
+def test_feed_has_channel_author_logo_and_stylesheet(config, sample) -> None:
+    from dataclasses import replace
+
+    site = replace(config.site, logo="https://www.zjgrrb.com/logo.png")
+    ctx = feeds.FeedContext(site=site, channel=config.channel("all"))
+    docs = feeds.render_channel(ctx, sort_for_feed(sample.articles))
+    for name in ("rss.xml", "atom.xml"):
+        head = docs[name][:200].decode()
+        assert '<?xml-stylesheet type="text/xsl" href="../feed.xsl"?>' in head
+    rss = etree.fromstring(docs["rss.xml"]).find("channel")
+    assert rss.findtext("image/url") == "https://www.zjgrrb.com/logo.png"
+    atom = etree.fromstring(docs["atom.xml"])
+    assert atom.findtext(f"{ATOM}logo") == "https://www.zjgrrb.com/logo.png"
+    assert atom.findtext(f"{ATOM}author/{ATOM}name") == "浙江工人日报"
+    assert json.loads(docs["feed.json"])["icon"] == "https://www.zjgrrb.com/logo.png"
+    archived = ctx.for_archive("2021-08-30", None, None)
+    assert archived.stylesheet_href == "../../../feed.xsl"
+
+
+@pytest.mark.parametrize("name", ["rss.xml", "atom.xml"])
+def test_stylesheet_turns_feed_into_chinese_page_with_subscribe_line(ctx, sample, name) -> None:
+    """The XSL itself, applied by libxslt (the engine Chromium uses too)."""
+    transform = etree.XSLT(etree.fromstring(feeds.stylesheet()))
+    docs = feeds.render_channel(ctx, sort_for_feed(sample.articles))
+    page = transform(etree.fromstring(docs[name]))
+    text = str(page)
+    assert '<html lang="zh-CN">' in text
+    assert page.xpath("string(//h1)") == "浙江工人日报"
+    assert page.xpath("//h2[@class='item-title']/a/text()") == SAMPLE_TITLES
+    how = page.xpath("string(//*[@id='how-to-subscribe'])")
+    assert "如何订阅" in how and ctx.feed_url(name) in how
+
+
+@pytest.mark.parametrize(
+    ("interval", "ttl", "period", "frequency"),
+    [
+        (60, 1, "hourly", 60),
+        (45, 1, "hourly", 60),
+        (300, 5, "hourly", 12),
+        (3600, 60, "hourly", 1),
+        (5400, 90, "daily", 16),
+        (7200, 120, "daily", 12),
+        (420, 7, "weekly", 1440),
+        (86400, 1440, "daily", 1),
+    ],
+)
+def test_ttl_and_sy_update_schedule_agree_with_interval(
+    config, interval, ttl, period, frequency
+) -> None:
+    ctx = feeds.FeedContext(site=config.site, channel=config.channel("all"), interval=interval)
+    channel = etree.fromstring(feeds.render_rss(ctx, [])).find("channel")
+    assert channel.findtext("ttl") == str(ttl)
+    sy = "{http://purl.org/rss/1.0/modules/syndication/}"
+    assert channel.findtext(f"{sy}updatePeriod") == period
+    assert channel.findtext(f"{sy}updateFrequency") == str(frequency)
+    minutes = {"hourly": 60, "daily": 1440, "weekly": 10080}[period]
+    assert minutes / frequency == pytest.approx(ttl, rel=0.07)

@@ -14,9 +14,11 @@ from syndicator.publish import run_pass
 from syndicator.web import create_app
 
 NOW = datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI)
+# RSS and Atom are served as application/xml so that browsers apply the
+# feed's XSL stylesheet (see web/feeds.py); JSON Feed keeps its own type.
 TYPES = {
-    "rss.xml": "application/rss+xml; charset=utf-8",
-    "atom.xml": "application/atom+xml; charset=utf-8",
+    "rss.xml": "application/xml; charset=utf-8",
+    "atom.xml": "application/xml; charset=utf-8",
     "feed.json": "application/feed+json; charset=utf-8",
 }
 
@@ -133,3 +135,54 @@ def test_feeds_parse_cleanly_over_http(client, published) -> None:
     opml = client.get("/feeds/opml.xml")
     assert opml.status_code == 200
     assert b"/feeds/all/rss.xml" in opml.data
+
+
+def test_archive_pages_and_stylesheet_are_served_with_their_cache_lifetimes(
+    client, engine, tmp_path
+) -> None:
+    from conftest import make_config
+
+    config = make_config(tmp_path / "small", feeds={"limit": 1})
+    with engine.begin() as conn:
+        store.save_articles(conn, load_articles(), now=NOW)
+    run_pass(engine, config, now=NOW)
+    small = create_app(config, {"TESTING": True}).test_client()
+    page = small.get("/feeds/all/archive/2021-09-01/atom.xml")
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "public, max-age=2592000"
+    assert page.headers["Content-Type"] == "application/xml; charset=utf-8"
+    again = small.get(
+        "/feeds/all/archive/2021-09-01/atom.xml", headers={"If-None-Match": page.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    current = small.get("/feeds/all/atom.xml")
+    assert current.headers["Cache-Control"] == "public, max-age=60"
+    assert small.get("/feeds/opml.xml").headers["Cache-Control"] == "public, max-age=60"
+    xsl = small.get("/feeds/feed.xsl")
+    assert xsl.status_code == 200
+    assert xsl.headers["Content-Type"] == "text/xsl; charset=utf-8"
+    assert b"xsl:stylesheet" in xsl.data
+    assert small.get("/feeds/all/archive/.pages.json").status_code == 404
+
+
+def test_unknown_channel_is_a_short_text_404_naming_the_channels(client, published) -> None:
+    response = client.get("/feeds/sport/rss.xml")
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    text = response.get_data(as_text=True)
+    assert "sport" in text and "all" in text and len(text) < 120
+    long = client.get("/feeds/" + "x" * 500 + "/rss.xml")
+    assert long.status_code == 404 and len(long.data) < 300
+
+
+def test_channel_named_archive_is_not_cached_like_an_archive_page(engine, tmp_path) -> None:
+    from conftest import make_config
+
+    config = make_config(tmp_path / "a", channels={"archive": {"section": "经济"}})
+    with engine.begin() as conn:
+        store.save_articles(conn, load_articles(), now=NOW)
+    run_pass(engine, config, now=NOW)
+    client = create_app(config, {"TESTING": True}).test_client()
+    response = client.get("/feeds/archive/rss.xml")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=60"

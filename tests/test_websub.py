@@ -1,0 +1,163 @@
+"""WebSub publish pings against local hubs written here (real HTTP on loopback)."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+
+import pytest
+from conftest import SHANGHAI, load_articles, make_config
+from localhub import LocalHub
+
+from syndicator import store, websub
+from syndicator.service import publish_job
+
+NOW = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def hubs():
+    made: list[LocalHub] = []
+
+    def make(**kwargs) -> LocalHub:
+        made.append(LocalHub(**kwargs))
+        return made[-1]
+
+    yield make
+    for hub in made:
+        hub.close()
+
+
+def _config(tmp_path, hub_urls, **feeds):
+    return make_config(
+        tmp_path,
+        channels={"economy": {"section": "经济"}, "yaowen": {"section": "要闻"}},
+        feeds={"hubs": hub_urls, "hub_retry_delay": 0.05, **feeds},
+    )
+
+
+def _save(engine, articles, now=NOW) -> None:
+    with engine.begin() as conn:
+        store.save_articles(conn, articles, now=now)
+
+
+def test_pass_changing_two_channels_pings_each_feed_once_per_hub(engine, tmp_path, hubs) -> None:
+    one, two = hubs(), hubs()
+    config = _config(tmp_path, [one.url, two.url])
+    pinger = websub.Pinger.from_config(config).start()
+    try:
+        _save(engine, load_articles())
+        publish_job(engine, config, lambda: NOW, pinger)
+        assert pinger.wait_idle(5)
+        first = {url for _mode, url in one.pings}
+        assert len(first) == len(one.pings) == 9  # all, economy, yaowen x 3 formats
+        one.pings.clear()
+        two.pings.clear()
+
+        # A correction to the economy article changes two channels: all and economy.
+        article = load_articles()[0]
+        fixed_at = NOW + timedelta(hours=1)
+        _save(engine, [article.replace(title="杭州湾新区重大项目集中开工")], now=fixed_at)
+        publish_job(engine, config, lambda: fixed_at, pinger)
+        # A pass that changes nothing pings nobody.
+        publish_job(engine, config, lambda: fixed_at + timedelta(minutes=1), pinger)
+        assert pinger.wait_idle(5)
+    finally:
+        pinger.stop()
+    base = config.site.base_url
+    expected = Counter(
+        ("publish", f"{base}/feeds/{channel}/{name}")
+        for channel in ("all", "economy")
+        for name in ("rss.xml", "atom.xml", "feed.json")
+    )
+    assert Counter(one.pings) == expected
+    assert Counter(two.pings) == expected
+
+
+def test_hub_that_hangs_does_not_delay_the_pass_or_other_hubs(
+    engine, tmp_path, hubs, monkeypatch
+) -> None:
+    monkeypatch.setattr(websub, "TIMEOUT", 1.0)
+    # Accepts connections (the kernel's backlog) but never answers.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    live = hubs()
+    config = _config(tmp_path, [f"http://127.0.0.1:{silent.getsockname()[1]}/", live.url])
+    _save(engine, load_articles())
+    pinger = websub.Pinger.from_config(config).start()
+    try:
+        started = time.monotonic()
+        publish_job(engine, config, lambda: NOW, pinger)
+        assert time.monotonic() - started < 1.0
+        deadline = time.monotonic() + 3
+        while len(live.pings) < 9 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(live.pings) == 9  # the live hub was served while the other hung
+    finally:
+        pinger.stop(timeout=0.1)
+        silent.close()
+
+
+def test_failed_ping_is_retried_with_backoff_until_the_hub_answers(tmp_path, hubs) -> None:
+    flaky = hubs(fail=(503, 502))
+    pinger = websub.Pinger([flaky.url], attempts=5, retry_delay=0.05).start()
+    topic = "http://127.0.0.1:8080/feeds/all/atom.xml"
+    try:
+        started = time.monotonic()
+        pinger.publish([topic])
+        assert pinger.wait_idle(5)
+        elapsed = time.monotonic() - started
+    finally:
+        pinger.stop()
+    assert flaky.pings == [("publish", topic)] * 3
+    assert elapsed >= 0.05 + 0.1  # waited 0.05 s, then 0.1 s (doubled)
+
+
+def test_ping_to_a_hub_that_is_down_is_retried_then_given_up(caplog) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}/"  # nothing listens after this
+    calls: list[str] = []
+
+    def send(hub: str, topic: str) -> int:
+        calls.append(topic)
+        return websub.post_publish(hub, topic)
+
+    pinger = websub.Pinger([closed], attempts=3, retry_delay=0.01, send=send).start()
+    try:
+        pinger.publish(["http://127.0.0.1:8080/feeds/all/rss.xml"])
+        assert pinger.wait_idle(5)
+    finally:
+        pinger.stop()
+    assert len(calls) == 3
+    assert "giving up" in caplog.text
+
+
+def test_client_errors_are_not_retried(hubs) -> None:
+    hub = hubs(fail=(400,))
+    pinger = websub.Pinger([hub.url], attempts=5, retry_delay=0.01).start()
+    try:
+        pinger.publish(["http://127.0.0.1:8080/feeds/all/rss.xml"])
+        assert pinger.wait_idle(5)
+    finally:
+        pinger.stop()
+    assert len(hub.pings) == 1
+
+
+def test_changed_topics_are_subscription_documents_only(tmp_path) -> None:
+    config = _config(tmp_path, [])
+    written = [
+        "all/rss.xml",
+        "economy/feed.json",
+        "all/archive/2021-09-01/atom.xml",
+        "opml.xml",
+        "feed.xsl",
+        "gone/rss.xml",
+    ]
+    assert websub.changed_topics(config, written) == [
+        "http://127.0.0.1:8080/feeds/all/rss.xml",
+        "http://127.0.0.1:8080/feeds/economy/feed.json",
+    ]
