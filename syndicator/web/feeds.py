@@ -25,22 +25,23 @@ from .db import get_config
 
 bp = Blueprint("feeds", __name__)
 
-#: RSS and Atom go out as ``application/xml``, not their own types: Chromium
-#: (and so most browsers) shows ``application/rss+xml`` and
-#: ``application/atom+xml`` as raw text and never applies the feed's XSL
-#: stylesheet, while for ``application/xml`` it renders the readable page.
-#: Feed readers identify a feed by its content, not this header, and
-#: autodiscovery ``<link>`` tags still name the specific types.
 MEDIA_TYPES = {
-    "rss.xml": "application/xml; charset=utf-8",
-    "atom.xml": "application/xml; charset=utf-8",
+    "rss.xml": "application/rss+xml; charset=utf-8",
+    "atom.xml": "application/atom+xml; charset=utf-8",
     "feed.json": "application/feed+json; charset=utf-8",
     "opml.xml": "text/x-opml; charset=utf-8",
 }
+#: What a browser gets instead of the feed types. Chromium shows
+#: ``application/rss+xml`` and ``application/atom+xml`` as raw text and never
+#: applies the feed's XSL stylesheet, but renders ``application/xml`` through
+#: it. Browsers ask for ``text/html`` first; feed readers do not.
+BROWSER_TYPE = "application/xml; charset=utf-8"
+NEGOTIATED = frozenset({MEDIA_TYPES["rss.xml"], MEDIA_TYPES["atom.xml"]})
 SUFFIX_TYPES = {
     ".xml": "application/xml; charset=utf-8",
     ".json": "application/json; charset=utf-8",
     ".xsl": "text/xsl; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
 }
 
 
@@ -123,15 +124,25 @@ def _not_modified_since(header: str, modified: datetime) -> bool:
     return since == modified
 
 
+def _media_type(doc: Document) -> str:
+    """The feed's own type for feed readers, ``application/xml`` for browsers."""
+    if doc.media_type in NEGOTIATED:
+        accept = request.accept_mimetypes
+        if accept["text/html"] > accept[doc.media_type.split(";")[0]]:
+            return BROWSER_TYPE
+    return doc.media_type
+
+
 def document_response(doc: Document, *, max_age: int) -> Response:
     """Headers for caches and pollers, 304 when the client is up to date."""
     wants_gzip = request.accept_encodings["gzip"] > 0
     etag = f"{doc.etag}-gz" if wants_gzip else doc.etag
+    negotiated = doc.media_type in NEGOTIATED
     headers = {
         "ETag": f'"{etag}"',
         "Last-Modified": format_datetime(doc.last_modified, usegmt=True),
         "Cache-Control": f"public, max-age={max_age}",
-        "Vary": "Accept-Encoding",
+        "Vary": "Accept, Accept-Encoding" if negotiated else "Accept-Encoding",
         "X-Content-Type-Options": "nosniff",
     }
     inm = request.headers.get("If-None-Match")
@@ -146,8 +157,7 @@ def document_response(doc: Document, *, max_age: int) -> Response:
     body = doc.gzipped if wants_gzip else doc.body
     if wants_gzip:
         headers["Content-Encoding"] = "gzip"
-    response = Response(body, status=200, headers=headers, content_type=doc.media_type)
-    return response
+    return Response(body, status=200, headers=headers, content_type=_media_type(doc))
 
 
 def not_found(what: str) -> Response:

@@ -14,13 +14,16 @@ from syndicator.publish import run_pass
 from syndicator.web import create_app
 
 NOW = datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI)
-# RSS and Atom are served as application/xml so that browsers apply the
-# feed's XSL stylesheet (see web/feeds.py); JSON Feed keeps its own type.
 TYPES = {
-    "rss.xml": "application/xml; charset=utf-8",
-    "atom.xml": "application/xml; charset=utf-8",
+    "rss.xml": "application/rss+xml; charset=utf-8",
+    "atom.xml": "application/atom+xml; charset=utf-8",
     "feed.json": "application/feed+json; charset=utf-8",
 }
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+FEEDPARSER_ACCEPT = (
+    "application/atom+xml,application/rdf+xml,application/rss+xml,"
+    "application/x-netcdf,application/xml;q=0.9,text/xml;q=0.2,*/*;q=0.1"
+)
 
 
 @pytest.fixture
@@ -39,7 +42,8 @@ def test_feed_served_with_media_type_etag_and_last_modified(client, published, n
     # Last-Modified is the feed's newest updated_at, not the time of writing.
     assert response.headers["Last-Modified"] == "Wed, 01 Sep 2021 22:00:00 GMT"
     assert "max-age=60" in response.headers["Cache-Control"]
-    assert response.headers["Vary"] == "Accept-Encoding"
+    vary = "Accept-Encoding" if name == "feed.json" else "Accept, Accept-Encoding"
+    assert response.headers["Vary"] == vary
 
 
 @pytest.mark.parametrize("name", sorted(TYPES))
@@ -150,7 +154,7 @@ def test_archive_pages_and_stylesheet_are_served_with_their_cache_lifetimes(
     page = small.get("/feeds/all/archive/2021-09-01/atom.xml")
     assert page.status_code == 200
     assert page.headers["Cache-Control"] == "public, max-age=2592000"
-    assert page.headers["Content-Type"] == "application/xml; charset=utf-8"
+    assert page.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
     again = small.get(
         "/feeds/all/archive/2021-09-01/atom.xml", headers={"If-None-Match": page.headers["ETag"]}
     )
@@ -186,3 +190,18 @@ def test_channel_named_archive_is_not_cached_like_an_archive_page(engine, tmp_pa
     response = client.get("/feeds/archive/rss.xml")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "public, max-age=60"
+
+
+@pytest.mark.parametrize("name", ["rss.xml", "atom.xml"])
+def test_feed_media_type_negotiated_for_browsers(client, published, name) -> None:
+    """Feed readers get the feed's own type; a browser gets application/xml,
+    the one type Chromium renders through the feed's XSL stylesheet."""
+    for accept in (FEEDPARSER_ACCEPT, "*/*", TYPES[name].split(";")[0]):
+        response = client.get(f"/feeds/all/{name}", headers={"Accept": accept})
+        assert response.headers["Content-Type"] == TYPES[name], accept
+    browser = client.get(f"/feeds/all/{name}", headers={"Accept": BROWSER_ACCEPT})
+    assert browser.headers["Content-Type"] == "application/xml; charset=utf-8"
+    assert browser.headers["Vary"] == "Accept, Accept-Encoding"
+    plain = client.get(f"/feeds/all/{name}")
+    assert browser.data == plain.data
+    assert browser.headers["ETag"] == plain.headers["ETag"]
