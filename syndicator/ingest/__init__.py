@@ -130,13 +130,20 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> str:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
             try:
                 text = data.decode("gb18030")
             except UnicodeDecodeError:
-                line = data[: exc.start].count(b"\n") + 1
                 raise InputError(
                     f"not valid UTF-8 or GB18030 at byte {exc.start} "
                     "(pass --encoding if the file uses another)",
+                    file=source,
+                    line=line,
+                ) from None
+            if not _looks_like_gb_text(text):
+                raise InputError(
+                    f"not valid UTF-8 at byte {exc.start}, and not GB18030/GBK Chinese text "
+                    "either (pass --encoding if the file uses another)",
                     file=source,
                     line=line,
                 ) from None
@@ -145,6 +152,27 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> str:
     if controls > max(8, len(text) // 200):
         raise InputError("binary file (control characters); expected page text", file=source)
     return text
+
+
+def _looks_like_gb_text(text: str) -> bool:
+    """Is this GB18030 decoding real Chinese text rather than mis-decoded bytes?
+
+    GB18030 maps almost every byte string to *some* characters. Real GBK
+    text is nearly all common characters (the GB2312 set); Big5, Latin-1
+    or damaged UTF-8 decoded as GB18030 is full of rare and private-use
+    ones. A sample of the text is enough to tell.
+    """
+    wide = [ch for ch in text[:100_000] if ord(ch) > 127 and not ch.isspace()]
+    if not wide:
+        return True
+    common = 0
+    for ch in wide:
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        common += 1
+    return common * 10 >= len(wide) * 9
 
 
 def detect_format(path: Path, text: str) -> Literal["epaper", "json"]:

@@ -40,7 +40,10 @@ _ROLE_CORE = (
 )
 _ROLE = rf"(?:{_AGENCY})?(?:{_ROLE_CORE})\s*[:：]?|(?:文图|图文|文|图|摄影|摄)\s*[/／:：]"
 #: Words printed after the names: "…报道", "…摄", "文/摄".
-_SUFFIX = r"摄影报道|图文报道|报道|摄影|摄|供图|整理|采写|文\s*[/／]\s*摄|文\s*[/／]\s*图"
+_SUFFIX = (
+    r"摄影报道|图文报道|报道|摄影|摄|供图|整理|采写|文\s*[/／]\s*摄|文\s*[/／]\s*图"
+    r"|[/／]\s*(?:文图|文|摄|图)"
+)
 
 _ROLE_RE = re.compile(_ROLE)
 _TOKEN_RE = re.compile(
@@ -83,6 +86,18 @@ _NOT_NAMES = frozenset(
         "当地",
         "该市",
         "该县",
+        "连日来",
+        "近年来",
+        "今年",
+        "去年",
+        "昨晚",
+        "今晨",
+        "当晚",
+        "当日",
+        "上午",
+        "下午",
+        "晚上",
+        "凌晨",
     ]
 )
 
@@ -111,7 +126,7 @@ class People:
 
 
 def _normalize_role(printed: str) -> str:
-    """ "本报记者" and "新华社记者" are 记者: the paper's own word without the masthead."""
+    """The role without the masthead: "本报记者" and "新华社记者" are 记者."""
     word = printed.strip().rstrip(":：/／").strip()
     if word in _SLASH_ROLES:
         return _SLASH_ROLES[word]
@@ -202,6 +217,7 @@ _BRACKET_RE = re.compile(r"\s*[（(]([^（）()]{1,60})[）)]")
 _REPORTED_RE = re.compile(r"\s*([^。，,！？!?：:（）()]{1,40}?)报道")
 _ROLE_LEAD_RE = re.compile(rf"(?:{_ROLE})")
 _SPACE_RE = re.compile(r"\s+")
+_CLAUSE_RE = re.compile(r"[，,；;。！？!?：:]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +278,7 @@ def _plain_names(people: People) -> bool:
 
 
 def _spaced_names(head: str, start: int) -> tuple[int, People | None]:
-    """ "本报讯 记者 王  敏 近日…": names set off by spaces, starting with a role."""
+    """Names set off by spaces, starting with a role ("本报讯 记者 王  敏 近日…")."""
     rest = head[start:]
     stripped = rest.lstrip()
     if not _ROLE_LEAD_RE.match(stripped):
@@ -270,6 +286,8 @@ def _spaced_names(head: str, start: int) -> tuple[int, People | None]:
     offset = start + len(rest) - len(stripped)
     best: tuple[int, People | None] = (start, None)
     for space in _SPACE_RE.finditer(stripped):
+        if _CLAUSE_RE.search(stripped, 0, space.start()):
+            break  # a comma or full stop: the sentence has begun
         people = scan_people(stripped[: space.start()])
         if people is not None and people.has_role:
             best = (offset + space.start(), people)
@@ -347,6 +365,7 @@ def split_signature(text: str) -> tuple[str, str, tuple[Author, ...]] | None:
 
 _CREDIT_END_RE = re.compile(r"(?:摄影报道|摄影|摄|供图)\s*[）)]?$")
 _CREDIT_BRACKET_RE = re.compile(r"[（(]([^（）()]{1,50})[）)]$")
+_SENT_BY_RE = re.compile(rf"(?<![{HAN}])(?:新华社|中新社|[{HAN}]{{2,6}}(?:社|网|报))发\s*$")
 _CREDIT_CUT = "。！？!?；;”"
 
 
@@ -368,6 +387,10 @@ def split_credit(text: str) -> tuple[str, str, tuple[Author, ...]] | None:
         people = scan_people(b.group(1))
         if people is not None and people.photo:
             cut = offset + b.start()
+            # "新华社发（王飞摄）": the agency that sent the photo is part of the credit.
+            sent = _SENT_BY_RE.search(text, max(0, cut - 16), cut)
+            if sent is not None:
+                cut = sent.start()
             return text[:cut].rstrip(), text[cut:].strip(), people.authors("摄")
     cut = max(tail.rfind(ch) for ch in _CREDIT_CUT)
     if cut >= 0:
@@ -411,5 +434,12 @@ COLUMN_LABELS = frozenset(
         "特稿",
         "专访",
         "编者按",
+        "相关新闻",
+        "相关报道",
+        "新闻速递",
+        "简讯",
+        "读者来信",
+        "来信",
+        "图片报道",
     ]
 )

@@ -4,7 +4,7 @@ E-paper text comes out of PDF extractors and web pages one text block per
 line. Before anything can be grouped into articles, each line is measured
 once: does it end a sentence, could it be a headline, is it a byline, a
 photo credit, a column label? Those answers are pure functions of the line,
-computed here, so the grouping code in :mod:`.epaper` only reads flags.
+computed here, so the grouping code in :mod:`.grouping` only reads flags.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import InputError
+from ..model import Author
 from . import bylines
 from .bylines import HAN
 
@@ -21,6 +22,8 @@ from .bylines import HAN
 MAX_PAGE_CHARS = 500_000
 #: The longest paragraph of a real page is a few hundred characters.
 MAX_LINE_CHARS = 10_000
+#: A broadsheet page hard-wrapped at 20 characters is about 1,500 lines.
+MAX_LINES = 5_000
 
 SENTENCE_END = frozenset("。！？!?…；;")
 CLOSING_QUOTES = frozenset("”’」』\"'")
@@ -38,11 +41,14 @@ _NUMBERED_RE = re.compile(
 )
 _COUPLET_RE = re.compile(rf"[{HAN}“”‘’\"]{{2,9}}[\s\u3000]+[{HAN}“”‘’\"]{{2,9}}")
 _SIDEBAR_RE = re.compile(
-    r"[【\[（(]?(?:记者手记|采访手记|记者观察|编辑手记|新闻链接|相关链接|背景链接|知识链接|链接"
+    rf"[{bylines.DECOR}]?\s*[【\[（(]?(?:记者手记|采访手记|记者观察|编辑手记|新闻链接|相关链接|背景链接|知识链接|链接"
     r"|延伸阅读|小贴士|背景|编后|记者札记)[】\]）)]?"
 )
+_LABEL_WORDS = "|".join(sorted(bylines.COLUMN_LABELS, key=len, reverse=True))
 _LABEL_RE = re.compile(
-    r"[【\[（(]?(" + "|".join(sorted(bylines.COLUMN_LABELS, key=len, reverse=True)) + r")[】\]）)]?"
+    rf"[{bylines.DECOR}]?\s*[【\[（(]?({_LABEL_WORDS})[】\]）)]?"
+    # Any short name in black lenticular brackets is a column: "【工会之声】".
+    rf"|[{bylines.DECOR}]?\s*【([{HAN}·]{{2,8}})】"
 )
 _PUNCT_INSIDE_RE = re.compile(r"[，,、；;：:]")
 
@@ -71,35 +77,53 @@ def split_lines(text: str, source: str) -> list[Line]:
     """Cut page text into numbered non-blank lines, refusing what is not a page.
 
     The size checks come first and look only at lengths, so a 50 MB blob
-    or a file of one enormous line is refused before any regex runs.
+    or a file of one enormous line is refused before any regex runs, and
+    the cost of everything after is bounded by the size of a real page.
     """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _check_line_lengths(text, source)
     if len(text) > MAX_PAGE_CHARS:
         raise InputError(
             f"text is {len(text):,} characters; one page has at most {MAX_PAGE_CHARS:,} "
             "(split the file into pages)",
             file=source,
         )
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    raw_lines = text.split("\n")
-    for no, raw in enumerate(raw_lines, 1):
-        if len(raw) > MAX_LINE_CHARS:
-            raise InputError(
-                f"line is {len(raw):,} characters long; page text has paragraphs of at most "
-                f"{MAX_LINE_CHARS:,} (was it extracted without line breaks?)",
-                file=source,
-                line=no,
-            )
     out: list[Line] = []
     gap = 0
-    for no, raw in enumerate(raw_lines, 1):
+    for no, raw in enumerate(text.split("\n"), 1):
         cleaned = _INVISIBLE_RE.sub("", raw)
         stripped = cleaned.strip()
         if not stripped:
             gap += 1
             continue
+        if len(out) == MAX_LINES:
+            raise InputError(
+                f"more than {MAX_LINES:,} lines of text; one page has far fewer "
+                "(split the file into pages)",
+                file=source,
+                line=no,
+            )
         out.append(Line(no, stripped, gap, bool(_INDENT_RE.match(cleaned))))
         gap = 0
     return out
+
+
+def _check_line_lengths(text: str, source: str) -> None:
+    """Refuse the first line longer than any paragraph (one pass, no list)."""
+    start, no = 0, 1
+    while True:
+        end = text.find("\n", start)
+        length = (len(text) if end < 0 else end) - start
+        if length > MAX_LINE_CHARS:
+            raise InputError(
+                f"line is {length:,} characters long; page text has paragraphs of at most "
+                f"{MAX_LINE_CHARS:,} (was it extracted without line breaks?)",
+                file=source,
+                line=no,
+            )
+        if end < 0:
+            return
+        start, no = end + 1, no + 1
 
 
 def usual_gap(lines: list[Line]) -> int:
@@ -108,6 +132,36 @@ def usual_gap(lines: list[Line]) -> int:
     if not counts:
         return 0
     return min(counts.most_common(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def display_width(text: str) -> int:
+    """Width in half-width cells: a Chinese character counts two, ASCII one.
+
+    That is exactly the length of the text in GBK, which the codec
+    computes far faster than a loop over characters; the rare character
+    outside GBK counts one.
+    """
+    return len(text.encode("gbk", "replace"))
+
+
+def wrap_width(lines: list[Line]) -> int | None:
+    """The column width of text hard-wrapped by a PDF extractor, if it was.
+
+    Such text has many lines of the same display width (the column) that
+    do not end a sentence. A line that fills the column continues on the
+    next line even when it looks like a short headline by itself.
+    """
+    measured = [(display_width(line.text), line.text) for line in lines]
+    measured = [(w, text) for w, text in measured if w >= 20]
+    counts = Counter(w for w, text in measured if not ends_paragraph(text))
+    if not counts:
+        return None
+    best = max(counts, key=lambda w: (counts[w] + counts[w - 1] + counts[w + 1], w))
+    near = counts[best] + counts[best - 1] + counts[best + 1]
+    # Most lines of the page fill the column: the paragraphs' last lines are the rest.
+    if best < 24 or near < 8 or near * 2 < len(measured):
+        return None
+    return best
 
 
 def join_text(left: str, right: str) -> str:
@@ -165,20 +219,22 @@ def is_titlish(text: str) -> bool:
     limit = SUBTITLE_MAX if text.startswith(("—", "－")) else TITLE_MAX
     if not 2 <= len(text) <= limit:
         return False
-    if text[-1] in "。，,；;：:、" or "。" in text:
+    if text[-1] in "。，,；;、" or "。" in text:
         return False
+    if text[-1] in "：:" and len(text) > 16:
+        return False  # a kicker may end in a colon ("老旧小区改造："); prose may too
     if text.count("，") + text.count(",") > 2:
         return False
     return not (text.isascii() and not any(ch.isalpha() for ch in text))
 
 
 def is_couplet(text: str) -> bool:
-    """ "无时不在 无事不扰": two short phrases set off by a space (a kicker or a subhead)."""
+    """Two short phrases set off by a space ("无时不在 无事不扰"): a kicker or subhead."""
     return bool(_COUPLET_RE.fullmatch(text))
 
 
 def is_numbered(text: str) -> bool:
-    """ "一、…", "（二）…", "1.…", "■ …": a subhead or list item, not a headline."""
+    """A numbered or bulleted line ("一、…", "（二）…", "1.…", "■ …"): never a headline."""
     return bool(_NUMBERED_RE.match(text))
 
 
@@ -187,22 +243,32 @@ def has_inner_punct(text: str) -> bool:
 
 
 def column_label(text: str) -> str | None:
-    """ "（社论）" → "社论": a column label printed by a headline."""
+    """The column label printed by a headline: "（社论）" → "社论".
+
+    Known labels (:data:`~.bylines.COLUMN_LABELS`) are labels anywhere; any
+    other name in 【】 is a column only right above a headline, and a
+    subhead inside an article (see :func:`is_known_label`).
+    """
     m = _LABEL_RE.fullmatch(text)
-    return m.group(1) if m else None
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def is_known_label(label: str | None) -> bool:
+    return label is not None and label in bylines.COLUMN_LABELS
 
 
 def is_sidebar(text: str) -> bool:
-    """ "记者手记", "相关链接": a box inside an article, never a new article."""
+    """A box inside an article ("记者手记", "相关链接"), never a new article."""
     return bool(_SIDEBAR_RE.fullmatch(text))
 
 
 def is_jump(text: str) -> bool:
-    """ "（下转第2版）", "（完）": a jump line, part of the article it ends."""
+    """A jump line ("（下转第2版）", "（完）"), part of the article it ends."""
     return bool(_JUMP_RE.fullmatch(text))
 
 
 def is_caption_start(text: str) -> bool:
+    """A line that opens like a photo caption ("图为…", "▲…")."""
     return bool(_CAPTION_START_RE.match(text))
 
 
@@ -222,7 +288,7 @@ class Shape:
     """Everything the grouping code asks about one line."""
 
     lead: bylines.Lead | None
-    byline: tuple[str, tuple] | None
+    byline: tuple[str, tuple[Author, ...]] | None
     credit: bool  # ends with a photo credit
     credit_only: bool  # is nothing but a photo credit
     signature: bool
@@ -237,8 +303,9 @@ class Shape:
 
 def shape_of(text: str) -> Shape:
     """Measure one line (see :class:`Shape`)."""
-    lead = bylines.match_lead(text)
-    byline = None if lead else bylines.match_byline_line(text)
+    sidebar = is_sidebar(text)
+    lead = None if sidebar else bylines.match_lead(text)
+    byline = None if lead or sidebar else bylines.match_byline_line(text)
     credit_split = bylines.split_credit(text)
     credit = credit_split is not None
     credit_only = credit and not credit_split[0]  # type: ignore[index]
@@ -246,7 +313,6 @@ def shape_of(text: str) -> Shape:
         byline = None
     signature = bylines.split_signature(text) is not None
     label = column_label(text)
-    sidebar = is_sidebar(text)
     jump = is_jump(text)
     summary = text[0] in "■●◆" and byline is None and len(text) > 8
     caption = is_caption_start(text)

@@ -24,11 +24,22 @@ from typing import Any
 from .bylines import HAN, scan_people
 
 _D = r"[0-9０-９]"
-_NAME = rf"(?:[{HAN}]{{2,4}}(?![{HAN}])|[{HAN}][ \u3000]{{1,3}}[{HAN}](?![{HAN}]))"
-_NAMES = rf"{_NAME}(?:\s*[、,，]\s*{_NAME})*"
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_STAFF = (
+    r"版式|美编|美术编辑|校对|审读|照排|组版|排版|视觉设计|设计|制图|值班编委|本版审稿"
+    r"|本版编辑|责任编辑|责编|编辑"
+)
+_NAME = rf"(?!{_STAFF})(?:[{HAN}]{{2,4}}(?![{HAN}])|[{HAN}][ \u3000]{{1,3}}[{HAN}](?![{HAN}]))"
+_NAMES = rf"{_NAME}(?:(?:\s*[、,，]\s*|\s+){_NAME})*"
 _FACTS: tuple[tuple[str, str], ...] = (
     ("date", rf"(?:19|20){_D}{{2}}\s*年\s*{_D}{{1,2}}\s*月\s*{_D}{{1,2}}\s*日"),
     ("date", rf"(?:19|20){_D}{{2}}[-./]{_D}{{1,2}}[-./]{_D}{{1,2}}"),
+    ("paper", rf"[{HAN}]{{2,8}}(?:日报|晚报|时报|商报|都市报|青年报|导报|早报)(?![{HAN}])"),
     ("weekday", r"(?:星期|礼拜)[一二三四五六日天]|周[一二三四五六日]"),
     (
         "lunar_date",
@@ -36,17 +47,17 @@ _FACTS: tuple[tuple[str, str], ...] = (
         r"(?:闰)?(?:正|十一|十二|冬|腊|[一二三四五六七八九十])月"
         r"(?:初[一二三四五六七八九十]|二十|三十|廿[一二三四五六七八九]?|十[一二三四五六七八九]?)",
     ),
-    ("issue_number", rf"总第\s*{_D}+\s*[号期]"),
+    ("issue_number", rf"总第\s*{_D}+\s*[号期]|第\s*{_D}{{3,}}\s*期"),
     (
         "note",
-        rf"第\s*{_D}+\s*期|今日\s*{_D}+\s*版|本期\s*{_D}+\s*版|(?:零售价|定价|每份)\s*[:：]?\s*[0-9.]+\s*元",
+        rf"第\s*{_D}{{1,2}}\s*期|今日\s*{_D}+\s*版|本期\s*{_D}+\s*版|(?:零售价|定价|每份)\s*[:：]?\s*[0-9.]+\s*元",
     ),
     (
         "serial",
         r"(?:国内统一(?:连续出版物号|刊号)|统一刊号|刊号)\s*[:：]?\s*CN\s*\d{2}\s*[-－]\s*\d{4}(?:\s*/\s*[A-Z]{1,3})?"
         r"|CN\s*\d{2}\s*[-－]\s*\d{4}(?:\s*/\s*[A-Z]{1,3})?",
     ),
-    ("postal_code", r"邮发代号\s*[:：]?\s*\d{1,2}\s*[-－]\s*\d{1,4}"),
+    ("postal_code", r"(?:邮发)?代号\s*[:：]?\s*\d{1,2}\s*[-－]\s*\d{1,4}"),
     (
         "email",
         r"(?:电子信箱|电子邮箱|投稿邮箱|信箱|邮箱|E-?mail)?\s*[:：]?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
@@ -68,12 +79,12 @@ _FACTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "editor",
-        rf"(?:本版)?(?:责任编辑|责编|编辑)\s*[:：]?\s*{_NAMES}",
+        rf"(?:本版)?(?:责任编辑|责编)\s*[:：]?\s*{_NAMES}"
+        rf"|(?:本版)?编辑(?:\s*[:：]\s*|\s+){_NAMES}",
     ),
     (
         "staff",
-        rf"(?:版式|美编|美术编辑|校对|审读|照排|组版|排版|视觉设计|设计|制图|值班编委|本版审稿)"
-        rf"\s*[:：]?\s*{_NAMES}",
+        rf"(?:{_STAFF})(?:\s*[:：]\s*|\s+){_NAMES}",
     ),
 )
 _FACT_RE = re.compile("|".join(f"(?P<f{i}>{pat})" for i, (_, pat) in enumerate(_FACTS)))
@@ -85,82 +96,39 @@ ANYWHERE = frozenset({"issue_number", "serial", "postal_code", "hotline", "edito
 
 _PHONE_RE = re.compile(r"(?:\d{3,4}[-－])?\d{7,8}|[48]00[-－]?\d{3}[-－]?\d{4}")
 _PAGE_LABEL_RE = re.compile(
-    rf"(?:第\s*)?(?P<letter>[A-Za-z]?)0*(?P<page>\d{{1,4}})\s*版\s*"
+    rf"(?:第\s*)?[A-Za-z]?0*(?P<page>\d{{1,4}})\s*版\s*"
     rf"(?:[:：]\s*|\s+|[（(])?(?P<name>[{HAN}A-Za-z·]{{1,10}})?[）)]?"
+    # "A3 城市新闻", "B02：体育": a section letter needs no 版.
+    rf"|[A-Z]0*(?P<page2>\d{{1,2}})\s*(?:[:：]\s*|\s+)(?P<name2>[{HAN}·]{{2,10}})"
 )
+_PAGE_NUMBER_RE = re.compile(r"[A-Za-z]?0*[1-9][0-9]{0,2}")
 _PAPER_RE = re.compile(rf"[{HAN}]{{2,10}}(?:日报|晚报|时报|商报|都市报|青年报|导报|早报)")
 _PROMO_RE = re.compile(r"微信|公众号|客户端|二维码|扫码|扫一扫|官方微博|抖音|视频号|APP|App")
-_NAV_WORDS = frozenset(
-    [
-        "首页",
-        "上一版",
-        "下一版",
-        "上一篇",
-        "下一篇",
-        "上一期",
-        "下一期",
-        "前一版",
-        "后一版",
-        "前一篇",
-        "后一篇",
-        "返回目录",
-        "返回首页",
-        "返回",
-        "目录",
-        "版面导航",
-        "标题导航",
-        "本版标题",
-        "版面概览",
-        "放大",
-        "缩小",
-        "默认",
-        "字号",
-        "字体",
-        "大",
-        "中",
-        "小",
-        "打印",
-        "打印本页",
-        "关闭",
-        "关闭窗口",
-        "收藏",
-        "分享",
-        "分享到",
-        "返回顶部",
-        "朗读",
-        "语音播报",
-        "下载",
-        "PDF",
-        "PDF下载",
-        "下载PDF",
-        "往期回顾",
-        "往期",
-        "过刊检索",
-        "检索",
-        "搜索",
-        "登录",
-        "注册",
-        "查看原图",
-        "原图",
-        "图片",
-        "放大图片",
-        "标题",
-        "内容",
-        "正文",
-        "当前版",
-        "版面",
-        "版次",
-        "日期",
-        "选择日期",
-        "进入",
-    ]
+#: Words found only in e-paper navigation; one of them makes a line chrome.
+_NAV_STRONG = _words(
+    "上一版 下一版 上一篇 下一篇 上一期 下一期 前一版 后一版 前一篇 后一篇 返回目录 返回首页 "
+    "版面导航 标题导航 本版标题 版面概览 放大 缩小 打印本页 关闭窗口 返回顶部 语音播报 PDF下载 "
+    "下载PDF 往期回顾 过刊检索 查看原图 放大图片 选择日期 当前版"
+)
+#: Words that are chrome only next to other navigation words ("大 中 小").
+_NAV_WEAK = _words(
+    "首页 返回 目录 默认 字号 字体 大 中 小 打印 关闭 收藏 分享 分享到 朗读 下载 PDF 往期 检索 "
+    "搜索 登录 注册 原图 图片 标题 内容 正文 版面 版次 日期 进入"
 )
 _NAV_SPLIT_RE = re.compile(r"[\s|｜/·•<>《》«»【】\[\]()（）:：>→←-]+")
+#: Only the phrasing of web pages: a sentence that mentions a browser stays text.
 _BROWSER_RE = re.compile(
-    r"浏览器|分辨率|请升级|不支持.{0,20}(?:标签|播放|功能)|JavaScript|javascript"
+    r"您的浏览器|浏览器(?:版本|不支持)|请(?:使用|升级|更换).{0,16}浏览器|最佳(?:浏览|显示)效果"
+    r"|分辨率.{0,12}(?:浏览|显示)|不支持.{0,20}(?:标签|播放)|(?:启用|开启|enable)\s*JavaScript"
 )
 _COPYRIGHT_RE = re.compile(
-    r"版权所有|Copyright|copyright|©|ICP[备证]|公网安备|未经.{0,12}(?:授权|许可)|不得转载|违法和不良信息举报"
+    r"版权所有(?!人)|Copyright|copyright|©|ICP[备证]|公网安备|未经.{0,12}(?:授权|许可).{0,8}"
+    r"(?:转载|使用|复制|镜像)|违法和不良信息举报"
+)
+#: A web page's article meta line: "来源：杭州日报  作者：王敏  日期：2021-05-03".
+_META_RE = re.compile(
+    r"(?:(?:来源|作者|编辑|责编|日期|时间|发布时间|发表时间|浏览次数|点击数|阅读数?)\s*[:：]\s*"
+    r"[^\s:：]{1,30}(?:\s+[0-9:：]{4,8})?\s*){2,6}"
 )
 _CHROME_SEP_RE = re.compile(r"\s+[-–—|｜_]\s+|\s*[|｜]\s*")
 _DATE_IN_RE = re.compile(
@@ -178,7 +146,17 @@ class Facts:
     phones: list[str] = field(default_factory=list)
     page: int | None = None
     page_name: str | None = None
-    paper_names: list[str] = field(default_factory=list)
+    paper_names: list[tuple[str, int]] = field(default_factory=list)
+    #: Line number where each fact ("date", "chrome_date", "page") was read.
+    where: dict[str, int] = field(default_factory=dict)
+
+    def locate(self, line: int) -> None:
+        """Remember ``line`` as the source of facts seen for the first time."""
+        for key in ("date", "chrome_date"):
+            if key in self.values:
+                self.where.setdefault(key, line)
+        if self.page is not None:
+            self.where.setdefault("page", line)
 
     def put(self, key: str, value: Any) -> None:
         self.values.setdefault(key, value)
@@ -202,22 +180,24 @@ def fact_line(text: str) -> list[tuple[str, str]] | None:
     if len(text) > 120:
         return None
     found: list[tuple[str, str]] = []
-    pos = 0
-    for m in _FACT_RE.finditer(text):
-        if not _SEPARATORS_RE.fullmatch(text, pos, m.start()):
+    pos = _SEPARATORS_RE.match(text).end()  # type: ignore[union-attr]
+    while pos < len(text):
+        # Facts must follow each other: prose fails at its first character.
+        m = _FACT_RE.match(text, pos)
+        if m is None or m.end() == pos:
             return None
         found.append((_FACT_KIND[m.lastgroup or ""], m.group(0)))
-        pos = m.end()
-    if not found or not _SEPARATORS_RE.fullmatch(text, pos):
-        return None
-    return found
+        pos = _SEPARATORS_RE.match(text, m.end()).end()  # type: ignore[union-attr]
+    return found or None
 
 
-def record_facts(found: list[tuple[str, str]], facts: Facts) -> None:
-    """Store the values of :func:`fact_line`'s facts in ``facts``."""
+def record_facts(found: list[tuple[str, str]], facts: Facts, line: int = 0) -> None:
+    """Store the values of :func:`fact_line`'s facts (read on ``line``) in ``facts``."""
     for kind, raw in found:
         value = _fact_value(kind, raw)
-        if kind == "note":
+        if kind == "paper":
+            facts.paper_names.append((raw.strip(), line))
+        elif kind == "note":
             facts.notes.append(raw.strip())
         elif kind == "hotline":
             facts.hotline_label = True
@@ -261,12 +241,14 @@ def _fact_value(kind: str, raw: str) -> Any:
 
 
 def page_label(text: str) -> tuple[int, str | None] | None:
-    """ "00003版:综合" → (3, "综合"); "第06版：经济" → (6, "经济")."""
+    """Page number and name of a label: "00003版:综合" → (3, "综合")."""
     if len(text) > 24:
         return None
     m = _PAGE_LABEL_RE.fullmatch(text)
     if m is None:
         return None
+    if m.group("page2"):
+        return int(m.group("page2")), m.group("name2")
     return int(m.group("page")), m.group("name")
 
 
@@ -274,12 +256,17 @@ def is_phone(text: str) -> bool:
     return bool(_PHONE_RE.fullmatch(text.replace(" ", "")))
 
 
+def is_page_number(text: str) -> bool:
+    """A bare page number printed in the page header ("3", "A05")."""
+    return len(text) <= 4 and bool(_PAGE_NUMBER_RE.fullmatch(text))
+
+
 def is_paper_name(text: str, paper_name: str) -> bool:
     return text == paper_name or bool(_PAPER_RE.fullmatch(text))
 
 
 def is_promo(text: str) -> bool:
-    """ "浙江省总工会官方微信公众号": the caption of a QR code or an app plug."""
+    """The caption of a QR code or an app plug ("浙江省总工会官方微信公众号")."""
     return len(text) <= 40 and bool(_PROMO_RE.search(text)) and "。" not in text
 
 
@@ -294,10 +281,10 @@ def chrome_kind(text: str, facts: Facts) -> bool:
     if len(text) > 160:
         return False
     words = [w for w in _NAV_SPLIT_RE.split(text) if w]
-    if (
-        words
-        and any(w in _NAV_WORDS for w in words)
-        and all(w in _NAV_WORDS or w.isdigit() or page_label(w) for w in words)
+    strong = sum(w in _NAV_STRONG for w in words)
+    weak = sum(w in _NAV_WEAK for w in words)
+    if (strong or weak >= 3) and all(
+        w in _NAV_STRONG or w in _NAV_WEAK or w.isdigit() or page_label(w) for w in words
     ):
         if not any(page_label(w) for w in words):
             return True
@@ -306,6 +293,8 @@ def chrome_kind(text: str, facts: Facts) -> bool:
             facts.page, facts.page_name = labels[0]  # type: ignore[misc]
         return True
     if len(text) <= 80 and (_BROWSER_RE.search(text) or _COPYRIGHT_RE.search(text)):
+        return True
+    if _META_RE.fullmatch(text):
         return True
     parts = [p for p in _CHROME_SEP_RE.split(text) if p]
     if len(parts) >= 3:

@@ -1,0 +1,354 @@
+"""Group the lines of a page into draft articles.
+
+After the masthead and chrome are set aside (:mod:`.epaper`), every line is
+measured once (:func:`measure`) and the lines are walked in order
+(:func:`group_lines`): a block of one to four short headline-like lines
+starts an article when it is followed by something printed only at the top
+of an article — a byline, a dateline, a column label, a "■" summary, a
+photo (a wide gap, a caption or a credit) — or when the article before it
+is visibly over (it ended with a signature, or it was photo news). Any
+other short line is a subhead or the start of a paragraph, decided later
+in :mod:`.articles`. :func:`split_signed` then splits an article that
+holds two bylines. The result is a list of :class:`Draft` objects: line
+indices only, no text is changed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from . import Dropped, ImportWarning, bylines, layout
+from .layout import Line, Shape
+
+#: A headline block has at most kicker, two wrapped title lines, subtitle.
+MAX_TITLE_LINES = 4
+
+
+@dataclass
+class Notes:
+    """What the parse had to set aside or guess, in input order."""
+
+    source: str
+    dropped: list[Dropped] = field(default_factory=list)
+    warnings: list[ImportWarning] = field(default_factory=list)
+
+    def drop(self, line: Line, reason: str) -> None:
+        self.dropped.append(Dropped(line.no, line.text, reason))
+
+    def warn(self, line: int | None, message: str) -> None:
+        self.warnings.append(ImportWarning(line, message))
+
+
+@dataclass
+class Page:
+    """The content lines of a page with their shapes and layout facts."""
+
+    lines: list[Line]
+    shapes: list[Shape]
+    wide: list[bool]  # a picture-sized gap before the line
+    indented: bool  # paragraphs are marked by indentation
+
+    def hard_start(self, i: int) -> bool:
+        """Does line ``i`` begin a new block even after an unfinished line?"""
+        s = self.shapes[i]
+        return bool(
+            s.lead
+            or s.byline
+            or s.label
+            or s.sidebar
+            or s.summary
+            or (self.indented and self.lines[i].indent)
+        )
+
+    def continues(self, i: int) -> bool:
+        """Does the paragraph of line ``i`` go on in line ``i + 1`` (a column break)?
+
+        It does when line ``i`` does not end a sentence, unless the next
+        line can only start something, the line is a short salutation
+        ending in a colon, or a colon introduces a numbered list
+        ("如下倡议:" / "一、…").
+        """
+        if self.shapes[i].terminal or i + 1 >= len(self.lines) or self.hard_start(i + 1):
+            return False
+        text = self.lines[i].text
+        if text[-1] in "：:":
+            # A salutation ("全省广大职工朋友们:") or a colon before a list stands alone.
+            return len(text) > 16 and not layout.is_numbered(self.lines[i + 1].text)
+        return True
+
+    def para_end(self, i: int, limit: int = 12) -> int:
+        """Index of the line that ends the paragraph starting at ``i``."""
+        j = i
+        while j - i < limit and self.continues(j):
+            j += 1
+        return j
+
+    def opens_article(self, i: int) -> bool:
+        """Is line ``i`` something printed only at the top of an article?"""
+        s = self.shapes[i]
+        if s.lead or s.byline or s.summary or s.label or s.caption or s.credit or self.wide[i]:
+            return True
+        end = self.para_end(i)
+        if end == i or not self.lines[end].text.endswith(("摄", "摄影", "报道", "供图", "）", ")")):
+            return False
+        # A photo caption whose credit wraps onto the next line ("…本报记者 周" / "琳 摄").
+        return bylines.split_credit(join_lines(list(range(i, end + 1)), self)) is not None
+
+
+@dataclass
+class Draft:
+    """Indices of one article's headline lines and body lines."""
+
+    title: list[int]
+    body: list[int] = field(default_factory=list)
+
+
+# -- measure lines ---------------------------------------------------------
+
+
+def measure(lines: list[Line]) -> Page:
+    """Shape every line once and learn the page's layout.
+
+    Three layout facts change how lines read: indented paragraphs (then an
+    indented line is never a headline), text hard-wrapped at a column
+    width (then a full-width line is never a headline) and blank lines
+    between blocks (then a wider gap marks where a picture stood).
+    """
+    shapes = [layout.shape_of(line.text) for line in lines]
+    usual = layout.usual_gap(lines)
+    long_lines = [line for line in lines if len(line.text) > layout.TITLE_MAX]
+    indented = bool(long_lines) and sum(line.indent for line in long_lines) * 2 > len(long_lines)
+    if indented:
+        # Where paragraphs are indented, headlines are the lines that are not.
+        shapes = [
+            replace(shape, titlish=False) if line.indent and shape.titlish else shape
+            for line, shape in zip(lines, shapes, strict=True)
+        ]
+    width = layout.wrap_width(lines)
+    if width is not None:
+        # In hard-wrapped text a line that fills the column is never a headline.
+        shapes = [
+            replace(shape, titlish=False)
+            if shape.titlish and layout.display_width(line.text) >= width - 3
+            else shape
+            for line, shape in zip(lines, shapes, strict=True)
+        ]
+    # Only a page that separates blocks with blank lines can show a picture
+    # as a wider gap; on a page without blank lines any gap is just a break.
+    wide = [usual >= 1 and i > 0 and line.gap > usual for i, line in enumerate(lines)]
+    return Page(lines, shapes, wide, indented)
+
+
+# -- group lines into articles ----------------------------------------------
+
+
+def group_lines(page: Page, notes: Notes) -> list[Draft]:
+    """Walk the lines once and start a draft article at each headline block."""
+    drafts: list[Draft] = []
+    current: Draft | None = None
+    over = False  # the current article visibly ended
+    boundary = True  # the previous line ended a paragraph
+    has_byline = False
+    para_start = 0
+    lines, shapes = page.lines, page.shapes
+    n = len(lines)
+    i = 0
+    while i < n:
+        shape = shapes[i]
+        if not boundary and shape.titlish and _headline_then_byline(page, i):
+            notes.warn(
+                lines[i].no,
+                "the paragraph above does not end a sentence, but a headline and a byline "
+                "follow: a new article starts here",
+            )
+            boundary = True
+        if boundary and (shape.titlish or shape.label):
+            j = i + 1
+            while (
+                j < n
+                and (shapes[j].titlish or shapes[j].label)
+                and not page.wide[j]
+                and j - i < MAX_TITLE_LINES + 2
+            ):
+                j += 1
+            if j - i > 1 and lines[j - 1].text[-1] in "：:":
+                j -= 1  # "全省广大职工朋友们:" opens the body; a kicker's colon never ends a block
+            labels = [shapes[k].label for k in range(i, j)]
+            has_label = any(map(layout.is_known_label, labels)) or (
+                any(labels) and not all(labels)  # "【工会之声】" above a headline
+            )
+            if has_label or (j < n and page.opens_article(j)) or current is None or over:
+                run = list(range(i, j))
+                if len(run) > MAX_TITLE_LINES:
+                    extra, run = run[:-MAX_TITLE_LINES], run[-MAX_TITLE_LINES:]
+                    if current is None:
+                        current = Draft(title=[])
+                        drafts.append(current)
+                    current.body.extend(extra)
+                    notes.warn(
+                        lines[extra[0]].no,
+                        f"{len(extra)} short lines before a headline kept as text of the "
+                        "article above",
+                    )
+                current = Draft(title=run, body=_take_note(current, page))
+                drafts.append(current)
+                over, boundary, has_byline = False, True, False
+                para_start = j
+                i = j
+                continue
+        if current is None:
+            current = Draft(title=[])
+            drafts.append(current)
+        if boundary:
+            para_start = i
+        current.body.append(i)
+        has_byline = has_byline or bool((shape.lead and shape.lead.named) or shape.byline)
+        boundary = not page.continues(i)
+        if boundary:
+            header_caption = page.wide[para_start] and current.body[0] == para_start
+            over = bool(
+                (shape.terminal and _ends_signed(page, para_start, i))
+                or not current.title
+                or (current.title and not has_byline and (shape.credit or header_caption))
+            )
+        i += 1
+    return drafts
+
+
+def _headline_then_byline(page: Page, i: int) -> bool:
+    """Are lines from ``i`` one to three headline lines and then a byline?
+
+    A column break never puts a headline and a byline in the middle of a
+    paragraph, so this ends the paragraph above even without a full stop.
+    """
+    j = i
+    while j < len(page.lines) and j - i < 3 and page.shapes[j].titlish:
+        j += 1
+    if j == len(page.lines) or page.wide[j]:
+        return False
+    shape = page.shapes[j]
+    return bool(shape.lead or shape.byline or layout.is_known_label(shape.label))
+
+
+def _take_note(previous: Draft | None, page: Page) -> list[int]:
+    """Move an editor's note ("编者按：…") that precedes a headline into its article."""
+    if previous is None or len(previous.body) < 2:
+        return []
+    body = previous.body
+    k = len(body) - 1
+    while k > 0 and len(body) - k <= 12:
+        if page.lines[body[k]].text.startswith(("编者按", "编者的话", "【编者按】")):
+            moved = body[k:]
+            del body[k:]
+            return moved
+        if not page.continues(body[k - 1]):
+            break  # reached the start of the last paragraph
+        k -= 1
+    return []
+
+
+def _ends_signed(page: Page, start: int, end: int) -> bool:
+    """Does the paragraph of lines ``start..end`` end with a signature?"""
+    if page.shapes[end].signature:
+        return True
+    if end == start or page.lines[end].text[-1] not in "）)":
+        return False
+    # "…要求。（记者 陈晓东" / "通讯员 周  琳）": a signature cut by a column.
+    return bylines.split_signature(join_lines(list(range(start, end + 1)), page)) is not None
+
+
+def split_signed(drafts: list[Draft], page: Page, notes: Notes) -> list[Draft]:
+    """Split articles that hold a named byline at the top *and* a signature below.
+
+    Each article carries one byline. When an article opened with a named
+    byline and, further down, a paragraph ends in a named signature
+    ("（记者 王敏）") with no sidebar in between, an article without an
+    opening byline was swallowed: its headline is one of the short lines
+    in between. The most headline-like one is taken, and a warning says so.
+    """
+    out: list[Draft] = []
+    for draft in drafts:
+        while draft.title:
+            split = _split_once(draft, page, notes)
+            if split is None:
+                break
+            out.append(split[0])
+            draft = split[1]
+        out.append(draft)
+    return out
+
+
+def _split_once(draft: Draft, page: Page, notes: Notes) -> tuple[Draft, Draft] | None:
+    shapes, lines = page.shapes, page.lines
+    body = draft.body
+    top = next(
+        (
+            k
+            for k, i in enumerate(body[:4])
+            if (shapes[i].lead and shapes[i].lead.named)
+            or (shapes[i].byline and shapes[i].byline[1])
+        ),
+        None,
+    )
+    if top is None:
+        return None
+    best: tuple[int, int] | None = None  # (score, -position): higher is better
+    boundary = True
+    for k in range(top + 1, len(body)):
+        i = body[k]
+        if shapes[i].sidebar:
+            return None
+        if shapes[i].signature and shapes[i].terminal:
+            sig = bylines.split_signature(lines[i].text)
+            if sig is not None and sig[2]:
+                if best is None:
+                    return None
+                at = -best[1]
+                run = [at]
+                while at + len(run) < k and len(run) < 3 and shapes[body[at + len(run)]].titlish:
+                    run.append(at + len(run))
+                notes.warn(
+                    lines[body[at]].no,
+                    "guessed that a new article starts here: the article above has a byline "
+                    f"and line {lines[i].no} ends with another one",
+                )
+                first = Draft(title=draft.title, body=body[:at])
+                second = Draft(title=[body[c] for c in run], body=body[at + len(run) :])
+                return first, second
+        if boundary and shapes[i].titlish:
+            candidate = (_title_score(i, page), -k)
+            if best is None or candidate > best:
+                best = candidate
+        boundary = shapes[i].terminal
+    return None
+
+
+def _title_score(i: int, page: Page) -> int:
+    text = page.lines[i].text
+    score = 0
+    if layout.is_numbered(text) or text.endswith(("——", "：", ":")):
+        score -= 3
+    if layout.is_quoted(text):
+        score -= 2
+    if i + 1 < len(page.lines) and page.shapes[i + 1].titlish:
+        score += 1
+    if page.lines[i].gap > 1:
+        score += 1
+    return score
+
+
+# -- joining lines --------------------------------------------------------------
+
+
+def join_lines(idxs: list[int], pg: Page) -> str:
+    """The text of lines joined across column breaks (in linear time)."""
+    pieces = [pg.lines[idxs[0]].text]
+    for nxt in idxs[1:]:
+        text = pg.lines[nxt].text
+        before, after = pieces[-1][-1], text[0]
+        if pg.shapes[nxt].credit_only or (
+            before.isascii() and before.isalpha() and after.isascii() and after.isalpha()
+        ):
+            pieces.append(" ")
+        pieces.append(text)
+    return "".join(pieces)
