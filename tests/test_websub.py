@@ -79,7 +79,8 @@ def test_pass_changing_two_channels_pings_each_feed_once_per_hub(engine, tmp_pat
 def test_hub_that_hangs_does_not_delay_the_pass_or_other_hubs(
     engine, tmp_path, hubs, monkeypatch
 ) -> None:
-    monkeypatch.setattr(websub, "TIMEOUT", 1.0)
+    # A pass that waited for this hub would take the whole 30 s timeout.
+    monkeypatch.setattr(websub, "TIMEOUT", 30.0)
     # Accepts connections (the kernel's backlog) but never answers.
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
@@ -91,7 +92,7 @@ def test_hub_that_hangs_does_not_delay_the_pass_or_other_hubs(
     try:
         started = time.monotonic()
         publish_job(engine, config, lambda: NOW, pinger)
-        assert time.monotonic() - started < 1.0
+        assert time.monotonic() - started < 10.0
         deadline = time.monotonic() + 3
         while len(live.pings) < 9 and time.monotonic() < deadline:
             time.sleep(0.02)

@@ -119,12 +119,11 @@ def test_split_credit_ignores_text_without_credit(text: str) -> None:
     assert split_credit(text) is None
 
 
-def test_split_credit_is_fast_on_long_lines() -> None:
-    import time
-
+def test_split_credit_handles_long_lines() -> None:
+    """A line of thousands of name-like words (a backtracking trap) still parses;
+    its timing is in bench/bench_import.py."""
     text = "宣讲 " * 3000 + "王敏 摄"
-    start = time.perf_counter()
-    split_credit(text)
-    match_lead(text)
+    credit = split_credit(text)
+    assert credit is not None and credit[1].endswith("王敏 摄")
+    assert match_lead(text) is None
     split_signature(text)
-    assert time.perf_counter() - start < 0.1

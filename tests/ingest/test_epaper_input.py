@@ -1,13 +1,16 @@
-"""Bad input gets a clear InputError, quickly; hostile text never makes parsing slow."""
+"""Bad input gets a clear InputError; hostile text is parsed without crashing.
+
+How long refusals and hostile pages take is measured by
+``bench/bench_import.py`` (timings belong in benchmarks, not tests).
+"""
 
 from __future__ import annotations
 
-import os
-import time
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hostile import HOSTILE_LINES, hostile_page, many_articles
 
 from syndicator.errors import InputError
 from syndicator.ingest import ImportOptions, load_file
@@ -15,15 +18,11 @@ from syndicator.ingest.epaper import parse_page
 from syndicator.ingest.layout import MAX_LINE_CHARS, MAX_LINES, MAX_PAGE_CHARS
 
 OPTIONS = ImportOptions(edition=date(2021, 8, 30))
-#: Every refusal and every pathological parse must finish well inside this.
-BUDGET = 1.0
 
 
 def load_quickly(path: Path) -> InputError:
-    start = time.perf_counter()
     with pytest.raises(InputError) as info:
         load_file(path, OPTIONS, fmt="epaper")
-    assert time.perf_counter() - start < BUDGET
     assert info.value.file == str(path)
     return info.value
 
@@ -86,19 +85,15 @@ def test_load_file_refuses_big5_mistaken_for_gbk(tmp_path: Path) -> None:
 
 def test_parse_page_refuses_more_than_a_page() -> None:
     text = ("正文。" * 30 + "\n") * (MAX_PAGE_CHARS // 90 + 10)
-    start = time.perf_counter()
     with pytest.raises(InputError, match="split the file"):
         parse_page(text, source="book.txt", options=OPTIONS)
-    assert time.perf_counter() - start < BUDGET
 
 
 def test_parse_page_refuses_too_many_lines() -> None:
     text = "短\n" * (MAX_LINES + 1)
-    start = time.perf_counter()
     with pytest.raises(InputError, match="split the file") as info:
         parse_page(text, source="lines.txt", options=OPTIONS)
     assert info.value.line == MAX_LINES + 1
-    assert time.perf_counter() - start < BUDGET
 
 
 def test_parse_page_refuses_a_line_over_the_limit_with_its_number() -> None:
@@ -108,51 +103,12 @@ def test_parse_page_refuses_a_line_over_the_limit_with_its_number() -> None:
     assert info.value.line == 3
 
 
-HOSTILE_LINES = {
-    "no punctuation": "职工" * (MAX_LINE_CHARS // 2 - 1),
-    "names and spaces": "记者 王 " * (MAX_LINE_CHARS // 5 - 1),
-    "open brackets": "（" * (MAX_LINE_CHARS - 1),
-    "credit tail": "王敏 " * (MAX_LINE_CHARS // 3 - 2) + "摄",
-    "fact words": "邮编 " * (MAX_LINE_CHARS // 3 - 1),
-    "emails": "a@b." * (MAX_LINE_CHARS // 4 - 1),
-    "short titles": "短标题",
-}
-
-
 @pytest.mark.parametrize("kind", sorted(HOSTILE_LINES))
-def test_parse_page_stays_fast_on_hostile_pages(kind: str) -> None:
-    line = HOSTILE_LINES[kind]
-    repeat = max(1, min(MAX_LINES - 1, (MAX_PAGE_CHARS - 1000) // (len(line) + 1)))
-    text = "\n".join([line] * repeat)
-    start = time.perf_counter()
-    parsed = parse_page(text, source=f"{kind}.txt", options=OPTIONS)
-    elapsed = time.perf_counter() - start
-    assert elapsed < BUDGET, f"{kind}: {elapsed:.2f} s"
+def test_parse_page_survives_hostile_pages(kind: str) -> None:
+    parsed = parse_page(hostile_page(kind), source=f"{kind}.txt", options=OPTIONS)
     assert parsed.articles or parsed.dropped
 
 
-def test_parse_page_time_grows_linearly_with_the_page() -> None:
-    article = (
-        "标题{n}\n\n本报讯 记者王敏报道 正文第{n}段。\n\n另一标题{n}\n\n正文。（记者 李强）\n\n"
-    )
-
-    def timed(count: int) -> float:
-        text = "2021年8月30日\n\n" + "".join(article.format(n=n) for n in range(count))
-        start = time.perf_counter()
-        parsed = parse_page(text, source="many.txt", options=OPTIONS)
-        elapsed = time.perf_counter() - start
-        assert len(parsed.articles) == 2 * count
-        return elapsed
-
-    small, large = min(timed(150) for _ in range(3)), min(timed(1200) for _ in range(2))
-    assert large < 2 * BUDGET
-    assert large / small < 8 * 3, f"8x the text took {large / small:.1f}x the time"
-
-
-@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="timing only on Linux")
-def test_parse_page_sample_takes_well_under_100_ms() -> None:
-    text = (Path(__file__).parent.parent / "data/epaper/zjgrrb-2021-08-30-p1.txt").read_text()
-    parse_page(text, source="warm-up", options=ImportOptions())
-    start = time.perf_counter()
-    parse_page(text, source="p1.txt", options=ImportOptions())
-    assert time.perf_counter() - start < 0.1
+def test_parse_page_many_articles_all_found() -> None:
+    parsed = parse_page(many_articles(300), source="many.txt", options=OPTIONS)
+    assert len(parsed.articles) == 600
