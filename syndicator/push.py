@@ -139,34 +139,33 @@ def push_article(
     result = PushResult(media_id="")
     urls: dict[str, str] = {}
     cover: bytes | None = None
+
+    def once(cache: dict[str, str], data: bytes, name: str, mime: str, upload) -> str:
+        """Upload ``data`` unless a picture with the same bytes already went up."""
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in cache:
+            result.reused += 1
+        else:
+            cache[digest] = upload(data, name.format(digest=digest[:16]), mime)
+            media.save()
+            result.uploaded += 1
+        return cache[digest]
+
     for n, block in enumerate((b for b in article.images if web_src(b.src)), start=1):
         src = block.src or ""
         if src in urls:
             continue
         data = fetch(src)
         mime, ext = image_kind(data, f"picture {n} ({src})", limit=BODY_IMAGE_LIMIT)
-        digest = hashlib.sha256(data).hexdigest()
-        if digest in media.images:
-            result.reused += 1
-        else:
-            media.images[digest] = client.upload_image(data, f"{digest[:16]}.{ext}", mime)
-            media.save()
-            result.uploaded += 1
-        urls[src] = media.images[digest]
+        urls[src] = once(media.images, data, f"{{digest}}.{ext}", mime, client.upload_image)
         cover = cover if cover is not None else data
 
     if cover is None:
         cover = _default_cover(article, config)
     mime, ext = image_kind(cover, "cover", limit=COVER_LIMIT)
-    digest = hashlib.sha256(cover).hexdigest()
-    if digest in media.covers:
-        result.reused += 1
-    else:
-        media.covers[digest] = client.add_material(cover, f"cover-{digest[:16]}.{ext}", mime)
-        media.save()
-        result.uploaded += 1
+    thumb = once(media.covers, cover, f"cover-{{digest}}.{ext}", mime, client.add_material)
 
-    post = build_post(article, config, image_urls=urls, thumb_media_id=media.covers[digest])
+    post = build_post(article, config, image_urls=urls, thumb_media_id=thumb)
     result.media_id = client.add_draft([post.require_ready().payload])
     return result
 

@@ -20,15 +20,13 @@ from pathlib import Path
 from flask import Blueprint, Response, request
 from werkzeug.security import safe_join
 
-from ..render.feeds import ARCHIVE_DIR
+from ..render.feeds import ARCHIVE_DIR, FORMATS
 from .db import get_config
 
 bp = Blueprint("feeds", __name__)
 
 MEDIA_TYPES = {
-    "rss.xml": "application/rss+xml; charset=utf-8",
-    "atom.xml": "application/atom+xml; charset=utf-8",
-    "feed.json": "application/feed+json; charset=utf-8",
+    **{name: f"{media}; charset=utf-8" for name, media in FORMATS.items()},
     "opml.xml": "text/x-opml; charset=utf-8",
 }
 #: What a browser gets instead of the feed types. Chromium shows
