@@ -282,17 +282,16 @@ def _server_options(func: Any) -> Any:
 def serve(state: State, host: str | None, port: int | None) -> None:
     """Serve the feeds and preview pages (no scheduler).
 
-    Uses the waitress production server. Stops on Ctrl-C or SIGTERM.
+    Uses the granian production server. Stops on Ctrl-C or SIGTERM.
 
     Example: syndicator serve --port 8081
     """
-    from .service import serve as run_server
-    from .web import create_app
+    from .server import serve as run_server
 
     config = state.config
-    app = create_app(config)
+    state.engine().dispose()  # a store that cannot be opened stops us here, in one line
     run_server(
-        app,
+        config,
         host=host or config.server.host,
         port=port if port is not None else config.server.port,
         threads=config.server.threads,
@@ -310,21 +309,19 @@ def run(state: State, host: str | None, port: int | None) -> None:
 
     Example: syndicator run
     """
+    from .server import serve as run_server
     from .service import build_scheduler
-    from .service import serve as run_server
-    from .web import create_app
     from .websub import Pinger
 
     config = state.config
     engine = state.engine()
-    app = create_app(config)
     pinger = Pinger.from_config(config).start()
     scheduler = build_scheduler(engine, config, pinger=pinger) if config.scheduler.enabled else None
     if scheduler is not None:
         scheduler.start()
     try:
         run_server(
-            app,
+            config,
             host=host or config.server.host,
             port=port if port is not None else config.server.port,
             threads=config.server.threads,

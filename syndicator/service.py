@@ -1,20 +1,16 @@
-"""The long-running job: the publish scheduler and the production web server.
+"""The long-running job: the publish scheduler of ``syndicator run``.
 
-``serve`` runs only the web server; ``run`` adds the APScheduler job that
+``run`` adds to the web server (:mod:`.server`) the APScheduler job that
 runs the publish pass every ``scheduler.interval`` seconds (and once at
-start, so a fresh install has feeds within seconds). Both serve through
-waitress, never Flask's development server, and stop cleanly on Ctrl-C or
-SIGTERM: the scheduler finishes the pass in progress, then exits.
+start, so a fresh install has feeds within seconds). On Ctrl-C or SIGTERM
+the scheduler finishes the pass in progress, then exits.
 """
 
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -68,29 +64,3 @@ def build_scheduler(
         next_run_time=datetime.now(tz) + timedelta(milliseconds=100),
     )
     return scheduler
-
-
-def serve(
-    app: object, *, host: str, port: int, threads: int, on_ready: Callable[[], None] | None = None
-) -> None:
-    """Serve a WSGI app with waitress until SIGINT or SIGTERM."""
-    from waitress.server import create_server
-
-    server = create_server(app, host=host, port=port, threads=threads, ident="syndicator")
-    stopping = threading.Event()
-
-    def _stop(signum: int, _frame: FrameType | None) -> None:
-        if not stopping.is_set():
-            stopping.set()
-            log.info("signal %s: shutting down", signum)
-        raise SystemExit(0)
-
-    previous = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    log.info("serving on http://%s:%s", server.effective_host, server.effective_port)
-    if on_ready:
-        on_ready()
-    try:
-        server.run()  # returns after closing itself on SystemExit/KeyboardInterrupt
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)

@@ -12,6 +12,8 @@ from flask import Flask
 
 from ..config import Config, load_config
 from . import db, feeds, pages
+from .documents import DocumentCache
+from .fastpath import FeedFastPath
 
 
 def create_app(config: Config | None = None, test_config: dict[str, Any] | None = None) -> Flask:
@@ -34,4 +36,7 @@ def create_app(config: Config | None = None, test_config: dict[str, Any] | None 
     db.init_app(app)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(pages.bp)
+    cache = app.extensions[feeds.CACHE_KEY] = DocumentCache()
+    if app.config.get("FEEDS_FAST_PATH") is not False:
+        app.wsgi_app = FeedFastPath(app.wsgi_app, config, cache)  # type: ignore[method-assign]
     return app

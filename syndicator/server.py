@@ -1,0 +1,69 @@
+"""The production HTTP server: granian's Rust HTTP core in front of the WSGI app.
+
+Chosen by measurement (``make bench``, README "Performance"): with the
+app's fast path for ``/feeds/`` (:mod:`.web.fastpath`), waitress answered
+about 0.05× the polls nginx answers from the same files and wedged under
+full-feed load, gunicorn's gthread workers about 0.09×; granian, which
+parses HTTP and moves bytes in Rust and enters Python only to call the
+app, answered 0.3–0.45× in the same run. Everything that is not a feed
+document still goes through Flask, unchanged.
+
+granian runs the app in a worker process it supervises. The worker is
+*spawned* (a fresh interpreter that imports :func:`worker_app`), never
+forked, so it inherits none of the scheduler's threads or connections
+when ``run`` keeps its scheduler in this, the supervising, process. On
+SIGINT or SIGTERM granian stops the worker (requests in flight finish)
+and :func:`serve` returns; ``run`` then stops its scheduler.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from pathlib import Path
+
+from .config import ENV_VAR, Config
+
+log = logging.getLogger(__name__)
+
+#: Requests handled at once per worker; more queue in granian (Rust, no GIL).
+BACKPRESSURE = 64
+
+
+def worker_app():  # type: ignore[no-untyped-def]
+    """The WSGI app of a worker, configured from ``$SYNDICATOR_CONFIG``."""
+    from .web import create_app
+
+    return create_app()
+
+
+def serve(config: Config, *, host: str, port: int, threads: int, workers: int = 1) -> None:
+    """Serve the app with granian until SIGINT or SIGTERM.
+
+    :param threads: Python threads per worker that run the app (pages that
+        read the store wait on it; feed documents never do).
+    :param workers: worker processes; each holds its own document cache.
+    """
+    from granian.constants import HTTPModes, Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    if config.path is not None:
+        os.environ[ENV_VAR] = str(Path(config.path).resolve())
+    multiprocessing.set_start_method("spawn", force=True)
+    server = Server(
+        "syndicator.server:worker_app",
+        factory=True,
+        interface=Interfaces.WSGI,
+        address=host,
+        port=port,
+        workers=workers,
+        blocking_threads=threads,
+        backpressure=BACKPRESSURE,
+        http=HTTPModes.http1,
+        websockets=False,
+        log_level=LogLevels.warning,
+    )
+    log.info("serving on http://%s:%s (granian, %d worker)", host, port, workers)
+    server.serve()
