@@ -72,6 +72,7 @@ class SchedulerConfig:
     enabled: bool = True
     interval: int = 60
     misfire_grace: int = 30
+    watch: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -279,6 +280,7 @@ def _finish(config: Config) -> Config:
         )
     for name, low in (
         ("scheduler.interval", 1),
+        ("scheduler.watch", 0),
         ("server.port", 0),
         ("feeds.limit", 1),
         ("feeds.max_bytes", 10_000),

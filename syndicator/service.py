@@ -8,6 +8,7 @@ the scheduler finishes the pass in progress, then exits.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
 from .config import Config
+from .planner import PassPlanner
 from .publish import run_pass
 from .websub import Pinger, changed_topics
 
@@ -45,17 +47,22 @@ def build_scheduler(
 ) -> BackgroundScheduler:
     """A scheduler whose passes never pile up.
 
-    ``max_instances=1`` and coalescing mean a slow pass delays the next
-    one instead of running two at once; the misfire grace lets a pass that
-    was due while the machine slept still run.
+    Passes run at start, every ``scheduler.interval`` seconds, at each
+    article's due time and soon after any write to the store
+    (:mod:`.planner`), one at a time. ``max_instances=1`` and coalescing
+    mean a slow pass delays the next one instead of running two at once;
+    the misfire grace lets a pass that was due while the machine slept
+    still run.
     """
     tz = config.tz
     clock = clock or (lambda: datetime.now(tz))
     scheduler = BackgroundScheduler(timezone=tz)
+    planner = PassPlanner(
+        scheduler, engine, functools.partial(publish_job, engine, config, clock, pinger), clock
+    )
     scheduler.add_job(
-        publish_job,
+        planner.run_now,
         IntervalTrigger(seconds=config.scheduler.interval, timezone=tz),
-        args=(engine, config, clock, pinger),
         id="publish",
         name="publish pass",
         max_instances=1,
@@ -63,4 +70,14 @@ def build_scheduler(
         misfire_grace_time=config.scheduler.misfire_grace,
         next_run_time=datetime.now(tz) + timedelta(milliseconds=100),
     )
+    if config.scheduler.watch > 0:
+        scheduler.add_job(
+            planner.watch,
+            IntervalTrigger(seconds=config.scheduler.watch, timezone=tz),
+            id="watch",
+            name="watch the store for writes",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
     return scheduler

@@ -231,6 +231,8 @@ def save_articles(conn: Connection, items: Iterable[Article], *, now: datetime) 
             articles.update().where(articles.c.id == article.id).values(**_row(article, digest))
         )
         report.changed.append(article.id)
+    if report.added or report.changed:
+        bump_revision(conn)
     return report
 
 
@@ -244,7 +246,30 @@ def set_status(conn: Connection, article_id: str, status: str) -> bool:
     conn.execute(
         articles.update().where(articles.c.id == article_id).values(status=status, data=data)
     )
+    bump_revision(conn)
     return True
+
+
+def get_revision(conn: Connection) -> int:
+    """A number that grows with every write to the articles (0 for a new store).
+
+    Cheap to read (one row), so a running scheduler can tell every few
+    hundred milliseconds whether anyone (an import, the API, another
+    instance) changed the store since its last pass.
+    """
+    value = conn.execute(sa.select(meta.c.value).where(meta.c.key == "revision")).scalar()
+    return int(value) if value else 0
+
+
+def bump_revision(conn: Connection) -> None:
+    """Count one more write; inside the writer's transaction, so readers see both at once."""
+    updated = conn.execute(
+        meta.update()
+        .where(meta.c.key == "revision")
+        .values(value=sa.cast(sa.cast(meta.c.value, sa.Integer) + 1, sa.String))
+    ).rowcount
+    if not updated:
+        conn.execute(meta.insert().values(key="revision", value="1"))
 
 
 def _row(article: Article, digest: str) -> dict[str, Any]:
