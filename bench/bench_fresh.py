@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import http.client
 import math
+import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -91,6 +92,9 @@ def measure(tmp: Path, *, timeout: float = 90.0, spacing: float = 0.2) -> list[R
                     if (article_id, path) not in seen and article_id.encode() in body:
                         seen[(article_id, path)] = now
             time.sleep(0.02)
+    missing = sorted({p for i in due for p in paths if (i, p) not in seen})
+    if missing:
+        print(f"bench: fresh: never served in {missing}", file=sys.stderr)
     delays = sorted(max(seen.get((i, p), math.inf) for p in paths) - due[i] for i in due)
     p99 = delays[math.ceil(0.99 * len(delays)) - 1]
     shown = p99 if math.isfinite(p99) else timeout

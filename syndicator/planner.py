@@ -94,5 +94,9 @@ class PassPlanner:
             name="publish pass at the next due time",
             replace_existing=True,
             misfire_grace_time=None,
+            # This job re-plans itself while it runs: with APScheduler's
+            # default of one instance, a next due time already past would
+            # be skipped as "still running". The mutex keeps passes apart.
+            max_instances=8,
         )
         log.debug("next pass planned for %s", due.isoformat())
