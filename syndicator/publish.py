@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from . import history, store, wechat_export
 from .config import ChannelConfig, Config
-from .files import remove_document, write_document
+from .files import remove_document, write_documents
 from .model import Article
 from .render import feeds
 
@@ -142,9 +142,10 @@ def run_pass(engine: Engine, config: Config, *, now: datetime, force: bool = Fal
     report = plan.report
     output = config.output_dir
 
-    for path, (data, updated) in sorted(plan.documents.items()):
-        if write_document(path, data, modified=updated):
-            report.written.append(str(path.relative_to(output)))
+    written = write_documents(
+        output, ((path, data, updated) for path, (data, updated) in sorted(plan.documents.items()))
+    )
+    report.written += [str(path.relative_to(output)) for path in written]
     for path in plan.export.remove:
         if remove_document(path):
             report.deleted.append(str(path.relative_to(output)))
