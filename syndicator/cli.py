@@ -58,6 +58,50 @@ def _now(config: Config) -> datetime:
     return datetime.now(config.tz)
 
 
+def _progress(items: Any, label: str) -> Any:
+    """A progress bar on standard error for long runs (many files); else the items."""
+    items = list(items)
+    if len(items) < 20:
+        return items
+    return _Bar(items, label)
+
+
+class _Bar:
+    def __init__(self, items: list[Any], label: str) -> None:
+        self.items = items
+        self.label = label
+
+    def __iter__(self) -> Any:
+        with click.progressbar(self.items, label=self.label, file=sys.stderr) as bar:
+            yield from bar
+
+
+class _PassProgress:
+    """The publish pass's steps as progress bars (rendering, writing)."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._step = ""
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if total < 20:
+            return
+        if step != self._step:
+            self.close()
+            self._step = step
+            self._bar = click.progressbar(length=total, label=step, file=sys.stderr)
+            self._bar.__enter__()
+        self._bar.update(done - self._bar.pos)
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+            self._step = ""
+
+
 def _dump(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -163,7 +207,7 @@ def import_(
         encoding=encoding or config.ingest.encoding,
     )
     parsed = []
-    for path in paths:
+    for path in _progress(paths, "parsing"):
         try:
             result = load_file(path, options, fmt)  # type: ignore[arg-type]
         except InputError as exc:
@@ -189,7 +233,7 @@ def import_(
     reports = []
     now = _now(config)
     with store.transaction(engine) as conn:
-        for p in parsed:
+        for p in _progress(parsed, "saving"):
             if p.edition is not None:
                 store.save_edition(conn, p.edition)
             reports.append((p.source, store.save_articles(conn, p.articles, now=now)))
@@ -225,10 +269,13 @@ def publish(state: State, now_text: str | None, force: bool, as_json: bool) -> N
             raise BadInput(str(exc)) from None
     else:
         now = _now(config)
+    progress = _PassProgress()
     try:
-        report = run_pass(state.engine(), config, now=now, force=force)
+        report = run_pass(state.engine(), config, now=now, force=force, progress=progress)
     except SyndicatorError as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        progress.close()
     _ping_hubs(config, report.written)
     if as_json:
         _dump(report.to_dict())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -109,7 +109,18 @@ class PassPlan:
     states: list[store.PublishedState] = field(default_factory=list)
 
 
-def run_pass(engine: Engine, config: Config, *, now: datetime, force: bool = False) -> PassReport:
+#: ``progress(step, done, total)``: how far a long pass is (``syndicator publish``'s bars).
+Progress = Callable[[str, int, int], None]
+
+
+def run_pass(
+    engine: Engine,
+    config: Config,
+    *,
+    now: datetime,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> PassReport:
     """Bring every feed file up to date with the store as of ``now``.
 
     Usually only what changed since the last pass is read (:func:`plan_changes`);
@@ -121,7 +132,9 @@ def run_pass(engine: Engine, config: Config, *, now: datetime, force: bool = Fal
         --now`` can ask "what is due at 07:00?" without waiting.
     :param force: render every channel even if nothing seems to have changed
         (after a template or config change, or a wiped output directory).
+    :param progress: told how far rendering and writing are.
     """
+    progress = progress or _quiet
     if now.tzinfo is None:
         raise ValueError("run_pass needs an aware datetime")
     started = datetime.now(now.tzinfo)
@@ -138,13 +151,12 @@ def run_pass(engine: Engine, config: Config, *, now: datetime, force: bool = Fal
         if now >= since and _outputs_complete(config):
             plan = plan_changes(engine, config, now=now, revision=int(covered), since=since)
     if plan is None:
-        plan = plan_everything(engine, config, now=now, force=force)
+        plan = plan_everything(engine, config, now=now, force=force, progress=progress)
     report = plan.report
     output = config.output_dir
 
-    written = write_documents(
-        output, ((path, data, updated) for path, (data, updated) in sorted(plan.documents.items()))
-    )
+    documents = _counted(sorted(plan.documents.items()), "writing files", progress)
+    written = write_documents(output, ((p, data, when) for p, (data, when) in documents))
     report.written += [str(path.relative_to(output)) for path in written]
     for path in plan.export.remove:
         if remove_document(path):
@@ -190,7 +202,19 @@ def _outputs_complete(config: Config) -> bool:
     ) and all(history.can_update(output, c) for c in config.channels)
 
 
-def plan_everything(engine: Engine, config: Config, *, now: datetime, force: bool) -> PassPlan:
+def _quiet(_step: str, _done: int, _total: int) -> None:
+    return None
+
+
+def _counted(items: list, step: str, progress: Progress):  # type: ignore[no-untyped-def]
+    for done, item in enumerate(items, 1):
+        progress(step, done, len(items))
+        yield item
+
+
+def plan_everything(
+    engine: Engine, config: Config, *, now: datetime, force: bool, progress: Progress = _quiet
+) -> PassPlan:
     """Compare every due article with the bookkeeping; render what that shows changed."""
     report = PassReport(clock=now)
     output = config.output_dir
@@ -239,16 +263,16 @@ def plan_everything(engine: Engine, config: Config, *, now: datetime, force: boo
 
     # Render everything first: if any renderer fails, no file is touched.
     plan = PassPlan(report)
-    for channel in config.channels:
-        if channel.name not in affected:
-            continue
+    channels = [c for c in config.channels if c.name in affected]
+    for done, channel in enumerate(channels, 1):
         plan.outputs.append(history.channel_output(config, channel, due, output, force=force))
         plan.documents.update(plan.outputs[-1].documents)
+        progress("rendering channels", done, len(channels))
     report.channels = sorted(affected & {c.name for c in config.channels})
     opml_updated = max((d[1] for d in plan.documents.values()), default=feeds.EPOCH)
     plan.documents[output / "opml.xml"] = (feeds.render_opml(config), opml_updated)
     plan.documents[output / feeds.STYLESHEET] = (feeds.stylesheet(), feeds.EPOCH)
-    _export(plan, config, by_id, wechat_wanted)
+    _export(plan, config, by_id, wechat_wanted, progress)
     plan.states = [
         store.PublishedState(
             article_id=i,
@@ -335,10 +359,23 @@ def _newest(conn: sa.Connection, now: datetime, channel: ChannelConfig, n: int) 
     return out
 
 
-def _export(plan: PassPlan, config: Config, by_id: dict[str, Article], wanted: set[str]) -> None:
+def _export(
+    plan: PassPlan,
+    config: Config,
+    by_id: dict[str, Article],
+    wanted: set[str],
+    progress: Progress = _quiet,
+) -> None:
     """The WeChat files of ``wanted`` articles, and those of removed ones to delete."""
     output = config.output_dir
-    plan.export = wechat_export.plan_export(config, output, by_id, wanted, plan.report.removed)
+    plan.export = wechat_export.plan_export(
+        config,
+        output,
+        by_id,
+        wanted,
+        plan.report.removed,
+        progress=lambda done, total: progress("rendering WeChat posts", done, total),
+    )
     plan.documents.update(
         {path: (data, a.updated_at) for path, (data, a) in plan.export.documents.items()}
     )
