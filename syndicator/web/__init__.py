@@ -36,7 +36,8 @@ def create_app(config: Config | None = None, test_config: dict[str, Any] | None 
     db.init_app(app)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(pages.bp)
-    app.config.setdefault("MAX_CONTENT_LENGTH", config.api.max_body)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # also bounds bodies sent without a length
+        app.config["MAX_CONTENT_LENGTH"] = config.api.max_body
     api.init_app(app, app.config.get("API_TOKEN", os.environ.get(API_TOKEN_ENV)))
     ops.init_app(app)
     security.init_app(app)

@@ -165,3 +165,18 @@ def test_api_rate_limit_counts_failed_logins(tmp_path, engine) -> None:
     bad = {"Authorization": "Bearer guess"}
     codes = [client.delete("/api/articles/x", headers=bad).status_code for _ in range(3)]
     assert codes == [401, 401, 429]
+
+
+def test_api_body_without_a_length_is_cut_at_the_limit(tmp_path, engine) -> None:
+    import io
+
+    config = make_config(tmp_path, api={"max_body": 4096})
+    client = _app(config, engine).test_client()
+    response = client.post(
+        "/api/articles",
+        # As waitress hands on a chunked body: decoded, with no length, input terminated.
+        input_stream=io.BytesIO(b"[" + b" " * 10_000 + b"]"),
+        headers={**AUTH, "Content-Type": "application/json"},
+        environ_base={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 413
