@@ -10,7 +10,8 @@ free port of 127.0.0.1 with the ingest API on, and then, for the given
 time, keeps ``--clients`` pollers busy at about ``--rate`` requests a
 second in all (conditional GETs of the feeds as aggregators do, pages,
 /healthz, /metrics, a few 404s) while a writer POSTs new articles,
-corrections and withdrawals through the API. Every request loop is
+corrections and withdrawals through the API, cycling through ``--pool``
+article ids so that the data reaches a steady state. Every request loop is
 bounded by the clock and by ``--max-requests``; nothing leaves the machine.
 
 The server's resident memory is sampled every few seconds. At the end it
@@ -151,32 +152,39 @@ def poller(port: int, stop: threading.Event, stats: Stats, pace: float, budget, 
     client.close()
 
 
-def writer(port: int, stop: threading.Event, stats: Stats, every: float, budget, seed: int, out):
+def writer(
+    port: int, stop: threading.Event, stats: Stats, every: float, budget, seed: int, out, pool
+):
+    """Posts, corrections and withdrawals over a fixed pool of ids, so the data stays bounded.
+
+    A steady state is what a memory check needs: the store, the feeds and
+    the pages stop growing once the pool is full, and growth after that is
+    the server's own.
+    """
     rng = random.Random(seed)
     client = Client(port)
-    live: list[str] = []
-    n = 0
+    ids = [f"soak-{seed}-{k:04d}" for k in range(pool)]
+    live: set[str] = set()
+    versions: Counter[str] = Counter()
     headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
     while not stop.is_set() and budget():
         roll = rng.random()
         now = datetime.now(BEIJING) - timedelta(seconds=1)
-        if roll < 0.08 and live:
-            victim = live.pop(rng.randrange(len(live)))
-            kind, method, path, body = "withdraw", "DELETE", f"/api/articles/{victim}", None
+        idle = [i for i in ids if i not in live]
+        if live and (roll < 0.1 or (not idle and roll < 0.3)):
+            target = rng.choice(sorted(live))
+            kind, method, path, body = "withdraw", "DELETE", f"/api/articles/{target}", None
         else:
-            if roll < 0.25 and live:
-                target = rng.choice(live)
-                title = f"更正稿件 {target} {now:%H:%M:%S.%f}"
-                kind = "correct"
+            if idle and (roll < 0.6 or len(live) < pool // 2):
+                target, kind = rng.choice(idle), "post"
             else:
-                n += 1
-                target = f"soak-{seed}-{n:06d}"
-                title = f"压力测试稿件第{n}篇"
-                kind = "post"
+                target, kind = rng.choice(sorted(live)), "correct"
+            versions[target] += 1
+            n = versions[target]
             article = {
                 "id": target,
                 "edition": now.date().isoformat(),
-                "title": title,
+                "title": f"压力测试稿件 {target} 第{n}版",
                 "published_at": (now - timedelta(minutes=1)).isoformat(),
                 "page": 7,
                 "seq": 1,
@@ -193,10 +201,13 @@ def writer(port: int, stop: threading.Event, stats: Stats, every: float, budget,
             time.sleep(0.1)
             continue
         stats.add(kind, status, time.perf_counter() - started)
-        if kind == "post" and status == 200:
-            live.append(target)
+        if status == 200:
+            if kind == "withdraw":
+                live.discard(target)
+            else:
+                live.add(target)
         time.sleep(every * rng.uniform(0.5, 1.5))
-    out.extend(live)
+    out.extend(sorted(live))
     client.close()
 
 
@@ -208,7 +219,7 @@ def run(args: argparse.Namespace) -> dict:
     config.write_text(
         f'[store]\nurl = "{store_url}"\n[output]\ndir = "{workdir / "feeds"}"\n'
         f'[server]\nhost = "{HOST}"\nport = {port}\n[site]\nbase_url = "http://{HOST}:{port}"\n'
-        f"[scheduler]\ninterval = {args.interval}\n[feeds]\nlimit = 10000\n"
+        f"[scheduler]\ninterval = {args.interval}\n[feeds]\nlimit = {args.pool + 20}\n"
         "[api]\nrate_limit = 100000\n",
         encoding="utf-8",
     )
@@ -253,7 +264,7 @@ def run(args: argparse.Namespace) -> dict:
         threads.append(
             threading.Thread(
                 target=writer,
-                args=(port, stop, stats, args.write_every, budget, 1000, live),
+                args=(port, stop, stats, args.write_every, budget, 1000, live, args.pool),
                 daemon=True,
             )
         )
@@ -375,6 +386,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=150, help="target GETs per second in all")
     parser.add_argument("--write-every", type=float, default=0.5, help="seconds between writes")
     parser.add_argument("--interval", type=int, default=2, help="scheduler interval, seconds")
+    parser.add_argument(
+        "--pool", type=int, default=40, help="article ids the writer cycles through"
+    )
     parser.add_argument("--store", help="store URL (default: SQLite in the temp dir)")
     parser.add_argument("--max-requests", type=int, default=2_000_000, help="hard request cap")
     parser.add_argument("--sample-every", type=float, default=5.0, help="RSS sampling period")
