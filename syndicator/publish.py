@@ -93,13 +93,26 @@ def select_channel(config: Config, channel: ChannelConfig, due: Sequence[Article
     return [a for a in due if channel.matches(a)][:limit]
 
 
-def run_pass(engine: Engine, config: Config, *, now: datetime, force: bool = False) -> PassReport:
+def run_pass(
+    engine: Engine,
+    config: Config,
+    *,
+    now: datetime,
+    force: bool = False,
+    record: bool = True,
+    instance: str | None = None,
+) -> PassReport:
     """Bring every feed file up to date with the store as of ``now``.
 
     :param now: the pass's clock; injected so that tests and ``publish
         --now`` can ask "what is due at 07:00?" without waiting.
     :param force: render every channel even if nothing seems to have changed
         (after a template or config change, or a wiped output directory).
+    :param record: commit the bookkeeping. ``False`` is an instance that
+        did not publish catching its own output dir up with the store
+        (``cluster``): it writes files and nothing else, so outputs with
+        side effects (pings, pushes) belong behind ``record``.
+    :param instance: who ran the pass, kept with its record.
     """
     if now.tzinfo is None:
         raise ValueError("run_pass needs an aware datetime")
@@ -179,6 +192,8 @@ def run_pass(engine: Engine, config: Config, *, now: datetime, force: bool = Fal
         out.save_manifest()
 
     finished = datetime.now(now.tzinfo)
+    if not record:
+        return report
     states = [
         store.PublishedState(
             article_id=i,
@@ -193,6 +208,9 @@ def run_pass(engine: Engine, config: Config, *, now: datetime, force: bool = Fal
         store.record_published(conn, states, report.removed, now=now)
         if fingerprint != current_fp:
             _set_meta(conn, "render_fingerprint", current_fp)
+        if report.added or report.changed or report.removed or fingerprint != current_fp:
+            store.bump_generation(conn, clock=now)
+        store.record_last_pass(conn, finished_at=finished, instance=instance)
         if report.changed_anything:
             store.record_pass(
                 conn,
@@ -203,6 +221,7 @@ def run_pass(engine: Engine, config: Config, *, now: datetime, force: bool = Fal
                 changed=len(report.changed),
                 removed=len(report.removed),
                 files=len(report.written),
+                instance=instance,
             )
     if report.changed_anything:
         log.info("publish pass: %s", report.summary())

@@ -18,6 +18,7 @@ import nh3
 from ..errors import InputError
 from ..model import Article, Edition
 from . import ImportOptions, ParsedFile
+from .sanitize import sanitize_item
 
 _DECODER = json.JSONDecoder()
 
@@ -108,7 +109,7 @@ def _article(item: Any, options: ImportOptions) -> Article:
             item["paper"] = options.paper_name
         if isinstance(item.get("body"), list):
             item["body"] = [_clean_block(b) for b in item["body"]]
-    return Article.from_dict(item)
+    return Article.from_dict(sanitize_item(item))
 
 
 def _is_date(value: str) -> bool:

@@ -163,11 +163,11 @@ def not_found(what: str) -> Response:
     return Response(f"未找到：{what}\n", status=404, content_type="text/plain; charset=utf-8")
 
 
-@bp.route("/feeds/<path:name>", methods=["GET", "HEAD"])
+@bp.route("/feeds/<path:name>", methods=["GET", "HEAD"], merge_slashes=False)
 def serve_feed(name: str) -> Response:
     config = get_config()
     root = config.output_dir
-    if name.endswith((".gz", ".tmp")) or "/." in f"/{name}":
+    if name.endswith((".gz", ".tmp")) or "/." in f"/{name}" or "\x00" in name:
         return not_found(name)
     channel = name.split("/", 1)[0]
     if "/" in name and config.channel(channel) is None:
