@@ -118,6 +118,9 @@ def publish_or_follow(
     started = datetime.now(now.tzinfo)
     with store_lock(engine, PUBLISH_LOCK, wait=wait) as held:
         if held:
+            # The pass starts once the lock is ours: a triggered tick may
+            # have waited for it, and that wait is not part of the pass.
+            started = datetime.now(now.tzinfo)
             with directory_lock(output):
                 removed = _clean(output) if clean else []
                 with engine.connect() as conn:
