@@ -8,7 +8,6 @@ and field; other failures exit with code 1.
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -115,19 +114,25 @@ def _dump(data: Any) -> None:
     help="Configuration file (default: ./config.toml; env SYNDICATOR_CONFIG).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log every pass and request detail.")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    envvar="SYNDICATOR_LOG_FORMAT",
+    show_default=True,
+    help="Log lines for people, or one JSON object per line (env SYNDICATOR_LOG_FORMAT).",
+)
 @click.version_option(package_name="syndicator")
 @click.pass_context
-def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
+def cli(ctx: click.Context, config_path: str | None, verbose: bool, log_format: str) -> None:
     """Syndicate a newspaper as RSS, Atom, JSON Feed and WeChat posts.
 
     Typical use: ``syndicator init``, ``syndicator import PAGE.txt``, then
     ``syndicator run`` to publish on schedule and serve on port 8080.
     """
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    from .logs import setup_logging
+
+    setup_logging(verbose=verbose, fmt=log_format, stream=sys.stderr)
     ctx.obj = State(config_path)
 
 
@@ -256,10 +261,13 @@ def import_(
 def publish(state: State, now_text: str | None, force: bool, as_json: bool) -> None:
     """Run one publish pass now and print what changed.
 
+    With several instances on one store, waits up to a minute for the pass
+    another instance may be running.
+
     Example: syndicator publish --now 2021-08-30T06:00:00+08:00
     """
+    from .cluster import publish_or_follow
     from .model import parse_datetime
-    from .publish import run_pass
 
     config = state.config
     if now_text:
@@ -271,11 +279,25 @@ def publish(state: State, now_text: str | None, force: bool, as_json: bool) -> N
         now = _now(config)
     progress = _PassProgress()
     try:
-        report = run_pass(state.engine(), config, now=now, force=force, progress=progress)
+        outcome = publish_or_follow(
+            state.engine(),
+            config,
+            now=now,
+            force=force,
+            wait=60.0,
+            follow=False,
+            clean=True,
+            progress=progress,
+        )
     except SyndicatorError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         progress.close()
+    if outcome.report is None:
+        raise click.ClickException(
+            "another instance has been running a pass for a minute; try again later"
+        )
+    report = outcome.report
     _ping_hubs(config, report.written)
     if as_json:
         _dump(report.to_dict())
@@ -342,6 +364,7 @@ def serve(state: State, host: str | None, port: int | None) -> None:
         host=host or config.server.host,
         port=port if port is not None else config.server.port,
         threads=config.server.threads,
+        max_body=config.api.max_body,
     )
 
 
@@ -351,7 +374,10 @@ def serve(state: State, host: str | None, port: int | None) -> None:
 def run(state: State, host: str | None, port: int | None) -> None:
     """Publish on schedule and serve, in one process.
 
-    A pass runs at start and then every [scheduler] interval seconds.
+    A pass runs at start, every [scheduler] interval seconds, at each
+    article's due time and within [scheduler] watch seconds of any write
+    (the ingest API, an import). Instances sharing a PostgreSQL store
+    take turns: one publishes, the others bring their output up to date.
     Stops cleanly on Ctrl-C or SIGTERM.
 
     Example: syndicator run
@@ -372,6 +398,8 @@ def run(state: State, host: str | None, port: int | None) -> None:
             host=host or config.server.host,
             port=port if port is not None else config.server.port,
             threads=config.server.threads,
+            max_body=config.api.max_body,
+            watched=scheduler is not None and config.scheduler.watch > 0,
         )
     finally:
         if scheduler is not None:

@@ -25,6 +25,8 @@ from .errors import ConfigError
 from .themes import Theme, resolve_themes
 
 ENV_VAR = "SYNDICATOR_CONFIG"
+#: The ingest API's bearer token comes from here, never from the file.
+API_TOKEN_ENV = "SYNDICATOR_API_TOKEN"
 DEFAULT_FILE = "config.toml"
 
 
@@ -80,6 +82,15 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8080
     threads: int = 8
+    proxies: int = 0
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    """The ingest API: on only when ``$SYNDICATOR_API_TOKEN`` holds a token."""
+
+    max_body: int = 2 * 1024 * 1024
+    rate_limit: int = 120
 
 
 @dataclass(frozen=True)
@@ -147,6 +158,7 @@ class Config:
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
     channels: tuple[ChannelConfig, ...] = ()
     wechat: WechatConfig = field(default_factory=WechatConfig)
+    api: ApiConfig = field(default_factory=ApiConfig)
     path: Path | None = None
     root: Path = field(default_factory=Path.cwd)
 
@@ -185,6 +197,7 @@ _SECTIONS: dict[str, type] = {
     "server": ServerConfig,
     "feeds": FeedsConfig,
     "wechat": WechatConfig,
+    "api": ApiConfig,
 }
 _CHANNEL_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -282,11 +295,14 @@ def _finish(config: Config) -> Config:
         ("scheduler.interval", 1),
         ("scheduler.watch", 0),
         ("server.port", 0),
+        ("server.proxies", 0),
         ("feeds.limit", 1),
         ("feeds.max_bytes", 10_000),
         ("feeds.archive_max_age", 0),
         ("feeds.hub_attempts", 1),
         ("feeds.hub_retry_delay", 0),
+        ("api.max_body", 1024),
+        ("api.rate_limit", 1),
     ):
         section, key = name.split(".")
         if getattr(getattr(config, section), key) < low:

@@ -76,13 +76,35 @@ def write_document(path: Path, data: bytes, *, modified: datetime | None = None)
     :return: whether anything was written.
     """
     gz_path = path.with_name(path.name + ".gz")
-    if file_digest(path) == hashlib.sha256(data).hexdigest() and gz_path.exists():
+    gz = gzip_bytes(data)
+    # Both files are checked: a pass killed between the two writes leaves a
+    # new .gz beside the old plain file, and the next pass must mend that
+    # even when it renders the old bytes again.
+    if (
+        file_digest(path) == hashlib.sha256(data).hexdigest()
+        and file_digest(gz_path) == hashlib.sha256(gz).hexdigest()
+    ):
         return False
     # The .gz goes first: a reader who sees the new plain file must not get
     # the old compressed one.
-    write_atomic(gz_path, gzip_bytes(data), modified=modified)
+    write_atomic(gz_path, gz, modified=modified)
     write_atomic(path, data, modified=modified)
     return True
+
+
+def remove_temp_files(directory: Path) -> list[Path]:
+    """Delete the temporary files of writes that never finished (a killed process).
+
+    Call it only while no write into ``directory`` is under way.
+
+    :return: the files removed.
+    """
+    removed = []
+    for tmp in directory.rglob(".*.tmp"):
+        if tmp.is_file():
+            tmp.unlink(missing_ok=True)
+            removed.append(tmp)
+    return removed
 
 
 def remove_document(path: Path) -> bool:

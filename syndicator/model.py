@@ -16,7 +16,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from .errors import InputError
@@ -445,6 +445,20 @@ def _article_from_dict(data: Any) -> Article:
 
 def _valid_id(value: str) -> bool:
     return 0 < len(value) <= 120 and all(c.isascii() and (c.isalnum() or c in "-_.") for c in value)
+
+
+def release_time(edition_at: datetime, page: int, seq: int) -> datetime:
+    """When the ``seq``-th article of ``page`` of an edition released at ``edition_at`` is due.
+
+    A printed edition goes out at one moment, but feed readers sort by
+    time, and entries sharing a timestamp come out in any order (and trip
+    validators' duplicate-``updated`` checks). So within that same second
+    the lead story of page 1 is the newest and the rest follow in page
+    order, a millisecond apart: readers show the paper's order, and no
+    article is due before the edition's time.
+    """
+    rank = (max(page, 1) - 1) * 100 + max(seq, 1) - 1
+    return edition_at + timedelta(milliseconds=max(0, 999 - rank))
 
 
 def make_article_id(paper_id: str, edition: date, page: int, seq: int) -> str:

@@ -119,6 +119,8 @@ def run_pass(
     *,
     now: datetime,
     force: bool = False,
+    record: bool = True,
+    instance: str | None = None,
     progress: Progress | None = None,
 ) -> PassReport:
     """Bring every feed file up to date with the store as of ``now``.
@@ -132,6 +134,11 @@ def run_pass(
         --now`` can ask "what is due at 07:00?" without waiting.
     :param force: render every channel even if nothing seems to have changed
         (after a template or config change, or a wiped output directory).
+    :param record: commit the bookkeeping. ``False`` is an instance that
+        did not publish catching its own output dir up with the store
+        (``cluster``): it writes files and nothing else, so outputs with
+        side effects (pings, pushes) belong behind ``record``.
+    :param instance: who ran the pass, kept with its record.
     :param progress: told how far rendering and writing are.
     """
     progress = progress or _quiet
@@ -146,7 +153,7 @@ def run_pass(
     current_fp = render_fingerprint(config)
     force = force or fingerprint != current_fp
     plan = None
-    if not force and covered is not None and last_clock is not None:
+    if record and not force and covered is not None and last_clock is not None:
         since = datetime.fromisoformat(last_clock)
         if now >= since and _outputs_complete(config):
             plan = plan_changes(engine, config, now=now, revision=int(covered), since=since)
@@ -166,10 +173,15 @@ def run_pass(
         out.save_manifest()
 
     finished = datetime.now(now.tzinfo)
+    if not record:
+        return report
     with store.transaction(engine) as conn:
         store.record_published(conn, plan.states, report.removed, now=now)
         if fingerprint != current_fp:
             store.set_meta(conn, "render_fingerprint", current_fp)
+        if report.added or report.changed or report.removed or fingerprint != current_fp:
+            store.bump_generation(conn, clock=now)
+        store.record_last_pass(conn, finished_at=finished, instance=instance)
         store.set_meta(conn, COVERED_REVISION, str(revision))
         store.set_meta(conn, COVERED_CLOCK, now.isoformat())
         store.forget_changes(conn, revision)
@@ -183,6 +195,7 @@ def run_pass(
                 changed=len(report.changed),
                 removed=len(report.removed),
                 files=len(report.written),
+                instance=instance,
             )
     if report.changed_anything:
         log.info("publish pass: %s", report.summary())

@@ -27,23 +27,51 @@ from .config import ENV_VAR, Config
 
 log = logging.getLogger(__name__)
 
+WATCHED_ENV = "SYNDICATOR_WATCHED"
 #: Requests handled at once per worker; more queue in granian (Rust, no GIL).
 BACKPRESSURE = 64
 
 
 def worker_app():  # type: ignore[no-untyped-def]
-    """The WSGI app of a worker, configured from ``$SYNDICATOR_CONFIG``."""
+    """The WSGI app of a worker, configured from ``$SYNDICATOR_CONFIG``.
+
+    Under ``run`` the scheduler lives in the supervising process and reads
+    the store's revision every ``scheduler.watch`` seconds, so an API write
+    needs no message across processes: the hook only lets the API say that
+    a pass is on its way.
+    """
     from .web import create_app
+    from .web.api import TRIGGER_KEY
 
-    return create_app()
+    app = create_app()
+    if os.environ.get(WATCHED_ENV):
+        app.extensions[TRIGGER_KEY] = _noop
+    return app
 
 
-def serve(config: Config, *, host: str, port: int, threads: int, workers: int = 1) -> None:
+def _noop() -> None:
+    return None
+
+
+def serve(
+    config: Config,
+    *,
+    host: str,
+    port: int,
+    threads: int,
+    workers: int = 1,
+    max_body: int | None = None,
+    watched: bool = False,
+) -> None:
     """Serve the app with granian until SIGINT or SIGTERM.
 
     :param threads: Python threads per worker that run the app (pages that
         read the store wait on it; feed documents never do).
     :param workers: worker processes; each holds its own document cache.
+    :param max_body: bodies over this many bytes are refused (413) before
+        they are read (the app's ``MAX_CONTENT_LENGTH``, checked on headers).
+    :param watched: a scheduler in this process watches the store, so an
+        API write is published within ``scheduler.watch`` seconds.
     """
     from granian.constants import HTTPModes, Interfaces
     from granian.log import LogLevels
@@ -51,6 +79,9 @@ def serve(config: Config, *, host: str, port: int, threads: int, workers: int = 
 
     if config.path is not None:
         os.environ[ENV_VAR] = str(Path(config.path).resolve())
+    os.environ[WATCHED_ENV] = "1" if watched else ""
+    if max_body is not None and max_body != config.api.max_body:
+        raise ValueError("max_body: the app enforces [api] max_body")
     multiprocessing.set_start_method("spawn", force=True)
     server = Server(
         "syndicator.server:worker_app",

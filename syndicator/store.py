@@ -8,6 +8,12 @@ an article back gives exactly what was imported, offsets included.
 The ``published`` table is the publish pass's memory: which articles are
 in the feeds and with which content hash. Comparing it with what is due
 now tells the pass what is new, changed or gone.
+
+The schema is made and changed by the Alembic revisions in
+``migrations/``; the tables below must match them (a test compares).
+Several instances may share one PostgreSQL store: the ``meta`` table's
+*publish generation* tells each of them whether its own output dir is
+behind the store.
 """
 
 from __future__ import annotations
@@ -24,8 +30,6 @@ from sqlalchemy.engine import Connection, Engine
 
 from .errors import StoreError
 from .model import Article, Edition
-
-SCHEMA_VERSION = 1
 
 
 class AwareDateTime(sa.types.TypeDecorator[datetime]):
@@ -119,6 +123,7 @@ passes = sa.Table(
     sa.Column("changed", sa.Integer, nullable=False),
     sa.Column("removed", sa.Integer, nullable=False),
     sa.Column("files", sa.Integer, nullable=False),
+    sa.Column("instance", sa.String(200), nullable=True),
 )
 
 
@@ -147,17 +152,10 @@ def create_store_engine(url: str) -> Engine:
 
 
 def init_schema(engine: Engine) -> None:
-    """Create missing tables; safe to run on every start."""
-    try:
-        metadata.create_all(engine)
-        with engine.begin() as conn:
-            current = conn.execute(
-                sa.select(meta.c.value).where(meta.c.key == "schema_version")
-            ).scalar()
-            if current is None:
-                conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-    except sa.exc.OperationalError as exc:
-        raise StoreError(f"store: cannot open {engine.url!r}: {exc.orig}") from None
+    """Create or upgrade the schema (Alembic migrations); safe to run on every start."""
+    from .migrations import upgrade
+
+    upgrade(engine)
 
 
 @contextlib.contextmanager
@@ -497,16 +495,6 @@ def published_for(conn: Connection, ids: Iterable[str]) -> dict[str, PublishedSt
     return out
 
 
-def get_meta(conn: Connection, key: str) -> str | None:
-    return conn.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar()
-
-
-def set_meta(conn: Connection, key: str, value: str) -> None:
-    """Insert or replace one setting."""
-    if not conn.execute(meta.update().where(meta.c.key == key).values(value=value)).rowcount:
-        conn.execute(meta.insert().values(key=key, value=value))
-
-
 def published_states(conn: Connection) -> dict[str, PublishedState]:
     rows = conn.execute(sa.select(published))
     return {
@@ -581,6 +569,7 @@ def record_pass(
     changed: int,
     removed: int,
     files: int,
+    instance: str | None = None,
 ) -> None:
     conn.execute(
         passes.insert().values(
@@ -591,6 +580,7 @@ def record_pass(
             changed=changed,
             removed=removed,
             files=files,
+            instance=instance,
         )
     )
 
@@ -598,3 +588,57 @@ def record_pass(
 def last_pass(conn: Connection) -> dict[str, Any] | None:
     row = conn.execute(sa.select(passes).order_by(passes.c.id.desc()).limit(1)).first()
     return dict(row._mapping) if row else None
+
+
+# -- the store's settings and the publish generation ----------------------------
+
+
+def get_meta(conn: Connection, key: str) -> str | None:
+    return conn.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar()
+
+
+def set_meta(conn: Connection, key: str, value: str) -> None:
+    """Insert or replace one setting (callers hold the publish lock)."""
+    if not conn.execute(meta.update().where(meta.c.key == key).values(value=value)).rowcount:
+        conn.execute(meta.insert().values(key=key, value=value))
+
+
+@dataclass(frozen=True)
+class Generation:
+    """How many times the feeds' content has changed, and the pass clock of the last change.
+
+    An instance whose output dir was written at an older generation is
+    behind: rendering the store as of ``clock`` gives it exactly the bytes
+    the publisher wrote.
+    """
+
+    number: int
+    clock: datetime | None
+
+
+def get_generation(conn: Connection) -> Generation:
+    number = get_meta(conn, "generation")
+    clock = get_meta(conn, "generation_clock")
+    return Generation(
+        int(number) if number else 0, datetime.fromisoformat(clock) if clock else None
+    )
+
+
+def bump_generation(conn: Connection, *, clock: datetime) -> int:
+    """Count one more change of the feeds' content, seen at pass clock ``clock``."""
+    number = get_generation(conn).number + 1
+    set_meta(conn, "generation", str(number))
+    set_meta(conn, "generation_clock", clock.isoformat())
+    return number
+
+
+def record_last_pass(conn: Connection, *, finished_at: datetime, instance: str | None) -> None:
+    """Remember when the last pass ended, changes or not (one row update: cheap)."""
+    set_meta(conn, "last_pass_at", finished_at.astimezone(UTC).isoformat())
+    set_meta(conn, "last_pass_by", (instance or "")[:200])
+
+
+def last_pass_at(conn: Connection) -> tuple[datetime | None, str | None]:
+    """When the last pass by any instance ended, and which instance ran it."""
+    at = get_meta(conn, "last_pass_at")
+    return (datetime.fromisoformat(at) if at else None), get_meta(conn, "last_pass_by")

@@ -23,6 +23,9 @@ from syndicator.config import Config, config_from_dict
 from syndicator.ingest import ImportOptions, load_file
 from syndicator.model import Article
 
+# PostgreSQL databases of the tests' own: ``store_engine``, ``pg_database``.
+pytest_plugins = ["pgstore"]
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE_PAGE = ROOT / "demo" / "zjgrrb-2021-08-30-p1.txt"

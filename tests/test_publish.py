@@ -16,6 +16,12 @@ SEP1_NOON = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
 SEP2_NOON = SEP1_NOON + timedelta(days=1)
 
 
+@pytest.fixture
+def engine(store_engine):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return store_engine
+
+
 def _save(engine, articles, now=SEP1_NOON) -> None:
     with engine.begin() as conn:
         store.save_articles(conn, articles, now=now)

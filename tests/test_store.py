@@ -11,6 +11,12 @@ from syndicator import store
 NOW = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
 
 
+@pytest.fixture
+def engine(store_engine):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return store_engine
+
+
 def test_save_articles_reimport_changes_nothing(engine) -> None:
     articles = load_articles()
     with engine.begin() as conn:

@@ -12,7 +12,7 @@ from conftest import SHANGHAI, load_articles, make_config
 from localhub import LocalHub
 
 from syndicator import store, websub
-from syndicator.service import publish_job
+from syndicator.service import Publisher
 
 NOW = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
 
@@ -49,7 +49,7 @@ def test_pass_changing_two_channels_pings_each_feed_once_per_hub(engine, tmp_pat
     pinger = websub.Pinger.from_config(config).start()
     try:
         _save(engine, load_articles())
-        publish_job(engine, config, lambda: NOW, pinger)
+        Publisher(engine, config, lambda: NOW, pinger).tick()
         assert pinger.wait_idle(5)
         first = {url for _mode, url in one.pings}
         assert len(first) == len(one.pings) == 9  # all, economy, yaowen x 3 formats
@@ -60,9 +60,9 @@ def test_pass_changing_two_channels_pings_each_feed_once_per_hub(engine, tmp_pat
         article = load_articles()[0]
         fixed_at = NOW + timedelta(hours=1)
         _save(engine, [article.replace(title="杭州湾新区重大项目集中开工")], now=fixed_at)
-        publish_job(engine, config, lambda: fixed_at, pinger)
+        Publisher(engine, config, lambda: fixed_at, pinger).tick()
         # A pass that changes nothing pings nobody.
-        publish_job(engine, config, lambda: fixed_at + timedelta(minutes=1), pinger)
+        Publisher(engine, config, lambda: fixed_at + timedelta(minutes=1), pinger).tick()
         assert pinger.wait_idle(5)
     finally:
         pinger.stop()
@@ -91,7 +91,7 @@ def test_hub_that_hangs_does_not_delay_the_pass_or_other_hubs(
     pinger = websub.Pinger.from_config(config).start()
     try:
         started = time.monotonic()
-        publish_job(engine, config, lambda: NOW, pinger)
+        Publisher(engine, config, lambda: NOW, pinger).tick()
         assert time.monotonic() - started < 10.0
         deadline = time.monotonic() + 3
         while len(live.pings) < 9 and time.monotonic() < deadline:

@@ -200,5 +200,8 @@ def load_file(path: str | Path, options: ImportOptions, fmt: Format = "auto") ->
 
         return parse_json(text, source=source, options=options)
     from .epaper import parse_page
+    from .sanitize import sanitize_article
 
-    return parse_page(text, source=source, options=options)
+    parsed = parse_page(text, source=source, options=options)
+    parsed.articles = [sanitize_article(a) for a in parsed.articles]
+    return parsed

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..model import Article, Author, Block, Edition, make_article_id, summarize
+from ..model import Article, Author, Block, Edition, make_article_id, release_time, summarize
 from . import ImportOptions, bylines, layout
 from .grouping import Draft, Notes, Page, join_lines
 from .layout import Line
@@ -97,8 +97,8 @@ def build_article(draft: Draft, pg: Page, notes: Notes, info: PageInfo, seq: int
         id=make_article_id(info.options.paper_id, info.edition.date, info.page, seq),
         edition=info.edition.date,
         title=title,
-        published_at=info.published_at,
-        updated_at=info.published_at,
+        published_at=release_time(info.published_at, info.page, seq),
+        updated_at=release_time(info.published_at, info.page, seq),
         page=info.page,
         page_name=info.page_name,
         seq=seq,

@@ -16,8 +16,9 @@ from typing import Any
 import nh3
 
 from ..errors import InputError
-from ..model import Article, Edition
+from ..model import Article, Edition, release_time
 from . import ImportOptions, ParsedFile
+from .sanitize import sanitize_item
 
 _DECODER = json.JSONDecoder()
 
@@ -94,21 +95,22 @@ def _article(item: Any, options: ImportOptions) -> Article:
     if isinstance(item, dict):
         item = dict(item)
         if isinstance(item.get("edition"), str) and "published_at" not in item:
-            # A bare edition date means "due when the paper comes out".
+            # A bare edition date means "due when the paper comes out", in
+            # page order like the e-paper importer (see release_time).
             day = (
                 datetime.fromisoformat(item["edition"]).date()
                 if _is_date(item["edition"])
                 else None
             )
-            if day is not None:
-                item["published_at"] = datetime.combine(
-                    day, options.publish_time or time(6), options.tz
-                ).isoformat()
+            page, seq = item.get("page", 1), item.get("seq", 1)
+            if day is not None and isinstance(page, int) and isinstance(seq, int):
+                edition_at = datetime.combine(day, options.publish_time or time(6), options.tz)
+                item["published_at"] = release_time(edition_at, page, seq).isoformat()
         if item.get("paper") is None and options.paper_name:
             item["paper"] = options.paper_name
         if isinstance(item.get("body"), list):
             item["body"] = [_clean_block(b) for b in item["body"]]
-    return Article.from_dict(item)
+    return Article.from_dict(sanitize_item(item))
 
 
 def _is_date(value: str) -> bool:

@@ -6,12 +6,13 @@ configuration handed in, then the store and blueprints wired inside.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
 
-from ..config import Config, load_config
-from . import db, feeds, pages
+from ..config import API_TOKEN_ENV, Config, load_config
+from . import api, db, feeds, ops, pages, security
 from .documents import DocumentCache
 from .fastpath import FeedFastPath
 
@@ -21,7 +22,8 @@ def create_app(config: Config | None = None, test_config: dict[str, Any] | None 
 
     :param config: the syndicator configuration; ``None`` loads it from
         ``$SYNDICATOR_CONFIG`` or ``./config.toml``.
-    :param test_config: Flask settings to override (``TESTING`` and such).
+    :param test_config: Flask settings to override (``TESTING`` and such;
+        ``API_TOKEN`` stands in for ``$SYNDICATOR_API_TOKEN``).
     """
     app = Flask(__name__)
     app.config.update(JSON_AS_ASCII=False, TEMPLATES_AUTO_RELOAD=False)
@@ -36,7 +38,18 @@ def create_app(config: Config | None = None, test_config: dict[str, Any] | None 
     db.init_app(app)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(pages.bp)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # also bounds bodies sent without a length
+        app.config["MAX_CONTENT_LENGTH"] = config.api.max_body
+    api.init_app(app, app.config.get("API_TOKEN", os.environ.get(API_TOKEN_ENV)))
+    ops.init_app(app)
+    security.init_app(app)
+    if config.server.proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = config.server.proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     cache = app.extensions[feeds.CACHE_KEY] = DocumentCache()
     if app.config.get("FEEDS_FAST_PATH") is not False:
+        # Outermost: a feed poll needs none of the above (see fastpath).
         app.wsgi_app = FeedFastPath(app.wsgi_app, config, cache)  # type: ignore[method-assign]
     return app

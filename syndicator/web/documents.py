@@ -29,6 +29,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from ..render.feeds import FORMATS
+from .security import CONTENT_SECURITY_POLICY
 
 MEDIA_TYPES = {
     **{name: f"{media}; charset=utf-8" for name, media in FORMATS.items()},
@@ -104,13 +105,23 @@ class Document:
             ("X-Content-Type-Options", "nosniff"),
         ]
         if fresh:
-            return "304 NOT MODIFIED", headers
+            return "304 NOT MODIFIED", headers + self._page_policy()
         if gzip:
             headers.append(("Content-Encoding", "gzip"))
         media = BROWSER_TYPE if browser and self.negotiated else self.media_type
         headers.append(("Content-Type", media))
         headers.append(("Content-Length", str(len(self.gzipped if gzip else self.body))))
-        return "200 OK", headers
+        return "200 OK", headers + self._page_policy()
+
+    def _page_policy(self) -> Headers:
+        """What :mod:`.security` adds to every HTML response (a WeChat post's file)."""
+        if not self.media_type.startswith("text/html"):
+            return []
+        return [
+            ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+            ("X-Frame-Options", "DENY"),
+            ("Referrer-Policy", "no-referrer"),
+        ]
 
 
 def load_document(path: str, key: tuple[int, int, int]) -> Document:

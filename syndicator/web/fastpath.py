@@ -18,11 +18,14 @@ from typing import Any
 
 from werkzeug.security import safe_join
 
+from .. import metrics
 from ..config import Config
 from ..render.feeds import ARCHIVE_DIR
 from .documents import DocumentCache, accepts_gzip, is_fresh, prefers_html
 
 PREFIX = "/feeds/"
+#: Counted under the Flask route's name, so ``/metrics`` reads the same.
+HANDLER = "feeds.serve_feed"
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -89,5 +92,6 @@ class FeedFastPath:
         status, headers, body = doc.response(
             fresh=fresh, gzip=gzip, browser=browser, max_age=target[1]
         )
+        metrics.REQUESTS.inc(handler=HANDLER, code="304" if fresh else "200")
         start_response(status, list(headers))
         return [] if method == "HEAD" or not body else [body]

@@ -50,7 +50,14 @@ def document_response(doc: Document, *, max_age: int) -> Response:
         browser=browser,
         max_age=max_age,
     )
-    return Response(body, status=int(status.split()[0]), headers=headers)
+    # A 304 keeps the document's type for the response hooks (werkzeug drops
+    # the header itself), so only HTML documents get the page policy.
+    return Response(
+        body,
+        status=int(status.split()[0]),
+        headers=headers,
+        content_type=doc.media_type if fresh else None,
+    )
 
 
 def not_found(what: str) -> Response:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -129,8 +129,13 @@ def test_parse_page_is_idempotent(sample_text: str, sample: ParsedFile) -> None:
 def test_parse_page_gives_stable_ids_and_beijing_times(sample: ParsedFile) -> None:
     first = sample.articles[0]
     assert [a.id for a in sample.articles[:2]] == ["zjgrrb-20210830-01-01", "zjgrrb-20210830-01-02"]
-    expected = datetime(2021, 8, 30, 6, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-    assert first.published_at == expected == first.updated_at
+    edition_at = datetime(2021, 8, 30, 6, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert first.published_at == first.updated_at
+    # The whole edition is due within its second, the lead story newest and
+    # the rest in page order, so readers sorting by time keep the paper's order.
+    times = [a.published_at for a in sample.articles]
+    assert all(edition_at <= t < edition_at + timedelta(seconds=1) for t in times)
+    assert times == sorted(times, reverse=True) and len(set(times)) == len(times)
     assert (first.paper, first.status, first.page) == ("浙江工人日报", "published", 1)
     assert first.summary and first.summary.startswith(
         "昨日,我省召开数字化改革重大应用成果新闻发布会"

@@ -1,0 +1,120 @@
+"""Hostile input made harmless before it is stored, whatever the importer.
+
+Articles come from files people edit and from the CMS over the API, so
+every text field is treated as untrusted:
+
+- plain-text fields (title, kicker, byline, captions, tags…) lose any
+  markup: tags are removed (``<script>``/``<style>`` with their content),
+  character references are decoded, and this repeats until nothing
+  changes, so ``&lt;script&gt;`` cannot come back as a tag later;
+- inline ``html`` is cleaned by the JSON importer with nh3 (a short list
+  of inline tags, ``href`` with http(s)/mailto only, no event handlers);
+- URLs (image ``src``, ``source_url``) must be absolute ``http(s)`` URLs;
+  anything else (``javascript:``, ``data:``, relative paths) is refused
+  with the field named, so the sender learns about it.
+
+Renderers escape everything again on output; this is the first of two
+walls, not the only one.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+from urllib.parse import urlsplit
+
+import nh3
+
+from ..errors import InputError
+from ..model import Article
+
+#: Article fields that are plain text.
+TEXT_FIELDS = (
+    "paper",
+    "page_name",
+    "kicker",
+    "title",
+    "subtitle",
+    "byline",
+    "summary",
+    "section",
+    "editor",
+)
+URL_SCHEMES = ("http", "https")
+_BAD_URL_CHARS = set(" \t\r\n\"'<>\\`")
+
+
+def clean_text(value: str) -> str:
+    """The words of ``value`` with every trace of markup gone (decoded entities kept)."""
+    text = value
+    for _ in range(5):
+        if "<" not in text and "&" not in text:
+            return text
+        cleaned = html.unescape(nh3.clean(text, tags=set(), attributes={}))
+        if cleaned == text:
+            return text
+        text = cleaned
+    return text
+
+
+def check_url(value: str, field: str) -> str:
+    """``value`` if it is an absolute http(s) URL, else :class:`InputError`."""
+    url = value.strip()
+    parts = urlsplit(url)
+    if (
+        parts.scheme.lower() not in URL_SCHEMES
+        or not parts.netloc
+        or any(c in _BAD_URL_CHARS or ord(c) < 32 for c in url)
+    ):
+        raise InputError(f"{value[:80]!r} is not an absolute http:// or https:// URL", field=field)
+    return url
+
+
+def sanitize_item(item: Any) -> Any:
+    """Clean one article in dictionary form (the JSON format) before validation.
+
+    Values of the wrong type are left for :meth:`Article.from_dict` to
+    report, with their field.
+    """
+    if not isinstance(item, dict):
+        return item
+    out = dict(item)
+    for name in TEXT_FIELDS:
+        if isinstance(out.get(name), str):
+            out[name] = clean_text(out[name])
+    if isinstance(out.get("tags"), list):
+        out["tags"] = [clean_text(t) if isinstance(t, str) else t for t in out["tags"]]
+    if isinstance(out.get("authors"), list):
+        out["authors"] = [_author(a) for a in out["authors"]]
+    if isinstance(out.get("source_url"), str) and out["source_url"].strip():
+        out["source_url"] = check_url(out["source_url"], "source_url")
+    if isinstance(out.get("body"), list):
+        out["body"] = [_block(b, i) for i, b in enumerate(out["body"])]
+    return out
+
+
+def _author(author: Any) -> Any:
+    if isinstance(author, str):
+        return clean_text(author)
+    if isinstance(author, dict):
+        return {k: clean_text(v) if isinstance(v, str) else v for k, v in author.items()}
+    return author
+
+
+def _block(block: Any, index: int) -> Any:
+    if isinstance(block, str):
+        return clean_text(block)
+    if not isinstance(block, dict):
+        return block
+    out = dict(block)
+    for name in ("text", "caption", "credit"):
+        if isinstance(out.get(name), str):
+            out[name] = clean_text(out[name])
+    if isinstance(out.get("src"), str) and out["src"].strip():
+        out["src"] = check_url(out["src"], f"body[{index}].src")
+    return out
+
+
+def sanitize_article(article: Article) -> Article:
+    """The same cleaning for an importer that builds articles directly."""
+    return Article.from_dict(sanitize_item(article.to_dict()))

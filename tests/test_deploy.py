@@ -1,0 +1,217 @@
+"""The shipped deployment files, run for real: deploy/nginx.conf and the systemd unit.
+
+nginx runs the shipped site file unchanged except for the lines marked
+EDIT (paths and ports), in front of a real `syndicator serve`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SAMPLE_PAGE, LiveServer, child_env, free_port, venv_bin
+
+pytestmark = pytest.mark.slow
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+SITE = ROOT / "deploy" / "nginx.conf"
+UNIT = ROOT / "deploy" / "syndicator.service"
+
+
+def _nginx_config(tmp_path: Path, port: int, app_port: int) -> Path:
+    site = SITE.read_text(encoding="utf-8")
+    for old, new in (
+        ("server 127.0.0.1:8080;", f"server 127.0.0.1:{app_port};"),
+        ("listen 80;", f"listen 127.0.0.1:{port};"),
+        ("listen [::]:80;", ""),
+        ("root /var/lib/syndicator;", f"root {tmp_path};"),
+    ):
+        assert old in site, old
+        site = site.replace(old, new)
+    (tmp_path / "site.conf").write_text(site, encoding="utf-8")
+    temp = "\n".join(
+        f"  {kind}_temp_path {tmp_path / 'nginx' / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    main = tmp_path / "nginx.conf"
+    main.write_text(
+        f"""daemon off;
+worker_processes 1;
+pid {tmp_path / "nginx.pid"};
+error_log {tmp_path / "nginx-error.log"};
+{"user root;" if os.geteuid() == 0 else ""}
+events {{ worker_connections 64; }}
+http {{
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log {tmp_path / "nginx-access.log"};
+{temp}
+  include {tmp_path / "site.conf"};
+}}
+""",
+        encoding="utf-8",
+    )
+    (tmp_path / "nginx").mkdir()
+    return main
+
+
+def _get(port: int, path: str, headers: dict[str, str] | None = None, method: str = "GET"):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn.putrequest(method, path, skip_accept_encoding=True)
+    for key, value in (headers or {}).items():
+        conn.putheader(key, value)
+    conn.endheaders()
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, body, {k.lower(): v for k, v in response.getheaders()}
+
+
+@pytest.fixture
+def nginx_front(tmp_path):
+    if not Path(NGINX).exists():
+        pytest.skip(f"{NGINX} missing: run `make test` as root, or `apt-get install nginx`")
+    app_port = free_port()
+    app_config = tmp_path / "config.toml"
+    app_config.write_text(
+        f'[store]\nurl = "sqlite:///{tmp_path / "store.db"}"\n'
+        f'[output]\ndir = "{tmp_path / "feeds"}"\n'
+        f'[server]\nhost = "127.0.0.1"\nport = {app_port}\nproxies = 1\n',
+        encoding="utf-8",
+    )
+    server = LiveServer(app_config, app_port)
+    proc = None
+    try:
+        for args in (["import", str(SAMPLE_PAGE)], ["publish"]):
+            subprocess.run(
+                [venv_bin("syndicator"), "--config", str(app_config), *args],
+                check=True,
+                env=child_env(),
+                capture_output=True,
+            )
+        port = free_port()
+        config = _nginx_config(tmp_path, port, server.port)
+        check = subprocess.run(
+            [NGINX, "-t", "-p", str(tmp_path), "-c", str(config)], capture_output=True
+        )
+        assert check.returncode == 0, check.stderr.decode()
+        proc = subprocess.Popen(
+            [NGINX, "-p", str(tmp_path), "-c", str(config)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                _get(port, "/feeds/opml.xml")
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read().decode()
+                assert time.monotonic() < deadline, "nginx did not start"
+                time.sleep(0.05)
+        yield port, server, tmp_path / "feeds"
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(10)
+            proc.stderr.close()
+        server.stop()
+
+
+def test_nginx_serves_feed_files_with_cache_headers(nginx_front) -> None:
+    port, server, feeds = nginx_front
+    status, body, headers = _get(port, "/feeds/all/rss.xml")
+    assert status == 200
+    assert body == (feeds / "all" / "rss.xml").read_bytes()
+    assert headers["content-type"] == "application/rss+xml; charset=utf-8"
+    assert headers["cache-control"] == "public, max-age=60"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert "etag" in headers
+    app = _get(server.port, "/feeds/all/rss.xml")[2]
+    assert headers["last-modified"] == app["last-modified"]  # the feed's own time, not "now"
+    for name, media in (
+        ("all/atom.xml", "application/atom+xml"),
+        ("all/feed.json", "application/feed+json"),
+        ("opml.xml", "text/x-opml"),
+    ):
+        assert _get(port, f"/feeds/{name}")[2]["content-type"].startswith(media), name
+
+    status, zipped, gz_headers = _get(port, "/feeds/all/rss.xml", {"Accept-Encoding": "gzip"})
+    assert gz_headers["content-encoding"] == "gzip"
+    assert zipped == (feeds / "all" / "rss.xml.gz").read_bytes()  # the precompressed twin
+    assert gzip.decompress(zipped) == body
+    assert "Accept-Encoding" in gz_headers["vary"]
+
+    assert _get(port, "/feeds/all/rss.xml", {"If-None-Match": headers["etag"]})[0] == 304
+    since = {"If-Modified-Since": headers["last-modified"]}
+    assert _get(port, "/feeds/all/rss.xml", since)[0] == 304
+
+
+def test_nginx_keeps_requests_inside_the_output_dir(nginx_front) -> None:
+    port, _server, _feeds = nginx_front
+    for path in (
+        "/feeds/../config.toml",
+        "/feeds/%2e%2e/config.toml",
+        "/feeds/..%2fconfig.toml",
+        "/feeds/all/..%2f..%2fconfig.toml",
+        "/feeds/%252e%252e/config.toml",
+        "/feeds/.generation",
+        "/feeds/.syndicator.lock",
+        "/feeds/all/rss.xml.gz",
+        "/feeds/",
+        "/feeds/all",
+    ):
+        status, body, _ = _get(port, path)
+        assert status in (400, 404), (path, status)
+        assert b"[store]" not in body, path
+
+
+def test_nginx_proxies_the_app_and_limits_bodies(nginx_front) -> None:
+    port, _server, _feeds = nginx_front
+    status, body, headers = _get(port, "/")
+    assert status == 200 and "我省公布一批数字化改革" in body.decode()
+    assert "default-src 'none'" in headers["content-security-policy"]
+    assert _get(port, "/healthz")[0] == 200
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn.request(
+        "POST",
+        "/api/articles",
+        body=b"x" * (3 * 1024 * 1024),
+        headers={"Content-Type": "application/json"},
+    )
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    assert response.status == 413
+
+
+def test_systemd_unit_runs_real_commands(tmp_path) -> None:
+    text = UNIT.read_text(encoding="utf-8")
+    commands = [
+        line.split("=", 1)[1].split() for line in text.splitlines() if line.startswith("Exec")
+    ]
+    assert [c[1:] for c in commands] == [["init"], ["run"]]
+    exe = venv_bin("syndicator")
+    for command in commands:
+        result = subprocess.run([exe, *command[1:], "--help"], capture_output=True)
+        assert result.returncode == 0, command
+    assert "Restart=always" in text and "KillSignal=SIGTERM" in text
+    assert "EnvironmentFile=-/etc/syndicator/env" in text
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        return  # the text checks above still ran
+    local = tmp_path / "syndicator.service"
+    local.write_text(text.replace("/opt/syndicator/.venv/bin/syndicator", exe), encoding="utf-8")
+    result = subprocess.run([analyze, "verify", str(local)], capture_output=True, text=True)
+    problems = [
+        line
+        for line in (result.stdout + result.stderr).splitlines()
+        if "syndicator.service" in line and "Failed to" not in line
+    ]
+    assert problems == [], problems

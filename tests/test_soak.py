@@ -1,0 +1,35 @@
+"""A few seconds of bench/soak.py: mixed polling and API writes, no 5xx, nothing lost."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, child_env
+
+pytestmark = pytest.mark.slow
+
+
+def test_short_soak_has_no_errors() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "soak.py"),
+            "--seconds",
+            "4",
+            "--rate",
+            "80",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        timeout=120,
+    )
+    report = json.loads(result.stdout)
+    assert result.returncode == 0, report
+    assert report["5xx"] == 0 and report["errors"] == {}
+    assert report["requests"] > 100 and report["articles_live"] > 0
+    assert report["missing_from_feed"] == [] and report["duplicates_in_feed"] == []

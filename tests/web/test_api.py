@@ -1,0 +1,182 @@
+"""The ingest API: token, limits, validation, and what it writes (or does not)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import DATA, make_config
+
+from syndicator import store
+from syndicator.web import create_app
+from syndicator.web.api import TRIGGER_KEY
+
+TOKEN = "s3cret-token-for-tests"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+ARTICLES = json.loads((DATA / "articles.json").read_text(encoding="utf-8"))
+
+
+def _app(config, engine, **settings):
+    app = create_app(config, {"TESTING": True, "API_TOKEN": TOKEN, **settings})
+    calls: list[int] = []
+    app.extensions[TRIGGER_KEY] = lambda: calls.append(1)
+    app.extensions["test.triggers"] = calls
+    return app
+
+
+@pytest.fixture
+def api(config, engine):
+    return _app(config, engine)
+
+
+def _count(engine) -> int:
+    with engine.connect() as conn:
+        return store.count_articles(conn)
+
+
+def test_api_off_without_token(config, engine, monkeypatch) -> None:
+    monkeypatch.delenv("SYNDICATOR_API_TOKEN", raising=False)
+    client = create_app(config, {"TESTING": True}).test_client()
+    response = client.post("/api/articles", json=ARTICLES[0], headers=AUTH)
+    assert response.status_code == 404
+    assert "SYNDICATOR_API_TOKEN" in response.json["error"]
+    assert client.delete("/api/articles/x", headers=AUTH).status_code == 404
+    assert _count(engine) == 0
+
+
+def test_api_token_comes_from_the_environment(config, engine, monkeypatch) -> None:
+    monkeypatch.setenv("SYNDICATOR_API_TOKEN", "from-env")
+    client = create_app(config, {"TESTING": True}).test_client()
+    good = {"Authorization": "Bearer from-env"}
+    assert client.post("/api/articles", json=ARTICLES[0], headers=good).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": f"Bearer {TOKEN}x"},
+        {"Authorization": f"Basic {TOKEN}"},
+        {"Authorization": TOKEN},
+        {"Authorization": "Bearer "},
+    ],
+    ids=["none", "wrong", "longer", "basic", "bare", "empty"],
+)
+def test_api_without_the_right_token_is_401_and_writes_nothing(api, engine, headers) -> None:
+    client = api.test_client()
+    response = client.post("/api/articles", json=ARTICLES, headers=headers)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert _count(engine) == 0
+    assert client.delete(f"/api/articles/{ARTICLES[0]['id']}", headers=headers).status_code == 401
+    assert api.extensions["test.triggers"] == []
+
+
+def test_api_saves_one_or_many_and_triggers_a_pass(api, engine) -> None:
+    client = api.test_client()
+    one = client.post("/api/articles", json=ARTICLES[0], headers=AUTH)
+    assert one.status_code == 200, one.json
+    assert one.json["added"] == [ARTICLES[0]["id"]] and one.json["pass"] == "started"
+    many = client.post("/api/articles", json=ARTICLES, headers=AUTH)
+    assert sorted(many.json["added"]) == sorted(a["id"] for a in ARTICLES[1:])
+    assert many.json["unchanged"] == [ARTICLES[0]["id"]]
+    again = client.post("/api/articles", json={"articles": ARTICLES}, headers=AUTH)
+    assert again.json["added"] == [] and again.json["pass"] == "next tick"
+    assert _count(engine) == len(ARTICLES)
+    assert api.extensions["test.triggers"] == [1, 1]  # no pass for an unchanged re-send
+
+
+def test_api_delete_withdraws(api, engine) -> None:
+    client = api.test_client()
+    client.post("/api/articles", json=ARTICLES, headers=AUTH)
+    gone = client.delete(f"/api/articles/{ARTICLES[0]['id']}", headers=AUTH)
+    assert gone.status_code == 200 and gone.json["status"] == "withdrawn"
+    with engine.connect() as conn:
+        assert store.get_article(conn, ARTICLES[0]["id"]).status == "withdrawn"
+    assert client.delete("/api/articles/no-such-id", headers=AUTH).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "needle"),
+    [
+        (b"{not json", 400, "malformed JSON"),
+        (b"", 400, "empty body"),
+        (b"\xff\xfe", 400, "UTF-8"),
+        (json.dumps({**ARTICLES[0], "title": None}).encode(), 400, "title"),
+        (json.dumps({**ARTICLES[0], "published_at": "2021-09-01T06:00:00"}).encode(), 400, "naive"),
+        (json.dumps({**ARTICLES[0], "surprise": 1}).encode(), 400, "surprise"),
+        (json.dumps([ARTICLES[0], ARTICLES[0]]).encode(), 400, "duplicate id"),
+        (json.dumps(42).encode(), 400, "expected an article"),
+    ],
+    ids=["malformed", "empty", "not-utf8", "missing", "naive", "unknown", "duplicate", "scalar"],
+)
+def test_api_rejects_invalid_json_with_the_field(api, engine, body, status, needle) -> None:
+    response = api.test_client().post(
+        "/api/articles", data=body, headers={**AUTH, "Content-Type": "application/json"}
+    )
+    assert response.status_code == status
+    assert needle in response.json["error"]
+    assert _count(engine) == 0
+
+
+def test_api_bad_article_in_a_list_saves_none_of_them(api, engine) -> None:
+    bad = [ARTICLES[0], {**ARTICLES[1], "body": [{"type": "image", "src": "javascript:x()"}]}]
+    response = api.test_client().post("/api/articles", json=bad, headers=AUTH)
+    assert response.status_code == 400
+    assert response.json["field"] == "[1].body[0].src"
+    assert "http" in response.json["error"]
+    assert _count(engine) == 0
+
+
+def test_api_wants_json(api, engine) -> None:
+    response = api.test_client().post(
+        "/api/articles", data=json.dumps(ARTICLES), headers={**AUTH, "Content-Type": "text/plain"}
+    )
+    assert response.status_code == 415
+
+
+def test_api_twenty_megabyte_post_is_413(api, engine) -> None:
+    body = b'{"id": "' + b"x" * (20 * 1024 * 1024) + b'"}'
+    response = api.test_client().post(
+        "/api/articles", data=body, headers={**AUTH, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert "max_body" in response.json["error"]
+    assert _count(engine) == 0
+
+
+def test_api_rate_limit_is_429_per_client(tmp_path, engine) -> None:
+    config = make_config(tmp_path, api={"rate_limit": 3})
+    client = _app(config, engine).test_client()
+    codes = [client.delete("/api/articles/nope", headers=AUTH).status_code for _ in range(4)]
+    assert codes == [404, 404, 404, 429]
+    limited = client.delete("/api/articles/nope", headers=AUTH)
+    assert int(limited.headers["Retry-After"]) >= 1
+    other = client.delete(
+        "/api/articles/nope", headers=AUTH, environ_base={"REMOTE_ADDR": "10.9.8.7"}
+    )
+    assert other.status_code == 404  # another client has its own allowance
+
+
+def test_api_rate_limit_counts_failed_logins(tmp_path, engine) -> None:
+    config = make_config(tmp_path, api={"rate_limit": 2})
+    client = _app(config, engine).test_client()
+    bad = {"Authorization": "Bearer guess"}
+    codes = [client.delete("/api/articles/x", headers=bad).status_code for _ in range(3)]
+    assert codes == [401, 401, 429]
+
+
+def test_api_body_without_a_length_is_cut_at_the_limit(tmp_path, engine) -> None:
+    import io
+
+    config = make_config(tmp_path, api={"max_body": 4096})
+    client = _app(config, engine).test_client()
+    response = client.post(
+        "/api/articles",
+        # As waitress hands on a chunked body: decoded, with no length, input terminated.
+        input_stream=io.BytesIO(b"[" + b" " * 10_000 + b"]"),
+        headers={**AUTH, "Content-Type": "application/json"},
+        environ_base={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 413

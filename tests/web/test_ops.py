@@ -1,0 +1,125 @@
+"""/healthz, /metrics and structured logs."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+from datetime import datetime
+
+import sqlalchemy as sa
+from conftest import SHANGHAI, load_articles
+
+from syndicator import cluster, metrics, store
+from syndicator.logs import JsonFormatter, setup_logging
+
+NOW = datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI)
+SAMPLE = re.compile(
+    r'^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? '
+    r"(-?[0-9.e+-]+|\+Inf|NaN)$"
+)
+
+
+def _sample(text: str, name: str, **labels: str) -> float:
+    for line in text.splitlines():
+        named = line.startswith(name + "{") or line.startswith(name + " ")
+        if named and all(f'{k}="{v}"' in line for k, v in labels.items()):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def test_healthz_reports_store_and_last_pass(client, engine, config) -> None:
+    before = client.get("/healthz")
+    assert before.status_code == 200
+    assert before.json["status"] == "stale" and before.json["last_pass_at"] is None
+    assert before.headers["Cache-Control"] == "no-store"
+    with engine.begin() as conn:
+        store.save_articles(conn, load_articles(), now=NOW)
+    cluster.publish_or_follow(engine, config, now=datetime.now(SHANGHAI), instance="host:1")
+    after = client.get("/healthz").json
+    assert after["status"] == "ok" and after["store"] == "ok"
+    assert 0 <= after["last_pass_age_seconds"] < 5
+    assert after["last_pass_by"] == "host:1"
+    assert after["generation"] == {"store": 1, "local": 1}
+
+
+def test_last_pass_time_moves_even_when_nothing_changed(engine, config) -> None:
+    cluster.publish_or_follow(engine, config, now=NOW)
+    with engine.connect() as conn:
+        first, _ = store.last_pass_at(conn)
+        passes = store.last_pass(conn)
+    report = cluster.publish_or_follow(engine, config, now=NOW).report
+    assert not report.changed_anything
+    with engine.connect() as conn:
+        second, _ = store.last_pass_at(conn)
+        assert store.last_pass(conn) == passes  # no pass row for a pass that changed nothing
+    assert second > first
+
+
+def test_healthz_is_503_when_the_store_is_down(app, client) -> None:
+    app.extensions["syndicator.engine"] = sa.create_engine(
+        "postgresql+psycopg://postgres@127.0.0.1:9/nowhere", poolclass=sa.NullPool
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "error" and "unreachable" in response.json["store"]
+
+
+def test_metrics_in_prometheus_text_format(client, engine, config) -> None:
+    from syndicator.service import Publisher
+
+    with engine.begin() as conn:
+        store.save_articles(conn, load_articles(), now=NOW)
+    published_before = metrics.ARTICLES.value(kind="new")
+    Publisher(engine, config, clock=lambda: NOW).tick()
+    etag = client.get("/feeds/all/rss.xml").headers["ETag"]
+    for _ in range(3):
+        assert client.get("/feeds/all/rss.xml", headers={"If-None-Match": etag}).status_code == 304
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    text = response.get_data(as_text=True)
+    for line in text.splitlines():
+        assert line.startswith("# HELP ") or line.startswith("# TYPE ") or SAMPLE.match(line), line
+    assert "# TYPE syndicator_passes_total counter" in text
+    assert "# TYPE syndicator_pass_duration_seconds histogram" in text
+    assert _sample(text, "syndicator_passes_total", role="published") >= 1
+    assert _sample(text, "syndicator_pass_duration_seconds_count", role="published") >= 1
+    assert metrics.ARTICLES.value(kind="new") - published_before == 3
+    assert (
+        _sample(text, "syndicator_http_requests_total", handler="feeds.serve_feed", code="304") >= 3
+    )
+    assert 0 < _sample(text, "syndicator_feed_not_modified_ratio") <= 1  # process-wide
+    assert _sample(text, "process_resident_memory_bytes") > 10_000_000
+
+
+def test_json_log_lines_carry_the_extras() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("syndicator.test.json")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("pass by %s", "甲", extra={"event": "pass", "instance": "h:1", "n": 2})
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            logger.exception("failed")
+    finally:
+        logger.removeHandler(handler)
+    first, second = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert first["msg"] == "pass by 甲" and first["level"] == "warning"
+    assert first["event"] == "pass" and first["instance"] == "h:1" and first["n"] == 2
+    assert first["ts"].endswith("+00:00")
+    assert "ValueError: boom" in second["exc"]
+
+
+def test_setup_logging_json(monkeypatch) -> None:
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])
+    stream = io.StringIO()
+    setup_logging(fmt="json", stream=stream)
+    logging.getLogger("syndicator.x").info("hello", extra={"event": "e"})
+    assert json.loads(stream.getvalue())["event"] == "e"
