@@ -17,6 +17,7 @@ import click
 
 from .config import Config, find_config_path, load_config
 from .errors import InputError, SyndicatorError
+from .progress import PassProgress, progress_bar
 
 
 class BadInput(click.ClickException):
@@ -55,50 +56,6 @@ pass_state = click.make_pass_decorator(State)
 
 def _now(config: Config) -> datetime:
     return datetime.now(config.tz)
-
-
-def _progress(items: Any, label: str) -> Any:
-    """A progress bar on standard error for long runs (many files); else the items."""
-    items = list(items)
-    if len(items) < 20:
-        return items
-    return _Bar(items, label)
-
-
-class _Bar:
-    def __init__(self, items: list[Any], label: str) -> None:
-        self.items = items
-        self.label = label
-
-    def __iter__(self) -> Any:
-        with click.progressbar(self.items, label=self.label, file=sys.stderr) as bar:
-            yield from bar
-
-
-class _PassProgress:
-    """The publish pass's steps as progress bars (rendering, writing)."""
-
-    def __init__(self) -> None:
-        self._bar: Any = None
-        self._step = ""
-
-    def __call__(self, step: str, done: int, total: int) -> None:
-        if total < 20:
-            return
-        if step != self._step:
-            self.close()
-            self._step = step
-            self._bar = click.progressbar(length=total, label=step, file=sys.stderr)
-            self._bar.__enter__()
-        self._bar.update(done - self._bar.pos)
-        if done >= total:
-            self.close()
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(None, None, None)
-            self._bar = None
-            self._step = ""
 
 
 def _dump(data: Any) -> None:
@@ -212,7 +169,7 @@ def import_(
         encoding=encoding or config.ingest.encoding,
     )
     parsed = []
-    for path in _progress(paths, "parsing"):
+    for path in progress_bar(paths, "parsing"):
         try:
             result = load_file(path, options, fmt)  # type: ignore[arg-type]
         except InputError as exc:
@@ -238,7 +195,7 @@ def import_(
     reports = []
     now = _now(config)
     with store.transaction(engine) as conn:
-        for p in _progress(parsed, "saving"):
+        for p in progress_bar(parsed, "saving"):
             if p.edition is not None:
                 store.save_edition(conn, p.edition)
             reports.append((p.source, store.save_articles(conn, p.articles, now=now)))
@@ -277,7 +234,7 @@ def publish(state: State, now_text: str | None, force: bool, as_json: bool) -> N
             raise BadInput(str(exc)) from None
     else:
         now = _now(config)
-    progress = _PassProgress()
+    progress = PassProgress()
     try:
         outcome = publish_or_follow(
             state.engine(),
@@ -372,7 +329,7 @@ def serve(state: State, host: str | None, port: int | None) -> None:
 @_server_options
 @pass_state
 def run(state: State, host: str | None, port: int | None) -> None:
-    """Publish on schedule and serve, in one process.
+    """Publish on schedule and serve, until Ctrl-C or SIGTERM.
 
     A pass runs at start, every [scheduler] interval seconds, at each
     article's due time and within [scheduler] watch seconds of any write

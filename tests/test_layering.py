@@ -55,6 +55,7 @@ ALLOWED: dict[str, set[str]] = {
         "metrics",
     },
     "server": {"config", "web"},
+    "progress": set(),
     "cli": {"*"},
     "__main__": {"cli"},
     "__init__": set(),

@@ -11,7 +11,10 @@ to now), entries are appended (it prepends by default), the RSS channel
 ``<link>`` is added last (feedgen keeps the last one), Atom entry links
 are written by our extension because feedgen 1.0 drops their
 ``rel``/``type``, and content is never ``type='CDATA'`` (invalid Atom).
-The elements feedgen lacks live in :mod:`.feedext`.
+The elements feedgen lacks live in :mod:`.feedext`. Each item is built by
+feedgen once per format and kept (:mod:`.fragments`): a document is the
+channel's skeleton with the kept items spliced in, byte for byte what
+feedgen writes for the whole document.
 
 A document is either a channel's subscription document
 (``/feeds/<channel>/rss.xml``) or one of its RFC 5005 archive pages
