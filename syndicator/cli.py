@@ -312,16 +312,21 @@ def serve(state: State, host: str | None, port: int | None) -> None:
 
     Example: syndicator serve --port 8081
     """
+    from .server import prepare_store
     from .server import serve as run_server
 
     config = state.config
-    state.engine().dispose()  # a store that cannot be opened stops us here, in one line
+    try:
+        prepare_store(config)  # a store that cannot be opened stops us here, in one line
+    except SyndicatorError as exc:
+        raise click.ClickException(str(exc)) from None
     run_server(
         config,
         host=host or config.server.host,
         port=port if port is not None else config.server.port,
         threads=config.server.threads,
         max_body=config.api.max_body,
+        spawn=False,
     )
 
 

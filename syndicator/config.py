@@ -81,7 +81,7 @@ class SchedulerConfig:
 class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8080
-    threads: int = 8
+    threads: int = 2
     proxies: int = 0
 
 

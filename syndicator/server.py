@@ -8,10 +8,11 @@ parses HTTP and moves bytes in Rust and enters Python only to call the
 app, answered 0.3–0.45× in the same run. Everything that is not a feed
 document still goes through Flask, unchanged.
 
-granian runs the app in a worker process it supervises. The worker is
-*spawned* (a fresh interpreter that imports :func:`worker_app`), never
-forked, so it inherits none of the scheduler's threads or connections
-when ``run`` keeps its scheduler in this, the supervising, process. On
+granian runs the app in a worker process it supervises. Under ``run`` the
+worker is *spawned* (a fresh interpreter that imports :func:`worker_app`),
+never forked, so it inherits none of the scheduler's threads or
+connections, which live in this, the supervising, process; ``serve`` has
+no threads and forks it. On
 SIGINT or SIGTERM granian stops the worker (requests in flight finish)
 and :func:`serve` returns; ``run`` then stops its scheduler.
 """
@@ -21,9 +22,12 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from .config import ENV_VAR, Config
+from .errors import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +47,7 @@ def worker_app():  # type: ignore[no-untyped-def]
     from .web import create_app
     from .web.api import TRIGGER_KEY
 
-    app = create_app()
+    app = create_app(test_config={"STORE_READY": True})  # the supervisor upgraded the store
     if os.environ.get(WATCHED_ENV):
         app.extensions[TRIGGER_KEY] = _noop
     return app
@@ -51,6 +55,23 @@ def worker_app():  # type: ignore[no-untyped-def]
 
 def _noop() -> None:
     return None
+
+
+def prepare_store(config: Config) -> None:
+    """Create or upgrade the store in a short-lived child (``syndicator init``).
+
+    ``serve``'s supervising process only watches its worker; doing this
+    in a child keeps the database and migration code out of its memory.
+
+    :raises StoreError: with the child's message when the store cannot be opened.
+    """
+    args = [sys.executable, "-m", "syndicator"]
+    if config.path is not None:
+        args += ["--config", str(Path(config.path).resolve())]
+    result = subprocess.run([*args, "init"], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        lines = (result.stderr or result.stdout).strip().splitlines()
+        raise StoreError(lines[-1].removeprefix("Error: ") if lines else "store: init failed")
 
 
 def serve(
@@ -62,6 +83,7 @@ def serve(
     workers: int = 1,
     max_body: int | None = None,
     watched: bool = False,
+    spawn: bool = True,
 ) -> None:
     """Serve the app with granian until SIGINT or SIGTERM.
 
@@ -72,6 +94,9 @@ def serve(
         they are read (the app's ``MAX_CONTENT_LENGTH``, checked on headers).
     :param watched: a scheduler in this process watches the store, so an
         API write is published within ``scheduler.watch`` seconds.
+    :param spawn: start the worker as a fresh interpreter (needed when this
+        process runs threads: the scheduler's); ``False`` forks it, sharing
+        this small process's pages (``serve``).
     """
     from granian.constants import HTTPModes, Interfaces
     from granian.log import LogLevels
@@ -82,7 +107,7 @@ def serve(
     os.environ[WATCHED_ENV] = "1" if watched else ""
     if max_body is not None and max_body != config.api.max_body:
         raise ValueError("max_body: the app enforces [api] max_body")
-    multiprocessing.set_start_method("spawn", force=True)
+    multiprocessing.set_start_method("spawn" if spawn else "fork", force=True)
     server = Server(
         "syndicator.server:worker_app",
         factory=True,

@@ -54,7 +54,7 @@ ALLOWED: dict[str, set[str]] = {
         "web",
         "metrics",
     },
-    "server": {"config", "web"},
+    "server": {"config", "errors", "web"},
     "progress": set(),
     "cli": {"*"},
     "__main__": {"cli"},

@@ -26,6 +26,8 @@ from .documents import DocumentCache, accepts_gzip, is_fresh, prefers_html
 PREFIX = "/feeds/"
 #: Counted under the Flask route's name, so ``/metrics`` reads the same.
 HANDLER = "feeds.serve_feed"
+_count_200 = metrics.REQUESTS.incrementer(handler=HANDLER, code="200")
+_count_304 = metrics.REQUESTS.incrementer(handler=HANDLER, code="304")
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -92,6 +94,6 @@ class FeedFastPath:
         status, headers, body = doc.response(
             fresh=fresh, gzip=gzip, browser=browser, max_age=target[1]
         )
-        metrics.REQUESTS.inc(handler=HANDLER, code="304" if fresh else "200")
+        (_count_304 if fresh else _count_200)()
         start_response(status, list(headers))
         return [] if method == "HEAD" or not body else [body]
