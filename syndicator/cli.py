@@ -224,7 +224,7 @@ def publish(state: State, now_text: str | None, force: bool, as_json: bool) -> N
     Example: syndicator publish --now 2021-08-30T06:00:00+08:00
     """
     from .cluster import publish_or_follow
-    from .model import parse_datetime
+    from .fields import parse_datetime
 
     config = state.config
     if now_text:
