@@ -38,6 +38,11 @@ test: install-test system-deps
 system-deps:
 	@sh scripts/system-deps.sh
 
+## make bench: every performance target of issue 7 in one table (a few minutes)
+bench: install-test
+	@sh scripts/bench-deps.sh
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 lint: install-test
 	$(BIN)/ruff check syndicator tests bench
 	$(BIN)/ruff format --check syndicator tests bench

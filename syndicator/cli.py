@@ -17,6 +17,7 @@ import click
 
 from .config import Config, find_config_path, load_config
 from .errors import InputError, SyndicatorError
+from .progress import PassProgress, progress_bar
 
 
 class BadInput(click.ClickException):
@@ -168,7 +169,7 @@ def import_(
         encoding=encoding or config.ingest.encoding,
     )
     parsed = []
-    for path in paths:
+    for path in progress_bar(paths, "parsing"):
         try:
             result = load_file(path, options, fmt)  # type: ignore[arg-type]
         except InputError as exc:
@@ -194,7 +195,7 @@ def import_(
     reports = []
     now = _now(config)
     with store.transaction(engine) as conn:
-        for p in parsed:
+        for p in progress_bar(parsed, "saving"):
             if p.edition is not None:
                 store.save_edition(conn, p.edition)
             reports.append((p.source, store.save_articles(conn, p.articles, now=now)))
@@ -233,12 +234,22 @@ def publish(state: State, now_text: str | None, force: bool, as_json: bool) -> N
             raise BadInput(str(exc)) from None
     else:
         now = _now(config)
+    progress = PassProgress()
     try:
         outcome = publish_or_follow(
-            state.engine(), config, now=now, force=force, wait=60.0, follow=False, clean=True
+            state.engine(),
+            config,
+            now=now,
+            force=force,
+            wait=60.0,
+            follow=False,
+            clean=True,
+            progress=progress,
         )
     except SyndicatorError as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        progress.close()
     if outcome.report is None:
         raise click.ClickException(
             "another instance has been running a pass for a minute; try again later"
@@ -297,21 +308,25 @@ def _server_options(func: Any) -> Any:
 def serve(state: State, host: str | None, port: int | None) -> None:
     """Serve the feeds and preview pages (no scheduler).
 
-    Uses the waitress production server. Stops on Ctrl-C or SIGTERM.
+    Uses the granian production server. Stops on Ctrl-C or SIGTERM.
 
     Example: syndicator serve --port 8081
     """
-    from .service import serve as run_server
-    from .web import create_app
+    from .server import prepare_store
+    from .server import serve as run_server
 
     config = state.config
-    app = create_app(config)
+    try:
+        prepare_store(config)  # a store that cannot be opened stops us here, in one line
+    except SyndicatorError as exc:
+        raise click.ClickException(str(exc)) from None
     run_server(
-        app,
+        config,
         host=host or config.server.host,
         port=port if port is not None else config.server.port,
         threads=config.server.threads,
         max_body=config.api.max_body,
+        spawn=False,
     )
 
 
@@ -319,38 +334,34 @@ def serve(state: State, host: str | None, port: int | None) -> None:
 @_server_options
 @pass_state
 def run(state: State, host: str | None, port: int | None) -> None:
-    """Publish on schedule and serve, in one process.
+    """Publish on schedule and serve, until Ctrl-C or SIGTERM.
 
-    A pass runs at start and then every [scheduler] interval seconds, and
-    at once after an ingest API write. Instances sharing a PostgreSQL store
+    A pass runs at start, every [scheduler] interval seconds, at each
+    article's due time and within [scheduler] watch seconds of any write
+    (the ingest API, an import). Instances sharing a PostgreSQL store
     take turns: one publishes, the others bring their output up to date.
     Stops cleanly on Ctrl-C or SIGTERM.
 
     Example: syndicator run
     """
-    import functools
-
-    from .service import build_scheduler, trigger_pass
-    from .service import serve as run_server
-    from .web import create_app
-    from .web.api import TRIGGER_KEY
+    from .server import serve as run_server
+    from .service import build_scheduler
     from .websub import Pinger
 
     config = state.config
     engine = state.engine()
-    app = create_app(config)
     pinger = Pinger.from_config(config).start()
     scheduler = build_scheduler(engine, config, pinger=pinger) if config.scheduler.enabled else None
     if scheduler is not None:
-        app.extensions[TRIGGER_KEY] = functools.partial(trigger_pass, scheduler)
         scheduler.start()
     try:
         run_server(
-            app,
+            config,
             host=host or config.server.host,
             port=port if port is not None else config.server.port,
             threads=config.server.threads,
             max_body=config.api.max_body,
+            watched=scheduler is not None and config.scheduler.watch > 0,
         )
     finally:
         if scheduler is not None:

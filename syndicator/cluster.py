@@ -32,7 +32,7 @@ from . import store
 from .config import Config
 from .files import remove_temp_files, write_atomic
 from .lock import directory_lock, store_lock, wait_for_release
-from .publish import FEED_FILES, PassReport, feed_path, run_pass
+from .publish import FEED_FILES, PassReport, Progress, feed_path, run_pass
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,7 @@ def publish_or_follow(
     follow: bool = True,
     force: bool = False,
     clean: bool = False,
+    progress: Progress | None = None,
 ) -> Outcome:
     """One tick: run the pass if this instance gets the lock, else catch up.
 
@@ -126,7 +127,14 @@ def publish_or_follow(
                 with engine.connect() as conn:
                     before = store.get_generation(conn).number
                 behind = local_generation(output) != before
-                report = run_pass(engine, config, now=now, force=force or behind, instance=instance)
+                report = run_pass(
+                    engine,
+                    config,
+                    now=now,
+                    force=force or behind,
+                    instance=instance,
+                    progress=progress,
+                )
                 with engine.connect() as conn:
                     after = store.get_generation(conn).number
                 _mark(output, after)

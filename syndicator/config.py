@@ -74,13 +74,14 @@ class SchedulerConfig:
     enabled: bool = True
     interval: int = 60
     misfire_grace: int = 30
+    watch: float = 0.25
 
 
 @dataclass(frozen=True)
 class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8080
-    threads: int = 8
+    threads: int = 2
     proxies: int = 0
 
 
@@ -292,6 +293,7 @@ def _finish(config: Config) -> Config:
         )
     for name, low in (
         ("scheduler.interval", 1),
+        ("scheduler.watch", 0),
         ("server.port", 0),
         ("server.proxies", 0),
         ("feeds.limit", 1),

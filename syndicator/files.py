@@ -10,10 +10,13 @@ too are a pure function of the feed.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gzip
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -114,3 +117,102 @@ def remove_document(path: Path) -> bool:
         except FileNotFoundError:
             pass
     return existed
+
+
+def _libc_syncfs():  # type: ignore[no-untyped-def]
+    """``syncfs(2)`` where the C library has it (Linux), else ``None``."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return libc.syncfs
+    except (OSError, AttributeError):
+        return None
+
+
+_syncfs = _libc_syncfs()
+
+
+def sync_filesystem(directory: Path, files: Iterable[Path]) -> None:
+    """Make ``files`` (and the directory entries naming them) durable.
+
+    One ``syncfs`` of the file system holding ``directory`` costs what one
+    ``fsync`` does and covers every file at once; without it, each file
+    and each directory is synced on its own.
+    """
+    if _syncfs is not None:
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            if _syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    folders = set()
+    for path in files:
+        with open(path, "rb") as fh:
+            os.fsync(fh.fileno())
+        folders.add(path.parent)
+    for folder in sorted(folders):
+        _fsync_dir(folder)
+
+
+def write_documents(
+    root: Path, documents: Iterable[tuple[Path, bytes, datetime | None]]
+) -> list[Path]:
+    """:func:`write_document` for many files, synced to disk together.
+
+    Every changed file and its ``.gz`` twin go to temporary names first;
+    one sync makes them durable; then each pair is renamed into place
+    (the ``.gz`` first, as :func:`write_document` does) and a last sync
+    makes the renames durable. A crash leaves each document old or new,
+    never partial, as with one file at a time, for two syncs instead of
+    four per document.
+
+    :return: the documents written (those whose bytes changed).
+    """
+    pending: list[tuple[Path, list[tuple[str, Path]]]] = []
+    try:
+        for path, data, modified in documents:
+            gz_path = path.with_name(path.name + ".gz")
+            gz = gzip_bytes(data)
+            if (
+                file_digest(path) == hashlib.sha256(data).hexdigest()
+                and file_digest(gz_path) == hashlib.sha256(gz).hexdigest()
+            ):
+                continue
+            pending.append(
+                (
+                    path,
+                    [
+                        (_write_temp(gz_path, gz, modified), gz_path),
+                        (_write_temp(path, data, modified), path),
+                    ],
+                )
+            )
+        if not pending:
+            return []
+        sync_filesystem(root, [Path(tmp) for _, pairs in pending for tmp, _ in pairs])
+        for _, pairs in pending:
+            for tmp, final in pairs:
+                os.replace(tmp, final)
+        sync_filesystem(root, [])
+    except BaseException:
+        for _, pairs in pending:
+            for tmp, _final in pairs:
+                Path(tmp).unlink(missing_ok=True)
+        raise
+    return [path for path, _ in pending]
+
+
+def _write_temp(path: Path, data: bytes, modified: datetime | None) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        if modified is not None:
+            stamp = modified.timestamp()
+            os.utime(tmp, (stamp, stamp))
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp

@@ -55,6 +55,17 @@ class Metric:
         with self._lock:
             self._values[key] = self._values.get(key, 0.0) + amount
 
+    def incrementer(self, **labels: str) -> Callable[[], None]:
+        """``inc()`` for one label set, its key worked out once (for hot paths)."""
+        key = _labels(labels)
+        values, lock = self._values, self._lock
+
+        def inc() -> None:
+            with lock:
+                values[key] = values.get(key, 0.0) + 1.0
+
+        return inc
+
     def set(self, value: float, **labels: str) -> None:
         with self._lock:
             self._values[_labels(labels)] = value

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from . import history, store, wechat_export
 from .config import ChannelConfig, Config
-from .files import remove_document, write_document
+from .files import remove_document, write_documents
 from .model import Article
 from .render import feeds
 
@@ -93,6 +93,26 @@ def select_channel(config: Config, channel: ChannelConfig, due: Sequence[Article
     return [a for a in due if channel.matches(a)][:limit]
 
 
+#: The store revision and the clock the last pass covered (``meta`` keys).
+COVERED_REVISION = "published_revision"
+COVERED_CLOCK = "published_clock"
+
+
+@dataclass
+class PassPlan:
+    """Everything a pass writes and records, worked out before any file is touched."""
+
+    report: PassReport
+    documents: dict[Path, tuple[bytes, datetime]] = field(default_factory=dict)
+    outputs: list[history.ChannelOutput] = field(default_factory=list)
+    export: wechat_export.Export = field(default_factory=wechat_export.Export)
+    states: list[store.PublishedState] = field(default_factory=list)
+
+
+#: ``progress(step, done, total)``: how far a long pass is (``syndicator publish``'s bars).
+Progress = Callable[[str, int, int], None]
+
+
 def run_pass(
     engine: Engine,
     config: Config,
@@ -101,8 +121,14 @@ def run_pass(
     force: bool = False,
     record: bool = True,
     instance: str | None = None,
+    progress: Progress | None = None,
 ) -> PassReport:
     """Bring every feed file up to date with the store as of ``now``.
+
+    Usually only what changed since the last pass is read (:func:`plan_changes`);
+    a first pass, ``force``, a change of settings, a clock that went back or
+    output files gone make it compare every due article instead
+    (:func:`plan_everything`).
 
     :param now: the pass's clock; injected so that tests and ``publish
         --now`` can ask "what is due at 07:00?" without waiting.
@@ -113,20 +139,101 @@ def run_pass(
         (``cluster``): it writes files and nothing else, so outputs with
         side effects (pings, pushes) belong behind ``record``.
     :param instance: who ran the pass, kept with its record.
+    :param progress: told how far rendering and writing are.
     """
+    progress = progress or _quiet
     if now.tzinfo is None:
         raise ValueError("run_pass needs an aware datetime")
     started = datetime.now(now.tzinfo)
+    with engine.connect() as conn:
+        fingerprint = store.get_meta(conn, "render_fingerprint")
+        revision = store.get_revision(conn)
+        covered = store.get_meta(conn, COVERED_REVISION)
+        last_clock = store.get_meta(conn, COVERED_CLOCK)
+    current_fp = render_fingerprint(config)
+    force = force or fingerprint != current_fp
+    plan = None
+    if record and not force and covered is not None and last_clock is not None:
+        since = datetime.fromisoformat(last_clock)
+        if now >= since and _outputs_complete(config):
+            plan = plan_changes(engine, config, now=now, revision=int(covered), since=since)
+    if plan is None:
+        plan = plan_everything(engine, config, now=now, force=force, progress=progress)
+    report = plan.report
+    output = config.output_dir
+
+    documents = _counted(sorted(plan.documents.items()), "writing files", progress)
+    written = write_documents(output, ((p, data, when) for p, (data, when) in documents))
+    report.written += [str(path.relative_to(output)) for path in written]
+    for path in plan.export.remove:
+        if remove_document(path):
+            report.deleted.append(str(path.relative_to(output)))
+    for out in plan.outputs:
+        report.deleted += [str(p.relative_to(output)) for p in out.remove_stale()]
+        out.save_manifest()
+
+    finished = datetime.now(now.tzinfo)
+    if not record:
+        return report
+    with store.transaction(engine) as conn:
+        store.record_published(conn, plan.states, report.removed, now=now)
+        if fingerprint != current_fp:
+            store.set_meta(conn, "render_fingerprint", current_fp)
+        if report.added or report.changed or report.removed or fingerprint != current_fp:
+            store.bump_generation(conn, clock=now)
+        store.record_last_pass(conn, finished_at=finished, instance=instance)
+        store.set_meta(conn, COVERED_REVISION, str(revision))
+        store.set_meta(conn, COVERED_CLOCK, now.isoformat())
+        store.forget_changes(conn, revision)
+        if report.changed_anything:
+            store.record_pass(
+                conn,
+                started_at=started,
+                finished_at=finished,
+                clock=now,
+                added=len(report.added),
+                changed=len(report.changed),
+                removed=len(report.removed),
+                files=len(report.written),
+                instance=instance,
+            )
+    if report.changed_anything:
+        log.info("publish pass: %s", report.summary())
+    return report
+
+
+def _outputs_complete(config: Config) -> bool:
+    """Every channel's feeds and manifest, the OPML, the stylesheet and the WeChat
+    folder are on disk (a single lost WeChat file comes back with ``--force``)."""
+    output = config.output_dir
+    if not (output / "opml.xml").exists() or not (output / feeds.STYLESHEET).exists():
+        return False
+    if not (output / wechat_export.DIRECTORY).is_dir():
+        return False
+    return all(
+        feed_path(output, c.name, f).exists() for c in config.channels for f in FEED_FILES
+    ) and all(history.can_update(output, c) for c in config.channels)
+
+
+def _quiet(_step: str, _done: int, _total: int) -> None:
+    return None
+
+
+def _counted(items: list, step: str, progress: Progress):  # type: ignore[no-untyped-def]
+    for done, item in enumerate(items, 1):
+        progress(step, done, len(items))
+        yield item
+
+
+def plan_everything(
+    engine: Engine, config: Config, *, now: datetime, force: bool, progress: Progress = _quiet
+) -> PassPlan:
+    """Compare every due article with the bookkeeping; render what that shows changed."""
     report = PassReport(clock=now)
     output = config.output_dir
     with engine.connect() as conn:
         due_states = store.due_states(conn, now)
         published = store.published_states(conn)
-        fingerprint = conn.execute(
-            sa.select(store.meta.c.value).where(store.meta.c.key == "render_fingerprint")
-        ).scalar()
-    current_fp = render_fingerprint(config)
-    force = force or fingerprint != current_fp
 
     report.added = sorted(set(due_states) - set(published))
     report.removed = sorted(set(published) - set(due_states))
@@ -145,6 +252,7 @@ def run_pass(
         c.name
         for c in config.channels
         if not all(feed_path(output, c.name, f).exists() for f in FEED_FILES)
+        or not history.can_update(output, c)
     }
     affected |= missing
     if force:
@@ -167,34 +275,18 @@ def run_pass(
         affected.update(published[article_id].channels)
 
     # Render everything first: if any renderer fails, no file is touched.
-    documents: dict[Path, tuple[bytes, datetime]] = {}
-    outputs: list[history.ChannelOutput] = []
-    for channel in config.channels:
-        if channel.name not in affected:
-            continue
-        outputs.append(history.channel_output(config, channel, due, output, force=force))
-        documents.update(outputs[-1].documents)
+    plan = PassPlan(report)
+    channels = [c for c in config.channels if c.name in affected]
+    for done, channel in enumerate(channels, 1):
+        plan.outputs.append(history.channel_output(config, channel, due, output, force=force))
+        plan.documents.update(plan.outputs[-1].documents)
+        progress("rendering channels", done, len(channels))
     report.channels = sorted(affected & {c.name for c in config.channels})
-    opml_updated = max((d[1] for d in documents.values()), default=feeds.EPOCH)
-    documents[output / "opml.xml"] = (feeds.render_opml(config), opml_updated)
-    documents[output / feeds.STYLESHEET] = (feeds.stylesheet(), feeds.EPOCH)
-    export = wechat_export.plan_export(config, output, by_id, wechat_wanted, report.removed)
-    documents.update({path: (data, a.updated_at) for path, (data, a) in export.documents.items()})
-
-    for path, (data, updated) in sorted(documents.items()):
-        if write_document(path, data, modified=updated):
-            report.written.append(str(path.relative_to(output)))
-    for path in export.remove:
-        if remove_document(path):
-            report.deleted.append(str(path.relative_to(output)))
-    for out in outputs:
-        report.deleted += [str(p.relative_to(output)) for p in out.remove_stale()]
-        out.save_manifest()
-
-    finished = datetime.now(now.tzinfo)
-    if not record:
-        return report
-    states = [
+    opml_updated = max((d[1] for d in plan.documents.values()), default=feeds.EPOCH)
+    plan.documents[output / "opml.xml"] = (feeds.render_opml(config), opml_updated)
+    plan.documents[output / feeds.STYLESHEET] = (feeds.stylesheet(), feeds.EPOCH)
+    _export(plan, config, by_id, wechat_wanted, progress)
+    plan.states = [
         store.PublishedState(
             article_id=i,
             content_hash=due_states[i].content_hash,
@@ -204,33 +296,99 @@ def run_pass(
         for i in sorted(touched)
         if i in by_id
     ]
-    with store.transaction(engine) as conn:
-        store.record_published(conn, states, report.removed, now=now)
-        if fingerprint != current_fp:
-            _set_meta(conn, "render_fingerprint", current_fp)
-        if report.added or report.changed or report.removed or fingerprint != current_fp:
-            store.bump_generation(conn, clock=now)
-        store.record_last_pass(conn, finished_at=finished, instance=instance)
-        if report.changed_anything:
-            store.record_pass(
-                conn,
-                started_at=started,
-                finished_at=finished,
-                clock=now,
-                added=len(report.added),
-                changed=len(report.changed),
-                removed=len(report.removed),
-                files=len(report.written),
-                instance=instance,
+    return plan
+
+
+def plan_changes(
+    engine: Engine, config: Config, *, now: datetime, revision: int, since: datetime
+) -> PassPlan | None:
+    """Render only what the writes since ``revision`` and the articles due since
+    ``since`` affect, reading those articles and the affected channels' newest
+    items and archive days; the store's size does not enter into it."""
+    report = PassReport(clock=now)
+    output = config.output_dir
+    with engine.connect() as conn:
+        candidates = store.changed_since(conn, revision) | store.due_between(conn, since, now)
+        stored = store.get_articles(conn, candidates)
+        published = store.published_for(conn, candidates)
+    due = {i: s for i, s in stored.items() if s.status == "published" and s.published_at <= now}
+    report.added = sorted(set(due) - set(published))
+    report.removed = sorted(set(published) - set(due))
+    report.changed = sorted(
+        i
+        for i in set(due) & set(published)
+        if due[i].content_hash != published[i].content_hash
+        or due[i].updated_at != published[i].updated_at
+    )
+    if any(i not in stored for i in report.removed):
+        return None  # a row deleted under us: only the full comparison knows its channels
+    touched = set(report.added) | set(report.changed)
+    memberships = {
+        i: tuple(c.name for c in config.channels if c.matches(due[i].article)) for i in touched
+    }
+    dirty: dict[str, set] = {}
+    for i in touched:
+        for name in memberships[i]:
+            dirty.setdefault(name, set()).add(due[i].article.edition)
+    for i in [*report.changed, *report.removed]:
+        for name in published[i].channels:
+            dirty.setdefault(name, set()).add(stored[i].article.edition)
+
+    plan = PassPlan(report)
+    with engine.connect() as conn:
+        for channel in config.channels:
+            if channel.name not in dirty:
+                continue
+            plan.outputs.append(
+                history.update_channel(
+                    config,
+                    channel,
+                    output,
+                    window=lambda n, c=channel: _newest(conn, now, c, n),
+                    edition=lambda day, c=channel: [
+                        a for a in store.due_in_edition(conn, now, day) if c.matches(a)
+                    ],
+                    dirty=dirty[channel.name],
+                )
             )
-    if report.changed_anything:
-        log.info("publish pass: %s", report.summary())
-    return report
+            plan.documents.update(plan.outputs[-1].documents)
+    report.channels = sorted(dirty)
+    _export(plan, config, {i: due[i].article for i in touched}, touched)
+    plan.states = [
+        store.PublishedState(i, due[i].content_hash, due[i].updated_at, memberships[i])
+        for i in sorted(touched)
+    ]
+    return plan
 
 
-def _set_meta(conn: sa.Connection, key: str, value: str) -> None:
-    updated = conn.execute(
-        store.meta.update().where(store.meta.c.key == key).values(value=value)
-    ).rowcount
-    if not updated:
-        conn.execute(store.meta.insert().values(key=key, value=value))
+def _newest(conn: sa.Connection, now: datetime, channel: ChannelConfig, n: int) -> list[Article]:
+    """The channel's ``n`` newest due articles: a walk down the index until found."""
+    out: list[Article] = []
+    for article in store.iter_due(conn, now, chunk=max(n, 50)):
+        if channel.matches(article):
+            out.append(article)
+            if len(out) >= n:
+                break
+    return out
+
+
+def _export(
+    plan: PassPlan,
+    config: Config,
+    by_id: dict[str, Article],
+    wanted: set[str],
+    progress: Progress = _quiet,
+) -> None:
+    """The WeChat files of ``wanted`` articles, and those of removed ones to delete."""
+    output = config.output_dir
+    plan.export = wechat_export.plan_export(
+        config,
+        output,
+        by_id,
+        wanted,
+        plan.report.removed,
+        progress=lambda done, total: progress("rendering WeChat posts", done, total),
+    )
+    plan.documents.update(
+        {path: (data, a.updated_at) for path, (data, a) in plan.export.documents.items()}
+    )

@@ -1,23 +1,22 @@
-"""The long-running job: the publish scheduler and the production web server.
+"""The long-running job: the publish scheduler of ``syndicator run``.
 
-``serve`` runs only the web server; ``run`` adds the APScheduler job that
-runs the publish pass every ``scheduler.interval`` seconds (and once at
-start, so a fresh install has feeds within seconds). With several
+``run`` adds to the web server (:mod:`.server`) the APScheduler jobs that
+run the publish pass: once at start (a fresh install has feeds within
+seconds), every ``scheduler.interval`` seconds, at each article's due time
+and soon after any write to the store (:mod:`.planner`). With several
 instances on one store, each tick either publishes or follows the
-publisher (``cluster``). Both serve through
-waitress, never Flask's development server, and stop cleanly on Ctrl-C or
-SIGTERM: the scheduler finishes the pass in progress, then exits.
+publisher (``cluster``). On Ctrl-C or SIGTERM the scheduler finishes the
+pass in progress, then exits.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-import signal
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -26,6 +25,7 @@ from sqlalchemy.engine import Engine
 from . import metrics
 from .cluster import Outcome, instance_id, publish_or_follow
 from .config import Config
+from .planner import PassPlanner
 from .websub import Pinger, changed_topics
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ Clock = Callable[[], datetime]
 TICK_ORIGIN = datetime(2000, 1, 1, tzinfo=UTC)
 JOB_ID = "publish"
 NOW_JOB_ID = "publish-now"
+PLANNER_JOB_ID = "planner"
 
 
 class Publisher:
@@ -130,11 +131,28 @@ def build_scheduler(
     ``max_instances=1`` and coalescing mean a slow pass delays the next
     one instead of running two at once; the misfire grace lets a pass that
     was due while the machine slept still run. A first pass runs at once,
-    so a fresh install has feeds within seconds.
+    so a fresh install has feeds within seconds. The planner adds a pass
+    at each article's due time and one soon after any write to the store
+    (the ingest API in the server's worker, an import, another instance).
     """
     tz = config.tz
     publisher = Publisher(engine, config, clock, pinger)
     scheduler = BackgroundScheduler(timezone=tz)
+    planner = PassPlanner(
+        scheduler,
+        engine,
+        functools.partial(publisher.tick, triggered=True),
+        publisher.clock,
+        watch=config.scheduler.watch,
+    )
+    scheduler.add_job(
+        planner.loop,
+        "date",
+        run_date=datetime.now(tz) + timedelta(milliseconds=100),
+        id=PLANNER_JOB_ID,
+        name="passes at due times and after writes",
+        misfire_grace_time=None,
+    )
     scheduler.add_job(
         publisher.tick,
         IntervalTrigger(seconds=config.scheduler.interval, start_date=TICK_ORIGIN, timezone=tz),
@@ -178,40 +196,3 @@ def trigger_pass(scheduler: BackgroundScheduler) -> None:
         # duplicate instance. The Publisher's mutex runs them in turn.
         max_instances=2,
     )
-
-
-def serve(
-    app: object,
-    *,
-    host: str,
-    port: int,
-    threads: int,
-    on_ready: Callable[[], None] | None = None,
-    max_body: int | None = None,
-) -> None:
-    """Serve a WSGI app with waitress until SIGINT or SIGTERM.
-
-    :param max_body: bodies larger than this many bytes are refused (413)
-        by waitress before they are buffered.
-    """
-    from waitress.server import create_server
-
-    limits = {"max_request_body_size": max_body} if max_body else {}
-    server = create_server(app, host=host, port=port, threads=threads, ident="syndicator", **limits)
-    stopping = threading.Event()
-
-    def _stop(signum: int, _frame: FrameType | None) -> None:
-        if not stopping.is_set():
-            stopping.set()
-            log.info("signal %s: shutting down", signum)
-        raise SystemExit(0)
-
-    previous = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    log.info("serving on http://%s:%s", server.effective_host, server.effective_port)
-    if on_ready:
-        on_ready()
-    try:
-        server.run()  # returns after closing itself on SystemExit/KeyboardInterrupt
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)

@@ -102,6 +102,16 @@ published = sa.Table(
     sa.Column("first_published_at", AwareDateTime, nullable=False),
 )
 
+#: Which articles each store revision wrote (see :func:`bump_revision`): the
+#: publish pass reads the rows past the revision it last covered, instead of
+#: comparing every article with its bookkeeping.
+changes = sa.Table(
+    "changes",
+    metadata,
+    sa.Column("revision", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("article_id", sa.String(120), primary_key=True),
+)
+
 passes = sa.Table(
     "passes",
     metadata,
@@ -229,6 +239,8 @@ def save_articles(conn: Connection, items: Iterable[Article], *, now: datetime) 
             articles.update().where(articles.c.id == article.id).values(**_row(article, digest))
         )
         report.changed.append(article.id)
+    if report.added or report.changed:
+        bump_revision(conn, [*report.added, *report.changed])
     return report
 
 
@@ -242,7 +254,128 @@ def set_status(conn: Connection, article_id: str, status: str) -> bool:
     conn.execute(
         articles.update().where(articles.c.id == article_id).values(status=status, data=data)
     )
+    bump_revision(conn, [article_id])
     return True
+
+
+def get_revision(conn: Connection) -> int:
+    """A number that grows with every write to the articles (0 for a new store).
+
+    Cheap to read (one row), so a running scheduler can tell every few
+    hundred milliseconds whether anyone (an import, the API, another
+    instance) changed the store since its last pass.
+    """
+    value = conn.execute(sa.select(meta.c.value).where(meta.c.key == "revision")).scalar()
+    return int(value) if value else 0
+
+
+def bump_revision(conn: Connection, article_ids: Sequence[str]) -> int:
+    """Count one more write of ``article_ids``, inside the writer's transaction.
+
+    The counter's row stays locked until the writer commits, so revisions
+    are committed in order: a pass that has seen revision *n* has seen
+    every write numbered up to *n*.
+    """
+    updated = conn.execute(
+        meta.update()
+        .where(meta.c.key == "revision")
+        .values(value=sa.cast(sa.cast(meta.c.value, sa.Integer) + 1, sa.String))
+    ).rowcount
+    if not updated:
+        conn.execute(meta.insert().values(key="revision", value="1"))
+    revision = get_revision(conn)
+    conn.execute(
+        changes.insert(),
+        [{"revision": revision, "article_id": i} for i in sorted(set(article_ids))],
+    )
+    return revision
+
+
+def changed_since(conn: Connection, revision: int) -> set[str]:
+    """Ids written after ``revision`` (an indexed range of ``changes``)."""
+    query = sa.select(changes.c.article_id).where(changes.c.revision > revision)
+    return set(conn.execute(query).scalars())
+
+
+def forget_changes(conn: Connection, revision: int) -> None:
+    """Drop the change rows a pass has covered."""
+    conn.execute(changes.delete().where(changes.c.revision <= revision))
+
+
+def due_between(conn: Connection, after: datetime, until: datetime) -> set[str]:
+    """Published articles that became due in ``(after, until]`` (indexed)."""
+    query = sa.select(articles.c.id).where(
+        articles.c.status == "published",
+        articles.c.published_at > after,
+        articles.c.published_at <= until,
+    )
+    return set(conn.execute(query).scalars())
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    article: Article
+    content_hash: str
+    status: str
+    published_at: datetime
+    updated_at: datetime
+
+
+def get_articles(conn: Connection, ids: Iterable[str]) -> dict[str, StoredArticle]:
+    out: dict[str, StoredArticle] = {}
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), 500):
+        rows = conn.execute(
+            sa.select(
+                articles.c.id,
+                articles.c.data,
+                articles.c.content_hash,
+                articles.c.status,
+                articles.c.published_at,
+                articles.c.updated_at,
+            ).where(articles.c.id.in_(ids[start : start + 500]))
+        )
+        for r in rows:
+            out[r.id] = StoredArticle(
+                _article(r.data), r.content_hash, r.status, r.published_at, r.updated_at
+            )
+    return out
+
+
+def due_in_edition(conn: Connection, now: datetime, edition: date) -> list[Article]:
+    """An edition's due articles, newest first (the feeds' order).
+
+    Only the edition is asked of the database, so the edition index is the
+    one used whatever the planner's guess; the few rows are checked and
+    sorted here.
+    """
+    query = sa.select(
+        articles.c.data,
+        articles.c.status,
+        articles.c.published_at,
+        articles.c.page,
+        articles.c.seq,
+        articles.c.id,
+    ).where(articles.c.edition == edition)
+    rows = [r for r in conn.execute(query) if r.status == "published" and r.published_at <= now]
+    rows.sort(key=lambda r: (-r.published_at.timestamp(), r.page, r.seq, r.id))
+    return [_article(r.data) for r in rows]
+
+
+def iter_due(conn: Connection, now: datetime, *, chunk: int = 200) -> Iterator[Article]:
+    """Due articles newest first, fetched ``chunk`` at a time while the caller reads.
+
+    A channel's newest items are a short walk down the ``(status,
+    published_at)`` index, however large the store.
+    """
+    offset = 0
+    while True:
+        page = list_due(conn, now, limit=chunk, offset=offset)
+        yield from page
+        if len(page) < chunk:
+            return
+        offset += chunk
+        chunk = min(chunk * 2, 5000)
 
 
 def _row(article: Article, digest: str) -> dict[str, Any]:
@@ -271,7 +404,9 @@ def get_article(conn: Connection, article_id: str) -> Article | None:
     return _article(row.data) if row else None
 
 
-def list_due(conn: Connection, now: datetime, *, limit: int | None = None) -> list[Article]:
+def list_due(
+    conn: Connection, now: datetime, *, limit: int | None = None, offset: int = 0
+) -> list[Article]:
     """Published articles whose time has come, newest first."""
     query = (
         sa.select(articles.c.data)
@@ -279,7 +414,7 @@ def list_due(conn: Connection, now: datetime, *, limit: int | None = None) -> li
         .order_by(articles.c.published_at.desc(), articles.c.page, articles.c.seq, articles.c.id)
     )
     if limit is not None:
-        query = query.limit(limit)
+        query = query.limit(limit).offset(offset)
     return [_article(r.data) for r in conn.execute(query)]
 
 
@@ -349,6 +484,21 @@ class PublishedState:
     content_hash: str
     updated_at: datetime
     channels: tuple[str, ...]
+
+
+def published_for(conn: Connection, ids: Iterable[str]) -> dict[str, PublishedState]:
+    """The bookkeeping of some articles only (by primary key)."""
+    out: dict[str, PublishedState] = {}
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), 500):
+        rows = conn.execute(
+            sa.select(published).where(published.c.article_id.in_(ids[start : start + 500]))
+        )
+        for r in rows:
+            out[r.article_id] = PublishedState(
+                r.article_id, r.content_hash, r.updated_at, tuple(r.channels)
+            )
+    return out
 
 
 def published_states(conn: Connection) -> dict[str, PublishedState]:

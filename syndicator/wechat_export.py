@@ -12,7 +12,7 @@ one is removed) and a warning in the log naming each rule.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +50,7 @@ def plan_export(
     articles: Mapping[str, Article],
     wanted: Iterable[str],
     removed: Iterable[str],
+    progress: Callable[[int, int], None] | None = None,
 ) -> Export:
     """Render the posts of ``wanted`` ids (of ``articles``) and list files to remove.
 
@@ -59,7 +60,10 @@ def plan_export(
     export = Export()
     for article_id in removed:
         export.remove.extend(post_paths(output_dir, article_id))
-    for article_id in sorted(set(wanted) & set(articles)):
+    ids = sorted(set(wanted) & set(articles))
+    for done, article_id in enumerate(ids, 1):
+        if progress is not None:
+            progress(done, len(ids))
         article = articles[article_id]
         post = build_post(article, config)
         html_path, json_path = post_paths(output_dir, article_id)

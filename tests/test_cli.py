@@ -189,3 +189,12 @@ def test_import_sample_page_dry_run_writes_nothing(runner, config_file) -> None:
     assert doc["edition"]["date"] == "2021-08-30"
     assert len(doc["articles"]) == 8
     assert _store_digest(config_file) == before
+
+
+def test_serve_stops_in_one_line_when_the_store_cannot_be_opened(runner, tmp_path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[store]\nurl = "sqlite:///{tmp_path}/missing/dir/store.db"\n')
+    result = runner.invoke(cli, ["--config", str(path), "serve", "--port", "0"])
+    assert result.exit_code == 1
+    assert "store" in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1

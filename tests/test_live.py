@@ -108,7 +108,8 @@ def test_run_serves_sample_feeds_and_stops_on_sigterm(tmp_path: Path) -> None:
         elapsed = _wait_for_feeds(proc, base, 8, deadline=10)
         assert elapsed < 10
         status, body, headers = _get(f"{base}/feeds/all/atom.xml")
-        assert headers["Server"] == "syndicator"  # waitress, not the dev server
+        server = {k.lower(): v for k, v in headers.items()}["server"]
+        assert server == "granian"  # the production server, not Flask's development one
         parsed = feedparser.parse(body)
         assert parsed.bozo == 0
         assert all(e.published.endswith("+08:00") for e in parsed.entries)

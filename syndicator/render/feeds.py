@@ -11,7 +11,10 @@ to now), entries are appended (it prepends by default), the RSS channel
 ``<link>`` is added last (feedgen keeps the last one), Atom entry links
 are written by our extension because feedgen 1.0 drops their
 ``rel``/``type``, and content is never ``type='CDATA'`` (invalid Atom).
-The elements feedgen lacks live in :mod:`.feedext`.
+The elements feedgen lacks live in :mod:`.feedext`. Each item is built by
+feedgen once per format and kept (:mod:`.fragments`): a document is the
+channel's skeleton with the kept items spliced in, byte for byte what
+feedgen writes for the whole document.
 
 A document is either a channel's subscription document
 (``/feeds/<channel>/rss.xml``) or one of its RFC 5005 archive pages
@@ -39,6 +42,7 @@ from .. import __version__
 from ..config import ChannelConfig, Config, SiteConfig
 from ..model import Article
 from .feedext import ATOM_NS, DC_NS, SY_NS, Enclosure, EntryExtension, FeedExtension
+from .fragments import FragmentCache, splice_items, split_items
 from .html import article_html, article_url
 
 __all__ = ["ATOM_NS", "DC_NS", "SY_NS"]
@@ -59,6 +63,9 @@ FORMATS = {
 #: The stylesheet that makes a feed readable in a browser, beside the channels.
 STYLESHEET = "feed.xsl"
 ARCHIVE_DIR = "archive"
+
+#: Every item rendered lately, in every format (see :mod:`.fragments`).
+_fragments = FragmentCache()
 
 #: sy:updatePeriod values and their length in minutes, shortest first.
 _PERIODS = (("hourly", 60), ("daily", 1440), ("weekly", 10080), ("yearly", 525600))
@@ -201,7 +208,10 @@ def _history_links(ctx: FeedContext, fmt: str) -> list[tuple[str, str, str]]:
 # -- RSS and Atom ----------------------------------------------------------------
 
 
-def _generator(ctx: FeedContext, articles: Sequence[Article], fmt: str) -> FeedGenerator:
+def _generator(
+    ctx: FeedContext, articles: Sequence[Article], fmt: str, updated: datetime | None = None
+) -> FeedGenerator:
+    """feedgen with the channel and ``articles``; ``updated`` when the items are not all there."""
     fg = FeedGenerator()
     fg.register_extension("syndicator", FeedExtension, EntryExtension)
     ext: FeedExtension = fg.syndicator
@@ -223,7 +233,7 @@ def _generator(ctx: FeedContext, articles: Sequence[Article], fmt: str) -> FeedG
         fg.image(url=ctx.site.logo, title=_doc_title(ctx), link=ctx.home_url)
     fg.link(href=ctx.doc_url(fmt), rel="self", type=FORMATS[fmt])
     fg.link(href=ctx.home_url, rel="alternate", type="text/html")  # last: RSS <link>
-    fg.updated(feed_updated(articles).astimezone(ctx.tz))
+    fg.updated((updated or feed_updated(articles)).astimezone(ctx.tz))
     fg.ttl(ctx.ttl_minutes)
     for article in articles:
         _add_entry(fg, ctx, article)
@@ -267,14 +277,35 @@ def _categories(article: Article) -> list[str]:
     return terms
 
 
+def _serialise(fg: FeedGenerator, fmt: str) -> bytes:
+    return fg.rss_str(pretty=True) if fmt == "rss.xml" else fg.atom_str(pretty=True)
+
+
+def render_xml_reference(ctx: FeedContext, articles: Sequence[Article], fmt: str) -> bytes:
+    """The whole document from feedgen, items and all: what :func:`render_rss`
+    and :func:`render_atom` reproduce byte for byte from kept item fragments."""
+    return _serialise(_generator(ctx, articles, fmt), fmt)
+
+
+def _xml_document(ctx: FeedContext, articles: Sequence[Article], fmt: str) -> bytes:
+    items = _fragments.items(
+        articles,
+        fmt,
+        ctx.site,
+        lambda missing: split_items(render_xml_reference(ctx, missing, fmt), fmt),
+    )
+    skeleton = _serialise(_generator(ctx, [], fmt, updated=feed_updated(articles)), fmt)
+    return splice_items(skeleton, items, fmt)
+
+
 def render_rss(ctx: FeedContext, articles: Sequence[Article]) -> bytes:
     """RSS 2.0 with full text in ``content:encoded`` and ``dc:creator`` authors."""
-    return _generator(ctx, articles, "rss.xml").rss_str(pretty=True)
+    return _xml_document(ctx, articles, "rss.xml")
 
 
 def render_atom(ctx: FeedContext, articles: Sequence[Article]) -> bytes:
     """Atom 1.0 (RFC 4287) with ``content type="html"`` and ``xml:lang``."""
-    return _generator(ctx, articles, "atom.xml").atom_str(pretty=True)
+    return _xml_document(ctx, articles, "atom.xml")
 
 
 # -- JSON Feed ---------------------------------------------------------------------
@@ -303,9 +334,23 @@ def render_json_feed(ctx: FeedContext, articles: Sequence[Article]) -> bytes:
         feed["expired"] = True
     if ctx.hubs:
         feed["hubs"] = [{"type": "WebSub", "url": hub} for hub in ctx.hubs]
-    feed["items"] = [_json_item(ctx, a) for a in articles]
-    text = json.dumps(feed, ensure_ascii=False, indent=2)
-    return (text + "\n").encode("utf-8")
+    feed["items"] = []
+    head = json.dumps(feed, ensure_ascii=False, indent=2).encode("utf-8")
+    items = _fragments.items(articles, "feed.json", ctx.site, lambda new: _json_items(ctx, new))
+    if not items:
+        return head + b"\n"
+    # What json.dumps(indent=2) writes for the whole document, one item at a time.
+    if not head.endswith(b"[]\n}"):
+        raise AssertionError(f"feed.json: unexpected head end {head[-20:]!r}")
+    return b"".join((head[:-3], b"\n", b",\n".join(items), b"\n  ]\n}\n"))
+
+
+def _json_items(ctx: FeedContext, articles: Sequence[Article]) -> list[bytes]:
+    out = []
+    for article in articles:
+        text = json.dumps(_json_item(ctx, article), ensure_ascii=False, indent=2)
+        out.append(("    " + text.replace("\n", "\n    ")).encode("utf-8"))
+    return out
 
 
 def _json_item(ctx: FeedContext, article: Article) -> dict[str, Any]:

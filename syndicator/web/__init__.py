@@ -13,6 +13,8 @@ from flask import Flask
 
 from ..config import API_TOKEN_ENV, Config, load_config
 from . import api, db, feeds, ops, pages, security
+from .documents import DocumentCache
+from .fastpath import FeedFastPath
 
 
 def create_app(config: Config | None = None, test_config: dict[str, Any] | None = None) -> Flask:
@@ -46,4 +48,8 @@ def create_app(config: Config | None = None, test_config: dict[str, Any] | None 
 
         n = config.server.proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    cache = app.extensions[feeds.CACHE_KEY] = DocumentCache()
+    if app.config.get("FEEDS_FAST_PATH") is not False:
+        # Outermost: a feed poll needs none of the above (see fastpath).
+        app.wsgi_app = FeedFastPath(app.wsgi_app, config, cache)  # type: ignore[method-assign]
     return app

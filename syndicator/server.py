@@ -1,0 +1,125 @@
+"""The production HTTP server: granian's Rust HTTP core in front of the WSGI app.
+
+Chosen by measurement (``make bench``, README "Performance"): with the
+app's fast path for ``/feeds/`` (:mod:`.web.fastpath`), waitress answered
+about 0.05× the polls nginx answers from the same files and wedged under
+full-feed load, gunicorn's gthread workers about 0.09×; granian, which
+parses HTTP and moves bytes in Rust and enters Python only to call the
+app, answered 0.3–0.45× in the same run. Everything that is not a feed
+document still goes through Flask, unchanged.
+
+granian runs the app in a worker process it supervises. Under ``run`` the
+worker is *spawned* (a fresh interpreter that imports :func:`worker_app`),
+never forked, so it inherits none of the scheduler's threads or
+connections, which live in this, the supervising, process; ``serve`` has
+no threads and forks it. On
+SIGINT or SIGTERM granian stops the worker (requests in flight finish)
+and :func:`serve` returns; ``run`` then stops its scheduler.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .config import ENV_VAR, Config
+from .errors import StoreError
+
+log = logging.getLogger(__name__)
+
+WATCHED_ENV = "SYNDICATOR_WATCHED"
+#: Requests handled at once per worker; more queue in granian (Rust, no GIL).
+BACKPRESSURE = 64
+
+
+def worker_app():  # type: ignore[no-untyped-def]
+    """The WSGI app of a worker, configured from ``$SYNDICATOR_CONFIG``.
+
+    Under ``run`` the scheduler lives in the supervising process and reads
+    the store's revision every ``scheduler.watch`` seconds, so an API write
+    needs no message across processes: the hook only lets the API say that
+    a pass is on its way.
+    """
+    from .web import create_app
+    from .web.api import TRIGGER_KEY
+
+    app = create_app(test_config={"STORE_READY": True})  # the supervisor upgraded the store
+    if os.environ.get(WATCHED_ENV):
+        app.extensions[TRIGGER_KEY] = _noop
+    return app
+
+
+def _noop() -> None:
+    return None
+
+
+def prepare_store(config: Config) -> None:
+    """Create or upgrade the store in a short-lived child (``syndicator init``).
+
+    ``serve``'s supervising process only watches its worker; doing this
+    in a child keeps the database and migration code out of its memory.
+
+    :raises StoreError: with the child's message when the store cannot be opened.
+    """
+    args = [sys.executable, "-m", "syndicator"]
+    if config.path is not None:
+        args += ["--config", str(Path(config.path).resolve())]
+    result = subprocess.run([*args, "init"], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        lines = (result.stderr or result.stdout).strip().splitlines()
+        raise StoreError(lines[-1].removeprefix("Error: ") if lines else "store: init failed")
+
+
+def serve(
+    config: Config,
+    *,
+    host: str,
+    port: int,
+    threads: int,
+    workers: int = 1,
+    max_body: int | None = None,
+    watched: bool = False,
+    spawn: bool = True,
+) -> None:
+    """Serve the app with granian until SIGINT or SIGTERM.
+
+    :param threads: Python threads per worker that run the app (pages that
+        read the store wait on it; feed documents never do).
+    :param workers: worker processes; each holds its own document cache.
+    :param max_body: bodies over this many bytes are refused (413) before
+        they are read (the app's ``MAX_CONTENT_LENGTH``, checked on headers).
+    :param watched: a scheduler in this process watches the store, so an
+        API write is published within ``scheduler.watch`` seconds.
+    :param spawn: start the worker as a fresh interpreter (needed when this
+        process runs threads: the scheduler's); ``False`` forks it, sharing
+        this small process's pages (``serve``).
+    """
+    from granian.constants import HTTPModes, Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    if config.path is not None:
+        os.environ[ENV_VAR] = str(Path(config.path).resolve())
+    os.environ[WATCHED_ENV] = "1" if watched else ""
+    if max_body is not None and max_body != config.api.max_body:
+        raise ValueError("max_body: the app enforces [api] max_body")
+    multiprocessing.set_start_method("spawn" if spawn else "fork", force=True)
+    server = Server(
+        "syndicator.server:worker_app",
+        factory=True,
+        interface=Interfaces.WSGI,
+        address=host,
+        port=port,
+        workers=workers,
+        blocking_threads=threads,
+        backpressure=BACKPRESSURE,
+        http=HTTPModes.http1,
+        websockets=False,
+        log_level=LogLevels.warning,
+    )
+    log.info("serving on http://%s:%s (granian, %d worker)", host, port, workers)
+    server.serve()

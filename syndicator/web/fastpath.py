@@ -1,0 +1,99 @@
+"""A thin WSGI path for ``/feeds/``: answered from memory before Flask's routing.
+
+Aggregators poll feeds thousands of times for every page a person opens,
+and almost every poll is a 304. Flask's request and response objects,
+routing and hooks cost many times what the answer itself does, so this
+middleware sits in front of the Flask app and answers ``GET``/``HEAD`` of
+an existing feed document straight from :class:`.documents.DocumentCache`
+with headers built once per document. Everything else (other URLs, other
+methods, names it does not serve: 404s, dotfiles, ``.gz`` twins) goes on
+to Flask unchanged, and the Flask route in :mod:`.feeds` answers exactly
+as this path does (a test compares them header by header).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from werkzeug.security import safe_join
+
+from .. import metrics
+from ..config import Config
+from ..render.feeds import ARCHIVE_DIR
+from .documents import DocumentCache, accepts_gzip, is_fresh, prefers_html
+
+PREFIX = "/feeds/"
+#: Counted under the Flask route's name, so ``/metrics`` reads the same.
+HANDLER = "feeds.serve_feed"
+_count_200 = metrics.REQUESTS.incrementer(handler=HANDLER, code="200")
+_count_304 = metrics.REQUESTS.incrementer(handler=HANDLER, code="304")
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def resolve(config: Config, name: str) -> tuple[str, int] | None:
+    """The file behind ``/feeds/<name>`` and its ``max-age``; ``None`` if not served.
+
+    Refuses the compressed twins, temporary and hidden files, NUL bytes,
+    unknown channels and anything escaping the output dir.
+    """
+    if not name or name.endswith((".gz", ".tmp")) or "/." in f"/{name}" or "\x00" in name:
+        return None
+    channel = name.split("/", 1)[0]
+    if "/" in name and config.channel(channel) is None:
+        return None
+    joined = safe_join(str(config.output_dir), name)
+    if joined is None:
+        return None
+    # Archive pages only change when an archived article is corrected or
+    # withdrawn; everything else may change on the next pass.
+    parts = name.split("/")
+    archived = len(parts) == 4 and parts[1] == ARCHIVE_DIR  # <channel>/archive/<day>/<file>
+    return joined, config.feeds.archive_max_age if archived else config.scheduler.interval
+
+
+class FeedFastPath:
+    """WSGI middleware answering feed documents from memory, else calling ``app``."""
+
+    MAX_NAMES = 20_000
+
+    def __init__(self, app: WSGIApp, config: Config, cache: DocumentCache) -> None:
+        self.app = app
+        self.config = config
+        self.cache = cache
+        self._names: dict[str, tuple[str, int] | None] = {}
+
+    def _resolve(self, name: str) -> tuple[str, int] | None:
+        try:
+            return self._names[name]
+        except KeyError:
+            pass
+        if len(self._names) >= self.MAX_NAMES:
+            self._names.clear()
+        found = self._names[name] = resolve(self.config, name)
+        return found
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD")
+        if not path.startswith(PREFIX) or (method != "GET" and method != "HEAD"):
+            return self.app(environ, start_response)
+        target = self._resolve(path[len(PREFIX) :])
+        doc = self.cache.get(target[0]) if target is not None else None
+        if doc is None:
+            return self.app(environ, start_response)  # Flask says 404, in its own words
+        gzip = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
+        fresh = is_fresh(
+            doc, environ.get("HTTP_IF_NONE_MATCH"), environ.get("HTTP_IF_MODIFIED_SINCE")
+        )
+        browser = (
+            not fresh
+            and doc.negotiated
+            and prefers_html(environ.get("HTTP_ACCEPT"), doc.media_type)
+        )
+        status, headers, body = doc.response(
+            fresh=fresh, gzip=gzip, browser=browser, max_age=target[1]
+        )
+        (_count_304 if fresh else _count_200)()
+        start_response(status, list(headers))
+        return [] if method == "HEAD" or not body else [body]

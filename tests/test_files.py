@@ -1,0 +1,20 @@
+"""Many documents written together: only changed ones, twins first, nothing left behind."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, datetime
+
+from syndicator.files import write_documents
+
+
+def test_write_documents_writes_changed_files_with_twins_and_times(tmp_path) -> None:
+    when = datetime(2021, 9, 1, tzinfo=UTC)
+    docs = [(tmp_path / "a" / "rss.xml", b"<rss/>", when), (tmp_path / "b.json", b"{}", None)]
+    assert write_documents(tmp_path, docs) == [docs[0][0], docs[1][0]]
+    assert gzip.decompress((tmp_path / "a" / "rss.xml.gz").read_bytes()) == b"<rss/>"
+    assert (tmp_path / "a" / "rss.xml").stat().st_mtime == when.timestamp()
+    assert write_documents(tmp_path, docs) == []  # same bytes: nothing written
+    changed = [(docs[1][0], b'{"x": 1}', None)]
+    assert write_documents(tmp_path, changed) == [docs[1][0]]
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]

@@ -1,0 +1,49 @@
+"""The planner runs a pass at each due time and after writes from elsewhere."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.base import STATE_RUNNING
+from conftest import SHANGHAI, load_articles
+
+from syndicator import store
+from syndicator.planner import PassPlanner
+
+SEP1_NOON = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
+
+
+class FakeScheduler:
+    state = STATE_RUNNING
+
+
+def test_planner_runs_after_writes_and_at_the_next_due_time(engine) -> None:
+    passes: list[datetime] = []
+    clock = [SEP1_NOON]
+    planner = PassPlanner(
+        FakeScheduler(), engine, lambda: passes.append(clock[0]), lambda: clock[0], watch=0.25
+    )
+    assert planner.step() == 0.25 and len(passes) == 1  # the first look: a pass
+    assert planner.step() == 0.25 and len(passes) == 1  # nothing changed
+    articles = load_articles()  # two due on 09-01, one on 09-02 06:00
+    with engine.begin() as conn:
+        store.save_articles(conn, articles, now=SEP1_NOON)
+    planner.step()  # a write from elsewhere: a pass at once, and the next due time found
+    assert len(passes) == 2
+    assert planner._next_due == articles[2].published_at
+    clock[0] = articles[2].published_at - timedelta(seconds=0.1)
+    assert 0 < planner.step() <= 0.1 + 1e-6  # sleeps until the due time, not a watch period
+    assert len(passes) == 2
+    clock[0] = articles[2].published_at
+    planner.step()
+    assert passes[-1] == articles[2].published_at and len(passes) == 3
+    assert planner._next_due is None
+
+
+def test_revision_grows_only_with_real_writes(engine) -> None:
+    with engine.begin() as conn:
+        assert store.get_revision(conn) == 0
+        store.save_articles(conn, load_articles(), now=SEP1_NOON)
+        assert store.get_revision(conn) == 1
+        store.save_articles(conn, load_articles(), now=SEP1_NOON + timedelta(hours=1))
+        assert store.get_revision(conn) == 1  # a re-import changes nothing

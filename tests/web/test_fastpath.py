@@ -1,0 +1,77 @@
+"""The fast path for /feeds/ answers exactly as the Flask route does."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from conftest import SHANGHAI, load_articles, make_config
+
+from syndicator import store
+from syndicator.publish import run_pass
+from syndicator.web import create_app
+from syndicator.web.documents import DocumentCache
+
+NOW = datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI)
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+PATHS = [
+    "/feeds/all/rss.xml",
+    "/feeds/all/atom.xml",
+    "/feeds/all/feed.json",
+    "/feeds/all/archive/2021-09-01/atom.xml",
+    "/feeds/opml.xml",
+    "/feeds/feed.xsl",
+    "/feeds/all/rss.xml.gz",
+    "/feeds/all/archive/.pages.json",
+    "/feeds/nope/rss.xml",
+    "/feeds/all/missing.xml",
+    "/feeds/../config.toml",
+    "/feeds/all//rss.xml",
+]
+HEADERS = [
+    {},
+    {"Accept-Encoding": "gzip"},
+    {"Accept-Encoding": "gzip;q=0, identity"},
+    {"Accept-Encoding": "br, gzip, deflate", "Accept": BROWSER},
+    {"Accept": "application/rss+xml, */*;q=0.1"},
+]
+
+
+@pytest.fixture
+def site(engine, tmp_path):
+    config = make_config(tmp_path / "site", feeds={"limit": 1})
+    with engine.begin() as conn:
+        store.save_articles(conn, load_articles(), now=NOW)
+    run_pass(engine, config, now=NOW)
+    return config
+
+
+def _answer(client, method, path, headers):
+    response = client.open(path, method=method, headers=headers)
+    kept = sorted((k, v) for k, v in response.headers.items() if k not in ("Date", "Server"))
+    return response.status_code, kept, response.data
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_fast_path_answers_like_the_flask_route(site, method) -> None:
+    fast = create_app(site, {"TESTING": True}).test_client()
+    slow = create_app(site, {"TESTING": True, "FEEDS_FAST_PATH": False}).test_client()
+    for path in PATHS:
+        for headers in HEADERS:
+            first = _answer(slow, method, path, headers)
+            assert _answer(fast, method, path, headers) == first, (path, headers)
+            etag = dict(first[1]).get("ETag")
+            if etag:
+                for conditional in ({"If-None-Match": etag}, {"If-None-Match": f"W/{etag}, x"}):
+                    both = {**headers, **conditional}
+                    assert _answer(fast, method, path, both) == _answer(slow, method, path, both)
+                    assert _answer(fast, method, path, both)[0] == 304
+
+
+def test_document_cache_stays_within_its_budget(site) -> None:
+    cache = DocumentCache(max_bytes=1)
+    paths = [p for p in site.output_dir.rglob("*.xml")]
+    for path in paths:
+        assert cache.get(str(path)) is not None
+    assert len(cache._docs) == 1  # always keeps the newest one
+    assert cache.get(str(site.output_dir / "nope.xml")) is None
