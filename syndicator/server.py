@@ -34,6 +34,11 @@ log = logging.getLogger(__name__)
 WATCHED_ENV = "SYNDICATOR_WATCHED"
 #: Requests handled at once per worker; more queue in granian (Rust, no GIL).
 BACKPRESSURE = 64
+#: Seconds a worker gets to finish its requests after SIGINT/SIGTERM before
+#: it is killed. Without a limit, a Ctrl-C that reaches the worker while it
+#: is still starting (a terminal signals the whole process group) can leave
+#: granian waiting for it forever.
+WORKER_KILL_TIMEOUT = 5
 
 
 def worker_app():  # type: ignore[no-untyped-def]
@@ -120,6 +125,7 @@ def serve(
         http=HTTPModes.http1,
         websockets=False,
         log_level=LogLevels.warning,
+        workers_kill_timeout=WORKER_KILL_TIMEOUT,
     )
     log.info("serving on http://%s:%s (granian, %d worker)", host, port, workers)
     server.serve()

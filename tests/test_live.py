@@ -138,3 +138,32 @@ def test_make_run_serves_demo_within_ten_seconds(tmp_path: Path) -> None:
         _wait_for_feeds(proc, f"http://127.0.0.1:{port}", 8, deadline=60)
     finally:
         _stop(proc, group=True)
+
+
+@pytest.mark.parametrize("after", [0.3, 1.5])
+def test_run_stops_on_ctrl_c_even_while_starting(tmp_path: Path, after: float) -> None:
+    """A terminal's Ctrl-C signals the whole process group: the supervisor and
+    the granian worker, which may still be starting. `run` must still exit."""
+    config = _write_config(tmp_path, free_port())
+    proc = subprocess.Popen(
+        [venv_bin("syndicator"), "--config", str(config), "run"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=child_env(),
+        start_new_session=True,
+    )
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:  # wait until it says it is serving
+            if b"serving on" in line:
+                break
+        time.sleep(after)
+        os.killpg(proc.pid, signal.SIGINT)
+        out = proc.communicate(timeout=30)[0].decode(errors="replace")
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            pytest.fail("syndicator run ignored Ctrl-C")
+    assert proc.returncode == 0, out
+    assert "Traceback" not in out
