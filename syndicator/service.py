@@ -171,28 +171,3 @@ def build_scheduler(
         misfire_grace_time=None,
     )
     return scheduler
-
-
-def trigger_pass(scheduler: BackgroundScheduler) -> None:
-    """Run a pass now instead of at the next tick (after an API write).
-
-    Triggers that arrive while one is still waiting to start are merged
-    into it; the interval's ticks are left where they are.
-    """
-    job = scheduler.get_job(JOB_ID)
-    if job is None:
-        return
-    scheduler.add_job(
-        job.func,
-        "date",
-        run_date=datetime.now(scheduler.timezone),
-        kwargs={"triggered": True},
-        id=NOW_JOB_ID,
-        name="triggered publish pass",
-        replace_existing=True,
-        misfire_grace_time=None,
-        # One may run while the next waits: a write that lands during a
-        # triggered pass must get a pass of its own, not be skipped as a
-        # duplicate instance. The Publisher's mutex runs them in turn.
-        max_instances=2,
-    )

@@ -47,3 +47,24 @@ def test_revision_grows_only_with_real_writes(engine) -> None:
         assert store.get_revision(conn) == 1
         store.save_articles(conn, load_articles(), now=SEP1_NOON + timedelta(hours=1))
         assert store.get_revision(conn) == 1  # a re-import changes nothing
+
+
+def test_write_during_a_pass_gets_a_pass_of_its_own(engine) -> None:
+    """The revision is read before the pass, so a write that lands while the
+    pass runs (an API POST mid-pass) is seen at the next look."""
+    articles = load_articles()
+    passes: list[int] = []
+
+    def job() -> None:
+        passes.append(len(passes))
+        if len(passes) == 1:  # the API writes while the first pass runs
+            with engine.begin() as conn:
+                store.save_articles(conn, articles[:1], now=SEP1_NOON)
+
+    planner = PassPlanner(FakeScheduler(), engine, job, lambda: SEP1_NOON, watch=0.25)
+    planner.step()
+    assert len(passes) == 1
+    planner.step()
+    assert len(passes) == 2
+    planner.step()
+    assert len(passes) == 2  # and then nothing more
