@@ -46,8 +46,9 @@ def test_copy_button_and_styles_work_under_the_csp(live_server, chromium) -> Non
     rgb = tuple(int(hex_color[i : i + 2], 16) for i in (0, 2, 4))
     assert color == f"rgb{rgb}"  # the post's inline style applied
     page.click("#copy")
-    page.wait_for_function("document.getElementById('copy-status').textContent.length > 0")
-    assert "已复制" in page.inner_text("#copy-status")
+    # A locator wait, not wait_for_function: polling a string predicate uses
+    # eval, which this very policy forbids once the first check fails.
+    page.locator("#copy-status", has_text="已复制").wait_for(timeout=10_000)
     assert page.evaluate("window.__violations") == []
     assert not [m for m in console if "Content Security Policy" in m], console
     context.close()

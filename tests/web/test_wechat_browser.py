@@ -68,7 +68,9 @@ def _copy(chromium, server, *, init_script: str | None = None) -> tuple[object, 
     page.goto(f"{server.url}/articles/{ARTICLE}")
     assert page.locator("#copy-status").inner_text() == ""
     page.click("#copy")
-    page.wait_for_function("document.getElementById('copy-status').textContent !== ''")
+    # A locator wait: wait_for_function polls a string with eval, which the
+    # page's Content-Security-Policy forbids.
+    page.locator("#copy-status", has_text="已复制").wait_for(timeout=10_000)
     return page, page.evaluate(READ_CLIPBOARD)
 
 

@@ -1,0 +1,194 @@
+"""The publish pass's memory: what the feeds hold, past passes, the publish generation.
+
+The ``published`` table records which articles are in the feeds and with
+which content hash; comparing it with what is due now tells a pass what is
+new, changed or gone. Several instances may share one PostgreSQL store:
+the ``meta`` table's *publish generation* tells each of them whether its
+own output dir is behind the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .schema import meta, passes, published
+
+# -- publish bookkeeping -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedState:
+    article_id: str
+    content_hash: str
+    updated_at: datetime
+    channels: tuple[str, ...]
+
+
+def published_for(conn: Connection, ids: Iterable[str]) -> dict[str, PublishedState]:
+    """The bookkeeping of some articles only (by primary key)."""
+    out: dict[str, PublishedState] = {}
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), 500):
+        rows = conn.execute(
+            sa.select(published).where(published.c.article_id.in_(ids[start : start + 500]))
+        )
+        for r in rows:
+            out[r.article_id] = PublishedState(
+                r.article_id, r.content_hash, r.updated_at, tuple(r.channels)
+            )
+    return out
+
+
+def published_states(conn: Connection) -> dict[str, PublishedState]:
+    rows = conn.execute(sa.select(published))
+    return {
+        r.article_id: PublishedState(r.article_id, r.content_hash, r.updated_at, tuple(r.channels))
+        for r in rows
+    }
+
+
+def record_published(
+    conn: Connection,
+    states: Sequence[PublishedState],
+    removed: Iterable[str],
+    *,
+    now: datetime,
+) -> None:
+    """Remember what the feeds now hold; called only after the files are written."""
+    removed = list(removed)
+    if removed:
+        conn.execute(published.delete().where(published.c.article_id.in_(removed)))
+    ids = [s.article_id for s in states]
+    if not ids:
+        return
+    known = set(
+        conn.execute(
+            sa.select(published.c.article_id).where(published.c.article_id.in_(ids))
+        ).scalars()
+    )
+    updates = [s for s in states if s.article_id in known]
+    inserts = [s for s in states if s.article_id not in known]
+    if updates:
+        conn.execute(
+            published.update()
+            .where(published.c.article_id == sa.bindparam("key"))
+            .values(
+                content_hash=sa.bindparam("content_hash"),
+                updated_at=sa.bindparam("updated_at"),
+                channels=sa.bindparam("channels"),
+            ),
+            [
+                {
+                    "key": s.article_id,
+                    "content_hash": s.content_hash,
+                    "updated_at": s.updated_at,
+                    "channels": list(s.channels),
+                }
+                for s in updates
+            ],
+        )
+    if inserts:
+        conn.execute(
+            published.insert(),
+            [
+                {
+                    "article_id": s.article_id,
+                    "content_hash": s.content_hash,
+                    "updated_at": s.updated_at,
+                    "channels": list(s.channels),
+                    "first_published_at": now,
+                }
+                for s in inserts
+            ],
+        )
+
+
+def record_pass(
+    conn: Connection,
+    *,
+    started_at: datetime,
+    finished_at: datetime,
+    clock: datetime,
+    added: int,
+    changed: int,
+    removed: int,
+    files: int,
+    instance: str | None = None,
+) -> None:
+    conn.execute(
+        passes.insert().values(
+            started_at=started_at,
+            finished_at=finished_at,
+            clock=clock,
+            added=added,
+            changed=changed,
+            removed=removed,
+            files=files,
+            instance=instance,
+        )
+    )
+
+
+def last_pass(conn: Connection) -> dict[str, Any] | None:
+    row = conn.execute(sa.select(passes).order_by(passes.c.id.desc()).limit(1)).first()
+    return dict(row._mapping) if row else None
+
+
+# -- the store's settings and the publish generation ----------------------------
+
+
+def get_meta(conn: Connection, key: str) -> str | None:
+    return conn.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar()
+
+
+def set_meta(conn: Connection, key: str, value: str) -> None:
+    """Insert or replace one setting (callers hold the publish lock)."""
+    if not conn.execute(meta.update().where(meta.c.key == key).values(value=value)).rowcount:
+        conn.execute(meta.insert().values(key=key, value=value))
+
+
+@dataclass(frozen=True)
+class Generation:
+    """How many times the feeds' content has changed, and the pass clock of the last change.
+
+    An instance whose output dir was written at an older generation is
+    behind: rendering the store as of ``clock`` gives it exactly the bytes
+    the publisher wrote.
+    """
+
+    number: int
+    clock: datetime | None
+
+
+def get_generation(conn: Connection) -> Generation:
+    number = get_meta(conn, "generation")
+    clock = get_meta(conn, "generation_clock")
+    return Generation(
+        int(number) if number else 0, datetime.fromisoformat(clock) if clock else None
+    )
+
+
+def bump_generation(conn: Connection, *, clock: datetime) -> int:
+    """Count one more change of the feeds' content, seen at pass clock ``clock``."""
+    number = get_generation(conn).number + 1
+    set_meta(conn, "generation", str(number))
+    set_meta(conn, "generation_clock", clock.isoformat())
+    return number
+
+
+def record_last_pass(conn: Connection, *, finished_at: datetime, instance: str | None) -> None:
+    """Remember when the last pass ended, changes or not (one row update: cheap)."""
+    set_meta(conn, "last_pass_at", finished_at.astimezone(UTC).isoformat())
+    set_meta(conn, "last_pass_by", (instance or "")[:200])
+
+
+def last_pass_at(conn: Connection) -> tuple[datetime | None, str | None]:
+    """When the last pass by any instance ended, and which instance ran it."""
+    at = get_meta(conn, "last_pass_at")
+    return (datetime.fromisoformat(at) if at else None), get_meta(conn, "last_pass_by")

@@ -1,0 +1,156 @@
+"""The store's tables, its engine and its schema upgrades.
+
+SQLite is the embedded default; the SQL stays portable so PostgreSQL can
+take over for a group of papers. The schema is made and changed by the
+Alembic revisions in ``migrations/``; the tables below must match them (a
+test compares).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+from ..errors import StoreError
+
+
+class AwareDateTime(sa.types.TypeDecorator[datetime]):
+    """A timezone-aware timestamp on every backend.
+
+    PostgreSQL keeps ``timestamptz``; SQLite has no zone support, so values
+    are stored as naive UTC and come back marked UTC. A naive value is
+    refused rather than guessed.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise StoreError(f"refusing to store a naive datetime: {value!r}")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+)
+
+editions = sa.Table(
+    "editions",
+    metadata,
+    sa.Column("paper", sa.String(200), primary_key=True),
+    sa.Column("date", sa.Date, primary_key=True),
+    sa.Column("data", sa.JSON, nullable=False),
+)
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", sa.String(120), primary_key=True),
+    sa.Column("edition", sa.Date, nullable=False),
+    sa.Column("page", sa.Integer, nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("published_at", AwareDateTime, nullable=False),
+    sa.Column("updated_at", AwareDateTime, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Index("ix_articles_due", "status", "published_at"),
+    sa.Index("ix_articles_edition", "edition", "page", "seq"),
+)
+
+published = sa.Table(
+    "published",
+    metadata,
+    sa.Column("article_id", sa.String(120), primary_key=True),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("updated_at", AwareDateTime, nullable=False),
+    sa.Column("channels", sa.JSON, nullable=False),
+    sa.Column("first_published_at", AwareDateTime, nullable=False),
+)
+
+#: Which articles each store revision wrote (see :func:`bump_revision`): the
+#: publish pass reads the rows past the revision it last covered, instead of
+#: comparing every article with its bookkeeping.
+changes = sa.Table(
+    "changes",
+    metadata,
+    sa.Column("revision", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("article_id", sa.String(120), primary_key=True),
+)
+
+passes = sa.Table(
+    "passes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("started_at", AwareDateTime, nullable=False),
+    sa.Column("finished_at", AwareDateTime, nullable=False),
+    sa.Column("clock", AwareDateTime, nullable=False),
+    sa.Column("added", sa.Integer, nullable=False),
+    sa.Column("changed", sa.Integer, nullable=False),
+    sa.Column("removed", sa.Integer, nullable=False),
+    sa.Column("files", sa.Integer, nullable=False),
+    sa.Column("instance", sa.String(200), nullable=True),
+)
+
+
+# -- engine ------------------------------------------------------------------
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for ``url`` with the settings each backend needs.
+
+    SQLite gets WAL (readers never block the publish pass) and foreign
+    keys; a busy timeout covers the CLI importing while ``run`` publishes.
+    """
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def init_schema(engine: Engine) -> None:
+    """Create or upgrade the schema (Alembic migrations); safe to run on every start."""
+    from ..migrations import upgrade
+
+    upgrade(engine)
+
+
+@contextlib.contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """A connection inside one transaction, with driver errors named as store errors."""
+    try:
+        with engine.begin() as conn:
+            yield conn
+    except sa.exc.OperationalError as exc:
+        raise StoreError(f"store: {exc.orig}") from None
