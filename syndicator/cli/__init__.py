@@ -15,9 +15,9 @@ from typing import Any
 
 import click
 
-from .config import Config, find_config_path, load_config
-from .errors import InputError, SyndicatorError
-from .progress import PassProgress, progress_bar
+from ..config import Config, find_config_path, load_config
+from ..errors import InputError, SyndicatorError
+from ..progress import PassProgress, progress_bar
 
 
 class BadInput(click.ClickException):
@@ -41,7 +41,7 @@ class State:
         return self._config
 
     def engine(self) -> Any:
-        from . import store
+        from .. import store
 
         engine = store.create_store_engine(self.config.store_url)
         try:
@@ -87,7 +87,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool, log_format: 
     Typical use: ``syndicator init``, ``syndicator import PAGE.txt``, then
     ``syndicator run`` to publish on schedule and serve on port 8080.
     """
-    from .logs import setup_logging
+    from ..logs import setup_logging
 
     setup_logging(verbose=verbose, fmt=log_format, stream=sys.stderr)
     ctx.obj = State(config_path)
@@ -148,8 +148,8 @@ def import_(
 
     Example: syndicator import --dry-run --json demo/zjgrrb-2021-08-30-p1.txt
     """
-    from . import store
-    from .ingest import ImportOptions, load_file
+    from .. import store
+    from ..ingest import ImportOptions, load_file
 
     config = state.config
     if edition is not None:
@@ -223,8 +223,8 @@ def publish(state: State, now_text: str | None, force: bool, as_json: bool) -> N
 
     Example: syndicator publish --now 2021-08-30T06:00:00+08:00
     """
-    from .cluster import publish_or_follow
-    from .fields import parse_datetime
+    from ..cluster import publish_or_follow
+    from ..fields import parse_datetime
 
     config = state.config
     if now_text:
@@ -266,7 +266,7 @@ def publish(state: State, now_text: str | None, force: bool, as_json: bool) -> N
 
 def _ping_hubs(config: Config, written: list[str]) -> None:
     """WebSub pings for a one-off pass: wait a little, then leave the rest."""
-    from .websub import Pinger, changed_topics
+    from ..websub import Pinger, changed_topics
 
     topics = changed_topics(config, written)
     if not (config.feeds.hubs and topics):
@@ -286,7 +286,7 @@ def withdraw(state: State, article_id: str) -> None:
 
     Example: syndicator withdraw zjgrrb-20210830-01-03
     """
-    from . import store
+    from .. import store
 
     with store.transaction(state.engine()) as conn:
         if not store.set_status(conn, article_id, "withdrawn"):
@@ -312,8 +312,8 @@ def serve(state: State, host: str | None, port: int | None) -> None:
 
     Example: syndicator serve --port 8081
     """
-    from .server import prepare_store
-    from .server import serve as run_server
+    from ..server import prepare_store
+    from ..server import serve as run_server
 
     config = state.config
     try:
@@ -344,9 +344,9 @@ def run(state: State, host: str | None, port: int | None) -> None:
 
     Example: syndicator run
     """
-    from .server import serve as run_server
-    from .service import build_scheduler
-    from .websub import Pinger
+    from ..server import serve as run_server
+    from ..service import build_scheduler
+    from ..websub import Pinger
 
     config = state.config
     engine = state.engine()
@@ -370,102 +370,7 @@ def run(state: State, host: str | None, port: int | None) -> None:
         engine.dispose()
 
 
-class _DefaultGroup(click.Group):
-    """A group whose first argument, when it names no subcommand, goes to ``show``."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
-            args = ["show", *args]
-        return super().parse_args(ctx, args)
-
-
-@cli.group(cls=_DefaultGroup)
-def wechat() -> None:
-    """WeChat posts: print one, check any HTML, push a draft.
-
-    `syndicator wechat ID` is short for `syndicator wechat show ID`.
-
-    Example: syndicator wechat zjgrrb-20210830-01-01 --json
-    """
-
-
-def _article(state: State, article_id: str) -> Any:
-    from . import store
-
-    with state.engine().connect() as conn:
-        article = store.get_article(conn, article_id)
-    if article is None:
-        raise BadInput(f"no article with id {article_id!r}")
-    return article
-
-
-@wechat.command("show")
-@click.argument("article_id")
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print the draft/add article object instead of HTML."
-)
-@pass_state
-def wechat_show(state: State, article_id: str, as_json: bool) -> None:
-    """Print an article's WeChat-ready HTML, or its draft/add payload.
-
-    Either is printed only when it passes every WeChat rule; otherwise the
-    command names each broken rule and exits with code 2.
-
-    Example: syndicator wechat show zjgrrb-20210830-01-01 --json
-    """
-    from .render.wechat_post import build_post
-
-    post = build_post(_article(state, article_id), state.config)
-    try:
-        if as_json:
-            click.echo(post.require_ready().json, nl=False)
-        else:
-            click.echo(post.require_content().content)
-    except InputError as exc:
-        raise BadInput(str(exc)) from None
-
-
-@wechat.command("check")
-@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
-def wechat_check(source: Any) -> None:
-    """List every WeChat rule an HTML fragment breaks (exit 1 if any).
-
-    SOURCE is a file, or - (the default) for standard input.
-
-    Example: syndicator wechat check post.html
-    """
-    from .render.wechat_check import check_html
-
-    problems = check_html(source.read())
-    for problem in problems:
-        click.echo(f"{source.name}:{problem}")
-    if problems:
-        raise click.ClickException(f"{len(problems)} WeChat rules broken")
-    click.echo(f"{source.name}: ready for WeChat")
-
-
-@wechat.command("push")
-@click.argument("article_id")
-@pass_state
-def wechat_push(state: State, article_id: str) -> None:
-    """Create a draft of the article in the Official Account's draft box.
-
-    Reads the app id and secret from SYNDICATOR_WECHAT_APPID and
-    SYNDICATOR_WECHAT_SECRET; uploads the pictures and the cover, then calls
-    draft/add at [wechat] api_base.
-
-    Example: syndicator wechat push zjgrrb-20210830-01-01
-    """
-    from .push import client_from_env, push_article
-
-    article = _article(state, article_id)
-    try:
-        result = push_article(article, state.config, client_from_env(state.config))
-    except InputError as exc:
-        raise BadInput(str(exc)) from None
-    except SyndicatorError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"{article_id}: draft created, media_id {result.media_id} ({result.summary()})")
+from . import wechat as _wechat  # noqa: E402,F401 - registers the `wechat` group
 
 
 def main() -> None:

@@ -1,0 +1,108 @@
+"""``syndicator wechat``: print a post, check any HTML, push a draft."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ..errors import InputError, SyndicatorError
+from . import BadInput, State, cli, pass_state
+
+
+class _DefaultGroup(click.Group):
+    """A group whose first argument, when it names no subcommand, goes to ``show``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+@cli.group(cls=_DefaultGroup)
+def wechat() -> None:
+    """WeChat posts: print one, check any HTML, push a draft.
+
+    `syndicator wechat ID` is short for `syndicator wechat show ID`.
+
+    Example: syndicator wechat zjgrrb-20210830-01-01 --json
+    """
+
+
+def _article(state: State, article_id: str) -> Any:
+    from .. import store
+
+    with state.engine().connect() as conn:
+        article = store.get_article(conn, article_id)
+    if article is None:
+        raise BadInput(f"no article with id {article_id!r}")
+    return article
+
+
+@wechat.command("show")
+@click.argument("article_id")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the draft/add article object instead of HTML."
+)
+@pass_state
+def wechat_show(state: State, article_id: str, as_json: bool) -> None:
+    """Print an article's WeChat-ready HTML, or its draft/add payload.
+
+    Either is printed only when it passes every WeChat rule; otherwise the
+    command names each broken rule and exits with code 2.
+
+    Example: syndicator wechat show zjgrrb-20210830-01-01 --json
+    """
+    from ..render.wechat_post import build_post
+
+    post = build_post(_article(state, article_id), state.config)
+    try:
+        if as_json:
+            click.echo(post.require_ready().json, nl=False)
+        else:
+            click.echo(post.require_content().content)
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
+
+
+@wechat.command("check")
+@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+def wechat_check(source: Any) -> None:
+    """List every WeChat rule an HTML fragment breaks (exit 1 if any).
+
+    SOURCE is a file, or - (the default) for standard input.
+
+    Example: syndicator wechat check post.html
+    """
+    from ..render.wechat_check import check_html
+
+    problems = check_html(source.read())
+    for problem in problems:
+        click.echo(f"{source.name}:{problem}")
+    if problems:
+        raise click.ClickException(f"{len(problems)} WeChat rules broken")
+    click.echo(f"{source.name}: ready for WeChat")
+
+
+@wechat.command("push")
+@click.argument("article_id")
+@pass_state
+def wechat_push(state: State, article_id: str) -> None:
+    """Create a draft of the article in the Official Account's draft box.
+
+    Reads the app id and secret from SYNDICATOR_WECHAT_APPID and
+    SYNDICATOR_WECHAT_SECRET; uploads the pictures and the cover, then calls
+    draft/add at [wechat] api_base.
+
+    Example: syndicator wechat push zjgrrb-20210830-01-01
+    """
+    from ..push import client_from_env, push_article
+
+    article = _article(state, article_id)
+    try:
+        result = push_article(article, state.config, client_from_env(state.config))
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
+    except SyndicatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{article_id}: draft created, media_id {result.media_id} ({result.summary()})")
