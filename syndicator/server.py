@@ -82,21 +82,20 @@ def prepare_store(config: Config) -> None:
 def serve(
     config: Config,
     *,
-    host: str,
-    port: int,
-    threads: int,
+    host: str | None = None,
+    port: int | None = None,
     workers: int = 1,
-    max_body: int | None = None,
     watched: bool = False,
     spawn: bool = True,
 ) -> None:
     """Serve the app with granian until SIGINT or SIGTERM.
 
-    :param threads: Python threads per worker that run the app (pages that
-        read the store wait on it; feed documents never do).
-    :param workers: worker processes; each holds its own document cache.
-    :param max_body: bodies over this many bytes are refused (413) before
-        they are read (the app's ``MAX_CONTENT_LENGTH``, checked on headers).
+    :param host: address to listen on (default ``[server] host``).
+    :param port: port (default ``[server] port``).
+    :param workers: worker processes; each holds its own document cache and
+        runs ``[server] threads`` Python threads for the app (pages that
+        read the store wait on it; feed documents never do). Bodies over
+        ``[api] max_body`` are refused by the app from their headers.
     :param watched: a scheduler in this process watches the store, so an
         API write is published within ``scheduler.watch`` seconds.
     :param spawn: start the worker as a fresh interpreter (needed when this
@@ -110,8 +109,8 @@ def serve(
     if config.path is not None:
         os.environ[ENV_VAR] = str(Path(config.path).resolve())
     os.environ[WATCHED_ENV] = "1" if watched else ""
-    if max_body is not None and max_body != config.api.max_body:
-        raise ValueError("max_body: the app enforces [api] max_body")
+    host = host or config.server.host
+    port = config.server.port if port is None else port
     multiprocessing.set_start_method("spawn" if spawn else "fork", force=True)
     server = Server(
         "syndicator.server:worker_app",
@@ -120,7 +119,7 @@ def serve(
         address=host,
         port=port,
         workers=workers,
-        blocking_threads=threads,
+        blocking_threads=config.server.threads,
         backpressure=BACKPRESSURE,
         http=HTTPModes.http1,
         websockets=False,

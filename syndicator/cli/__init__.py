@@ -320,14 +320,7 @@ def serve(state: State, host: str | None, port: int | None) -> None:
         prepare_store(config)  # a store that cannot be opened stops us here, in one line
     except SyndicatorError as exc:
         raise click.ClickException(str(exc)) from None
-    run_server(
-        config,
-        host=host or config.server.host,
-        port=port if port is not None else config.server.port,
-        threads=config.server.threads,
-        max_body=config.api.max_body,
-        spawn=False,
-    )
+    run_server(config, host=host, port=port, spawn=False)
 
 
 @cli.command()
@@ -355,14 +348,8 @@ def run(state: State, host: str | None, port: int | None) -> None:
     if scheduler is not None:
         scheduler.start()
     try:
-        run_server(
-            config,
-            host=host or config.server.host,
-            port=port if port is not None else config.server.port,
-            threads=config.server.threads,
-            max_body=config.api.max_body,
-            watched=scheduler is not None and config.scheduler.watch > 0,
-        )
+        watched = scheduler is not None and config.scheduler.watch > 0
+        run_server(config, host=host, port=port, watched=watched)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=True)
