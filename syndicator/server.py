@@ -15,15 +15,20 @@ connections, which live in this, the supervising, process; ``serve`` has
 no threads and forks it. On
 SIGINT or SIGTERM granian stops the worker (requests in flight finish)
 and :func:`serve` returns; ``run`` then stops its scheduler.
+
+granian's own signal handlers call ``threading.Event.set()``, which can
+deadlock (see :class:`_Waker`); :func:`serve` replaces them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from .config import ENV_VAR, Config
@@ -60,6 +65,57 @@ def worker_app():  # type: ignore[no-untyped-def]
 
 def _noop() -> None:
     return None
+
+
+class _Waker:
+    """Wakes granian's main loop from a signal handler without taking a lock.
+
+    granian's handlers call ``Event.set()``, which takes the event's lock.
+    When SIGTERM reaches the main thread just as the worker watcher's own
+    ``set()`` has woken it, the main thread already holds that lock (it is
+    leaving ``Event.wait()``) and the handler, running on the same thread,
+    waits for it forever. A group signal makes exactly that likely: the
+    worker, signalled too, exits at once and its watcher wakes the loop.
+    ``kill -- -PGID`` and a terminal's Ctrl-C are group signals.
+
+    Here a handler only writes a byte to a pipe, which takes no Python
+    lock; a thread reads the byte and sets the event.
+    """
+
+    def __init__(self, event: threading.Event) -> None:
+        self._event = event
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._write, False)
+        threading.Thread(target=self._run, name="signal-waker", daemon=True).start()
+
+    def _run(self) -> None:
+        while os.read(self._read, 64):
+            self._event.set()
+
+    def wake(self) -> None:
+        """Safe in a signal handler: one ``write(2)``, no lock."""
+        with contextlib.suppress(BlockingIOError):  # full of wake-ups already
+            os.write(self._write, b"\0")
+
+
+def _server_class():  # type: ignore[no-untyped-def]
+    """granian's server with signal handlers that cannot deadlock."""
+    from granian.server import Server
+
+    class SignalSafeServer(Server):  # type: ignore[misc,valid-type]
+        def startup(self, spawn_target, target_loader):  # type: ignore[no-untyped-def]
+            self._waker = _Waker(self.main_loop_interrupt)
+            super().startup(spawn_target, target_loader)
+
+        def signal_handler_interrupt(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            self.interrupt_signal = True
+            self._waker.wake()
+
+        def signal_handler_reload(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            self.reload_signal = True
+            self._waker.wake()
+
+    return SignalSafeServer
 
 
 def prepare_store(config: Config) -> None:
@@ -104,7 +160,6 @@ def serve(
     """
     from granian.constants import HTTPModes, Interfaces
     from granian.log import LogLevels
-    from granian.server import Server
 
     if config.path is not None:
         os.environ[ENV_VAR] = str(Path(config.path).resolve())
@@ -112,7 +167,7 @@ def serve(
     host = host or config.server.host
     port = config.server.port if port is None else port
     multiprocessing.set_start_method("spawn" if spawn else "fork", force=True)
-    server = Server(
+    server = _server_class()(
         "syndicator.server:worker_app",
         factory=True,
         interface=Interfaces.WSGI,
@@ -127,4 +182,11 @@ def serve(
         workers_kill_timeout=WORKER_KILL_TIMEOUT,
     )
     log.info("serving on http://%s:%s (granian, %d worker)", host, port, workers)
-    server.serve()
+    try:
+        server.serve()
+    except SystemExit:
+        # granian exits 1 when a worker exits on its own. Under a group
+        # signal the worker, signalled with us, often exits before we stop
+        # it: that is the stop we were asked for, not a crash.
+        if not server.interrupt_signal:
+            raise
