@@ -135,7 +135,7 @@ def _add_page(
     complete = all((folder / name).exists() for name in feeds.FORMATS)
     if complete and known.get(page.key) == signature:
         return
-    page_updated = feeds.feed_updated(page.items)
+    page_updated = archive.page_updated(ctx, page)
     for filename, data in archive.render_archive_page(ctx, page).items():
         if len(data) > config.feeds.max_bytes:
             log.warning(
@@ -182,7 +182,7 @@ def update_channel(
     result = ChannelOutput(manifest_path=root / MANIFEST)
     known = read_manifest(result.manifest_path)
     old_current = {i: date.fromisoformat(d) for i, d in known.get(CURRENT, [])}
-    old_days = {k for k in known if not k.startswith("@")}
+    old_days = {k for k in known if not k.startswith("@") and k != feeds.ORIGIN}
     items = window(limit + 1)  # one more: is anything left out at all?
     days: dict[date, list[Article]] = {}
 
@@ -225,15 +225,23 @@ def update_channel(
         review |= {order[i] for i in neighbours if 0 <= i < len(order)}
     result.manifest = {k: v for k, v in known.items() if k in keys}
     result.manifest[CURRENT] = _current_record(current)
+    chain = [feeds.ORIGIN, *order] if order else []  # oldest first, as plan_channel's
     for key in sorted(review, reverse=True):
-        at = order.index(key)
+        at = chain.index(key)
         page = archive.ArchivePage(
             key=key,
             items=tuple(day_items(date.fromisoformat(key))),
-            prev=order[at - 1] if at > 0 else None,
-            next=order[at + 1] if at + 1 < len(order) else None,
+            prev=chain[at - 1],
+            next=chain[at + 1] if at + 1 < len(chain) else None,
         )
         _add_page(result, config, ctx, root, page, known)
-    for key in sorted(old_days - keys):
+    if chain:  # its signature tells whether its next-archive moved
+        _add_page(
+            result, config, ctx, root, archive.ArchivePage(feeds.ORIGIN, (), None, chain[1]), known
+        )
+    stale = old_days - keys
+    if not chain and feeds.ORIGIN in known:
+        stale.add(feeds.ORIGIN)
+    for key in sorted(stale):
         result.stale += [root / key / name for name in feeds.FORMATS]
     return result

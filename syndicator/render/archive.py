@@ -13,21 +13,25 @@ new day's paper adds a page and leaves the entries of the others alone,
 and a correction or withdrawal changes only its own day's page. Pages
 link both ways: ``prev-archive`` to the next older page, ``next-archive``
 to the next newer one (added to a page once, when the page after it
-appears). Pure functions: no store, no clock.
+appears). The oldest day's page links back to an empty page,
+``archive/start/`` (:data:`~.feeds.ORIGIN`), where the chain ends, so
+that even a lone day's page has a neighbour. Pure functions: no store,
+no clock.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from ..model import Article
-from .feeds import FeedContext, render_channel
+from .feeds import ORIGIN, FeedContext, feed_updated, render_channel
 
 
 @dataclass(frozen=True)
 class ArchivePage:
-    """One edition date's items of a channel, newest first."""
+    """One edition date's items of a channel, newest first (none for the origin)."""
 
     key: str
     items: tuple[Article, ...]
@@ -74,15 +78,31 @@ def plan_channel(
         if article.edition in archived_days:
             by_day.setdefault(article.edition.isoformat(), []).append(article)
     keys = sorted(by_day, reverse=True)
+    if keys:
+        keys.append(ORIGIN)
     older: list[str | None] = [*keys[1:], None]
     newer: list[str | None] = [None, *keys[:-1]]
     pages = tuple(
-        ArchivePage(key=key, items=tuple(by_day[key]), prev=prev, next=next_)
+        ArchivePage(key=key, items=tuple(by_day.get(key, ())), prev=prev, next=next_)
         for key, prev, next_ in zip(keys, older, newer, strict=False)
     )
     return ChannelPlan(current=tuple(items[:count]), archives=pages, documents=documents)
 
 
+def page_updated(ctx: FeedContext, page: ArchivePage) -> datetime:
+    """The page's ``updated``: its newest item's.
+
+    The empty origin page has no items; it says the start of the oldest
+    archived day, where the history it ends begins (1970, an empty
+    feed's date, reads as a broken clock: "ImplausibleDate").
+    """
+    if page.items or page.next is None:
+        return feed_updated(page.items)
+    return datetime.combine(date.fromisoformat(page.next), time(), ctx.tz)
+
+
 def render_archive_page(ctx: FeedContext, page: ArchivePage) -> dict[str, bytes]:
     """The three documents of one archive page, keyed by file name."""
-    return render_channel(ctx.for_archive(page.key, page.prev, page.next), page.items)
+    updated = page_updated(ctx, page)
+    page_ctx = ctx.for_archive(page.key, page.prev, page.next, empty_updated=updated)
+    return render_channel(page_ctx, page.items)

@@ -63,6 +63,11 @@ FORMATS = {
 #: The stylesheet that makes a feed readable in a browser, beside the channels.
 STYLESHEET = "feed.xsl"
 ARCHIVE_DIR = "archive"
+#: The key of the empty page at the old end of a channel's archive chain.
+#: RFC 5005 lets a lone archive page link nowhere, but then a client cannot
+#: tell it from a page whose links were lost (the W3C validator warns
+#: "ArchiveIncomplete"); with this page every archive page has a neighbour.
+ORIGIN = "start"
 
 #: Every item rendered lately, in every format (see :mod:`.fragments`).
 _fragments = FragmentCache()
@@ -78,7 +83,8 @@ class FeedContext:
     ``archive`` names the archive page being rendered (an edition date),
     ``None`` for the subscription document; ``prev_archive`` and
     ``next_archive`` are the pages holding the next older and the next
-    newer items, if any.
+    newer items, if any. ``empty_updated`` is the ``updated`` of the
+    document when it has no items.
     """
 
     site: SiteConfig
@@ -88,6 +94,7 @@ class FeedContext:
     archive: str | None = None
     prev_archive: str | None = None
     next_archive: str | None = None
+    empty_updated: datetime = EPOCH
 
     @property
     def tz(self) -> ZoneInfo:
@@ -142,9 +149,18 @@ class FeedContext:
                 return period, max(1, round(length / minutes))
         return "yearly", 1
 
-    def for_archive(self, key: str, prev: str | None, next: str | None) -> FeedContext:
+    def for_archive(
+        self, key: str, prev: str | None, next: str | None, *, empty_updated: datetime = EPOCH
+    ) -> FeedContext:
         """An archive page: no hubs, since no hub is ever pinged for one."""
-        return replace(self, archive=key, prev_archive=prev, next_archive=next, hubs=())
+        return replace(
+            self,
+            archive=key,
+            prev_archive=prev,
+            next_archive=next,
+            hubs=(),
+            empty_updated=empty_updated,
+        )
 
     def for_current(self, prev: str | None) -> FeedContext:
         return replace(self, archive=None, prev_archive=prev, next_archive=None)
@@ -168,9 +184,9 @@ def article_guid(site: SiteConfig, article: Article) -> str:
     return f"tag:{site.domain},{article.edition.isoformat()}:{article.id}"
 
 
-def feed_updated(articles: Sequence[Article]) -> datetime:
+def feed_updated(articles: Sequence[Article], default: datetime = EPOCH) -> datetime:
     """The newest ``updated_at`` among the items: never "now"."""
-    return max((a.updated_at for a in articles), default=EPOCH)
+    return max((a.updated_at for a in articles), default=default)
 
 
 def image_enclosures(site: SiteConfig, article: Article) -> list[Enclosure]:
@@ -233,7 +249,7 @@ def _generator(
         fg.image(url=ctx.site.logo, title=_doc_title(ctx), link=ctx.home_url)
     fg.link(href=ctx.doc_url(fmt), rel="self", type=FORMATS[fmt])
     fg.link(href=ctx.home_url, rel="alternate", type="text/html")  # last: RSS <link>
-    fg.updated((updated or feed_updated(articles)).astimezone(ctx.tz))
+    fg.updated((updated or feed_updated(articles, ctx.empty_updated)).astimezone(ctx.tz))
     fg.ttl(ctx.ttl_minutes)
     for article in articles:
         _add_entry(fg, ctx, article)
@@ -243,6 +259,8 @@ def _generator(
 def _doc_title(ctx: FeedContext) -> str:
     if ctx.archive is None:
         return ctx.channel.title
+    if ctx.archive == ORIGIN:
+        return f"{ctx.channel.title}（存档起点）"
     return f"{ctx.channel.title}（{ctx.archive} 存档）"
 
 
@@ -294,7 +312,9 @@ def _xml_document(ctx: FeedContext, articles: Sequence[Article], fmt: str) -> by
         ctx.site,
         lambda missing: split_items(render_xml_reference(ctx, missing, fmt), fmt),
     )
-    skeleton = _serialise(_generator(ctx, [], fmt, updated=feed_updated(articles)), fmt)
+    skeleton = _serialise(
+        _generator(ctx, [], fmt, updated=feed_updated(articles, ctx.empty_updated)), fmt
+    )
     return splice_items(skeleton, items, fmt)
 
 

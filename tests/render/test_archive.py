@@ -6,6 +6,7 @@ import json
 from datetime import datetime, timedelta
 
 from conftest import SHANGHAI, load_articles, make_config
+from lxml import etree
 
 from syndicator import store
 from syndicator.model import Block, sort_for_feed
@@ -83,13 +84,20 @@ def test_archive_pages_stay_unchanged_as_new_days_arrive(engine, tmp_path) -> No
     _save(engine, [_day(base, 1, 1), _day(base, 2, 1)], now=NOW)
     run_pass(engine, config, now=NOW)
     pages = config.output_dir / "all" / "archive"
-    assert sorted(p.name for p in pages.iterdir() if p.is_dir()) == ["2021-09-01"]
+    assert sorted(p.name for p in pages.iterdir() if p.is_dir()) == ["2021-09-01", "start"]
     first = {f: _stat(pages / "2021-09-01" / f) for f in feeds.FORMATS}
+    origin = {f: _stat(pages / "start" / f) for f in feeds.FORMATS}
 
     later = NOW + timedelta(days=1)
     _save(engine, [_day(base, 3, 1)], now=later)
     run_pass(engine, config, now=later)
-    assert sorted(p.name for p in pages.iterdir() if p.is_dir()) == ["2021-09-01", "2021-09-02"]
+    assert sorted(p.name for p in pages.iterdir() if p.is_dir()) == [
+        "2021-09-01",
+        "2021-09-02",
+        "start",
+    ]
+    # The chain still ends at the same oldest day: its origin page is not touched.
+    assert {f: _stat(pages / "start" / f) for f in feeds.FORMATS} == origin
     # The older page only gains a next-archive link in RSS and Atom (its
     # entries do not change, as RFC 5005 asks); JSON Feed has no such link.
     assert _stat(pages / "2021-09-01" / "feed.json") == first["feed.json"]
@@ -144,9 +152,54 @@ def test_withdrawing_a_whole_archived_day_removes_its_page(engine, tmp_path) -> 
     assert f"wechat/{articles[0].id}.json" in report.deleted
     assert not (pages / "2021-09-01").exists()
     newest = json.loads((pages / "2021-09-02" / "feed.json").read_bytes())
-    assert "next_url" not in newest  # nothing older any more
+    assert newest["next_url"].endswith("/feeds/all/archive/start/feed.json")  # nothing older
     atom = (pages / "2021-09-02" / "atom.xml").read_text(encoding="utf-8")
     assert "2021-09-01" not in atom
+    origin = (pages / "start" / "atom.xml").read_text(encoding="utf-8")
+    assert "2021-09-01" not in origin and "/archive/2021-09-02/atom.xml" in origin
+
+
+def test_origin_page_ends_every_chain_and_goes_with_the_last_archived_day(engine, tmp_path) -> None:
+    """Even a lone day's page links somewhere (the W3C validator warns
+    "ArchiveIncomplete" otherwise): back to an empty origin page, which
+    links forward to it. When nothing is archived any more, it goes too."""
+    config = make_config(tmp_path, feeds={"limit": 1})
+    base = load_articles()[1]
+    articles = [_day(base, 1, 1), _day(base, 2, 1)]
+    _save(engine, articles)
+    run_pass(engine, config, now=NOW)
+    pages = config.output_dir / "all" / "archive"
+    ns = {"a": "http://www.w3.org/2005/Atom", "fh": "http://purl.org/syndication/history/1.0"}
+
+    def links(key: str) -> dict[str, str]:
+        root = etree.fromstring((pages / key / "atom.xml").read_bytes())
+        return {link.get("rel"): link.get("href") for link in root.findall("a:link", ns)}
+
+    assert links("2021-09-01")["prev-archive"].endswith("/feeds/all/archive/start/atom.xml")
+    assert "next-archive" not in links("2021-09-01")
+    assert links("start")["next-archive"].endswith("/feeds/all/archive/2021-09-01/atom.xml")
+    assert "prev-archive" not in links("start")
+    origin = etree.fromstring((pages / "start" / "atom.xml").read_bytes())
+    assert origin.findall("a:entry", ns) == [] and origin.find("fh:archive", ns) is not None
+    assert "存档起点" in origin.findtext("a:title", namespaces=ns)
+    # Not 1970 (an empty feed's date): the start of the oldest archived day.
+    assert origin.findtext("a:updated", namespaces=ns) == "2021-09-01T00:00:00+08:00"
+    rss = etree.fromstring((pages / "start" / "rss.xml").read_bytes())
+    assert rss.findall("channel/item") == []
+    assert rss.findtext("channel/lastBuildDate") == "Wed, 01 Sep 2021 00:00:00 +0800"
+    assert json.loads((pages / "start" / "feed.json").read_bytes())["items"] == []
+
+    with engine.begin() as conn:
+        store.set_status(conn, articles[0].id, "withdrawn")
+    report = run_pass(engine, config, now=NOW + timedelta(minutes=1))
+    gone = sorted(d for d in report.deleted if "/archive/" in d)
+    assert gone == [
+        *(f"all/archive/2021-09-01/{f}" for f in sorted(feeds.FORMATS)),
+        *(f"all/archive/start/{f}" for f in sorted(feeds.FORMATS)),
+    ]
+    assert not [p for p in pages.iterdir() if p.is_dir()]
+    current = etree.fromstring((config.output_dir / "all" / "atom.xml").read_bytes())
+    assert "prev-archive" not in {link.get("rel") for link in current.findall("a:link", ns)}
 
 
 def test_lost_manifest_rerenders_but_writes_nothing_new(engine, tmp_path) -> None:

@@ -124,18 +124,25 @@ def test_prev_archive_chain_walks_from_current_to_the_oldest_page(site) -> None:
     """An RFC 5005 client follows prev-archive from the subscription document."""
     root = site.output_dir / "all"
     pages = sorted(p.name for p in (root / "archive").iterdir() if p.is_dir())
-    assert pages == ["2021-08-30", "2021-09-01"]
+    assert pages == ["2021-08-30", "2021-09-01", "start"]
     seen = []
     doc = json.loads((root / "feed.json").read_bytes())
     while "next_url" in doc:
         key = doc["next_url"].split("/archive/")[1].split("/")[0]
         seen.append(key)
         doc = json.loads((root / "archive" / key / "feed.json").read_bytes())
-    assert seen == ["2021-09-01", "2021-08-30"]
+    assert seen == ["2021-09-01", "2021-08-30", "start"]  # the empty origin ends the chain
+    assert doc["items"] == []
     atom = etree.fromstring((root / "archive" / "2021-08-30" / "atom.xml").read_bytes())
     rels = {link.get("rel"): link.get("href") for link in atom.iter(f"{{{ATOM}}}link")}
-    assert "prev-archive" not in rels
+    assert rels["prev-archive"].endswith("/feeds/all/archive/start/atom.xml")
     assert rels["next-archive"].endswith("/feeds/all/archive/2021-09-01/atom.xml")
+    # Every archive page links on, so a client can tell the chain is whole.
+    for page in (root.parent).glob("*/archive/*/atom.xml"):
+        rels = {
+            link.get("rel") for link in etree.fromstring(page.read_bytes()).iter(f"{{{ATOM}}}link")
+        }
+        assert rels & {"prev-archive", "next-archive"}, page
 
 
 ATOM = "http://www.w3.org/2005/Atom"
