@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from ..model import Article
-from .feeds import ORIGIN, FeedContext, feed_updated, render_channel
+from .context import ORIGIN, FeedContext, feed_updated
+from .feeds import render_channel
 
 
 @dataclass(frozen=True)
