@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..model import Article, Author, Block, Edition, make_article_id, release_time, summarize
-from . import ImportOptions, bylines, layout
+from . import ImportOptions, bylines, credits, layout
 from .grouping import Draft, Notes, Page, join_lines
 from .layout import Line
 
@@ -298,7 +298,7 @@ def _add_unit(unit: _Unit, body: _Body, pg: Page, notes: Notes, *, last: bool) -
             text = lead.rest
             if not text:
                 return
-    credit = bylines.split_credit(text)
+    credit = credits.split_credit(text)
     if credit is not None and credit[0]:
         caption, printed, photographers = credit
         body.blocks.append(Block("image", caption=caption, credit=printed))
@@ -326,7 +326,7 @@ def _add_unit(unit: _Unit, body: _Body, pg: Page, notes: Notes, *, last: bool) -
 
 def _add_credit_line(text: str, body: _Body, line: Line, notes: Notes) -> None:
     """A credit alone on a line ("本报记者 王敏 摄") belongs to the caption above it."""
-    split = bylines.split_credit(text)
+    split = credits.split_credit(text)
     photographers = split[2] if split else ()
     body.photographers.extend(photographers)
     previous = body.blocks[-1] if body.blocks else None

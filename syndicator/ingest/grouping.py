@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from . import Dropped, ImportWarning, bylines, layout
+from . import Dropped, ImportWarning, bylines, credits, layout
 from .layout import Line, Shape
 
 #: A headline block has at most kicker, two wrapped title lines, subtitle.
@@ -92,7 +92,7 @@ class Page:
         if end == i or not self.lines[end].text.endswith(("摄", "摄影", "报道", "供图", "）", ")")):
             return False
         # A photo caption whose credit wraps onto the next line ("…本报记者 周" / "琳 摄").
-        return bylines.split_credit(join_lines(list(range(i, end + 1)), self)) is not None
+        return credits.split_credit(join_lines(list(range(i, end + 1)), self)) is not None
 
 
 @dataclass

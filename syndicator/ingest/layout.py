@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError
 from ..model import Author
-from . import bylines
+from . import bylines, credits
 from .bylines import HAN
 
 #: A real page holds 5,000–30,000 characters; far more is not one page.
@@ -204,9 +204,9 @@ def ends_paragraph(text: str) -> bool:
             return True
         group = text[opener:]
         return bool(
-            _JUMP_RE.fullmatch(group) or bylines.split_signature(text) or bylines.split_credit(text)
+            _JUMP_RE.fullmatch(group) or bylines.split_signature(text) or credits.split_credit(text)
         )
-    return last in "摄影图" and bylines.split_credit(text) is not None
+    return last in "摄影图" and credits.split_credit(text) is not None
 
 
 def is_titlish(text: str) -> bool:
@@ -306,7 +306,7 @@ def shape_of(text: str) -> Shape:
     sidebar = is_sidebar(text)
     lead = None if sidebar else bylines.match_lead(text)
     byline = None if lead or sidebar else bylines.match_byline_line(text)
-    credit_split = bylines.split_credit(text)
+    credit_split = credits.split_credit(text)
     credit = credit_split is not None
     credit_only = credit and not credit_split[0]  # type: ignore[index]
     if credit_only:

@@ -1,4 +1,4 @@
-"""Bylines, datelines, signatures and photo credits (syndicator.ingest.bylines)."""
+"""Bylines, datelines, signatures and photo credits (syndicator.ingest.bylines, .credits)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from syndicator.ingest.bylines import (
     match_byline_line,
     match_lead,
     parse_byline,
-    split_credit,
     split_signature,
 )
+from syndicator.ingest.credits import split_credit
 from syndicator.model import Author
 
 
