@@ -12,8 +12,6 @@ import dataclasses
 import os
 import re
 import tomllib
-import types
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
@@ -22,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
+from .tables import build, find_key_line, toml_error_line
 from .themes import Theme, resolve_themes
 
 ENV_VAR = "SYNDICATOR_CONFIG"
@@ -239,12 +238,12 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = _toml_error_line(str(exc))
+        line = toml_error_line(str(exc))
         raise ConfigError(f"not valid TOML: {exc}", file=name, line=line) from None
     try:
         return config_from_dict(data, root=path.resolve().parent, path=path)
     except ConfigError as exc:
-        raise exc.located(file=name, line=_find_key_line(text, exc.field)) from None
+        raise exc.located(file=name, line=find_key_line(text, exc.field)) from None
 
 
 def config_from_dict(
@@ -260,7 +259,7 @@ def config_from_dict(
             raise ConfigError(f"unknown section [{key}]", field=key)
         if not isinstance(value, Mapping):
             raise ConfigError("expected a table", field=key)
-        sections[key] = _build(cls, value, key)
+        sections[key] = build(cls, value, key)
     channels = _channels(data.get("channels", {}))
     config = Config(**sections, channels=channels, path=path, root=root or Path.cwd())
     return _finish(config)
@@ -353,86 +352,5 @@ def _channels(value: Any) -> tuple[ChannelConfig, ...]:
             raise ConfigError("expected a table", field=where)
         if "name" in body:
             raise ConfigError("unknown key (the name is the table's name)", field=f"{where}.name")
-        out.append(_build(ChannelConfig, {**body, "name": name}, where, skip=("name",)))
+        out.append(build(ChannelConfig, {**body, "name": name}, where, skip=("name",)))
     return tuple(out)
-
-
-def _build(cls: type, values: Mapping[str, Any], where: str, skip: tuple[str, ...] = ()) -> Any:
-    hints = typing.get_type_hints(cls)
-    known = {f.name for f in dataclasses.fields(cls)}
-    kwargs = {}
-    for key, value in values.items():
-        dotted = f"{where}.{key}"
-        if key not in known:
-            raise ConfigError(
-                f"unknown key (known: {', '.join(sorted(known - set(skip)))})", field=dotted
-            )
-        kwargs[key] = _coerce(value, hints[key], dotted) if key not in skip else value
-    return cls(**kwargs)
-
-
-_TYPE_NAMES = {str: "text", int: "an integer", bool: "true or false", float: "a number"}
-
-
-def _coerce(value: Any, hint: Any, dotted: str) -> Any:
-    origin = typing.get_origin(hint)
-    if origin is Mapping:  # a table of tables, checked by whoever resolves it
-        if not isinstance(value, Mapping):
-            raise ConfigError(f"expected a table, got {_describe(value)}", field=dotted)
-        return dict(value)
-    if origin in (types.UnionType, typing.Union):
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _coerce(value, args[0], dotted)
-    if origin is tuple:
-        (item,) = {a for a in typing.get_args(hint) if a is not Ellipsis}
-        if not isinstance(value, list):
-            raise ConfigError(f"expected a list, got {_describe(value)}", field=dotted)
-        return tuple(_coerce(v, item, f"{dotted}[{i}]") for i, v in enumerate(value))
-    ok = isinstance(value, hint) and not (hint is int and isinstance(value, bool))
-    if hint is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if not ok:
-        raise ConfigError(
-            f"expected {_TYPE_NAMES.get(hint, hint.__name__)}, got {_describe(value)}", field=dotted
-        )
-    return value
-
-
-def _describe(value: Any) -> str:
-    kind = {
-        str: "text",
-        int: "an integer",
-        bool: "a boolean",
-        float: "a number",
-        list: "a list",
-        dict: "a table",
-    }.get(type(value), type(value).__name__)
-    return f"{kind} {value!r}" if not isinstance(value, dict | list) else kind
-
-
-def _toml_error_line(message: str) -> int | None:
-    match = re.search(r"line (\d+)", message)
-    return int(match.group(1)) if match else None
-
-
-def _find_key_line(text: str, dotted: str | None) -> int | None:
-    """Best-effort line of ``section.key`` in TOML text, for error messages."""
-    if not dotted:
-        return None
-    parts = re.sub(r"\[\d+\]$", "", dotted).split(".")
-    table, key = parts[:-1], parts[-1]
-    current: list[str] = []
-    header = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-    assign = re.compile(r"^\s*([A-Za-z0-9_\-\"]+)\s*=")
-    table_line = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        m = header.match(line)
-        if m:
-            current = [p.strip().strip('"') for p in m.group(1).split(".")]
-            if current == parts:
-                table_line = number
-            continue
-        m = assign.match(line)
-        if m and current == table and m.group(1).strip('"') == key:
-            return number
-    return table_line

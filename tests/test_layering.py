@@ -14,7 +14,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "syndicator"
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "themes": {"errors"},
-    "config": {"errors", "themes"},
+    "tables": {"errors"},
+    "config": {"errors", "themes", "tables"},
     "model": {"errors", "fields"},
     "fields": {"model", "errors"},
     "files": set(),
