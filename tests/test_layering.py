@@ -7,6 +7,8 @@ in STYLE.md, so a shortcut (a renderer reading the store, say) fails CI.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "syndicator"
@@ -125,3 +127,41 @@ def test_renderers_do_not_read_the_clock() -> None:
     for path in sorted((PACKAGE / "render").rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         assert ".now(" not in text and "time.time(" not in text, path
+
+
+def _module_names() -> list[str]:
+    """Every module but ``__main__`` and Alembic's scripts (they run under Alembic)."""
+    names = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        if parts[-1] == "__main__" or (parts[1:2] == ("migrations",) and len(parts) > 2):
+            continue
+        names.append(".".join(parts))
+    return names
+
+
+def test_every_module_imports_on_its_own() -> None:
+    """Each module imports in a fresh interpreter, first thing.
+
+    A granian worker starts from ``syndicator.server`` alone, so a module
+    that works only because another one happened to be imported before it
+    (feedgen.util needs lxml.etree loaded) breaks the server, not the tests.
+    """
+    procs = {
+        name: subprocess.Popen(
+            [sys.executable, "-c", f"import {name}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in _module_names()
+    }
+    failures = {}
+    for name, proc in procs.items():
+        _, err = proc.communicate(timeout=120)
+        if proc.returncode != 0:
+            failures[name] = err.strip().splitlines()[-1:]
+    assert len(procs) > 50
+    assert not failures, failures

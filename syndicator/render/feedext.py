@@ -13,9 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from lxml import etree
+
+# isort: split
+# feedgen.util uses ``lxml.etree`` after a bare ``import lxml``, so it fails
+# unless something imported lxml.etree first: the line above does.
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.util import xml_elem
-from lxml import etree
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SY_NS = "http://purl.org/rss/1.0/modules/syndication/"
