@@ -18,6 +18,10 @@ from typing import IO, Any
 FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+#: Libraries whose INFO lines narrate their own routine (Alembic's plugin
+#: setup on every command, APScheduler's every job run): warnings only,
+#: unless ``--verbose``. Our own lines already say what a pass did.
+CHATTY = ("alembic", "apscheduler")
 
 
 class JsonFormatter(logging.Formatter):
@@ -43,3 +47,5 @@ def setup_logging(*, verbose: bool = False, fmt: str = "text", stream: IO[str] |
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
+    for name in CHATTY:
+        logging.getLogger(name).setLevel(logging.NOTSET if verbose else logging.WARNING)
