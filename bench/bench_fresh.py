@@ -2,16 +2,20 @@
 
 ``syndicator run`` serves a site of 1,000 articles in 20 channels with
 the shipped scheduler settings. Fifty more articles, all in one section,
-are saved with due times spread over the next seconds; a poller asks
+are saved with due times over the next seconds: half ``spacing`` apart,
+half a millisecond apart, as an imported edition's articles are
+(``model.release_time``), which fall due while a pass runs; a poller asks
 the six affected feeds (``all`` and the section's channel, three formats
 each) every 20 ms with ``If-None-Match`` and notes when each article
 first appears in each. An article's delay is the time from its due time
 until the last of its six feeds carried it; the row is the p99 of the
 fifty delays (nearest rank: the worst of them), bounded by ``timeout``.
+An article served before its due time fails the row.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import json
 import math
@@ -125,14 +129,18 @@ def measure(tmp: Path, *, timeout: float = 90.0, spacing: float = 0.2) -> list[R
         poller = Poller(base)
         for path in paths:
             poller.get(path)
-        # Fifty articles of today's edition, due one after another from 2 s from now.
+        # Fifty articles of today's edition, due from 2 s from now: one after
+        # another, then a burst 1 ms apart.
         first_due = datetime.now(synth.SHANGHAI) + timedelta(seconds=2)
+        burst_at = first_due + timedelta(seconds=COUNT // 2 * spacing + 1)
+        due_times = [first_due + timedelta(seconds=i * spacing) for i in range(COUNT // 2)]
+        due_times += [burst_at + timedelta(milliseconds=i) for i in range(COUNT - len(due_times))]
         day = first_due.date()
         articles = [
-            synth.synthetic_article(
-                day, 200 + i, published_at=first_due + timedelta(seconds=i * spacing)
-            ).replace(section=synth.SECTIONS[0])
-            for i in range(COUNT)
+            synth.synthetic_article(day, 200 + i, published_at=at).replace(
+                section=synth.SECTIONS[0]
+            )
+            for i, at in enumerate(due_times)
         ]
         engine = synth.open_store(config)
         with store.transaction(engine) as conn:
@@ -156,13 +164,19 @@ def measure(tmp: Path, *, timeout: float = 90.0, spacing: float = 0.2) -> list[R
     if missing:
         print(f"bench: fresh: never served in {missing}", file=sys.stderr)
     delays = sorted(max(seen.get((i, p), math.inf) for p in paths) - due[i] for i in due)
+    # First sight in any feed before the due time (less a millisecond of clock rounding).
+    early = sum(min(seen.get((i, p), math.inf) for p in paths) < due[i] - 0.001 for i in due)
+    fresh = _row(
+        "2 freshness: due → served, p99",
+        delays,
+        timeout,
+        f"{COUNT} articles: half due {spacing:g}s apart, half 1 ms apart;"
+        f" 6 affected feeds polled every 20 ms; {early} served early",
+    )
+    if early:
+        fresh = dataclasses.replace(fresh, measured=timeout)
     return [
-        _row(
-            "2 freshness: due → served, p99",
-            delays,
-            timeout,
-            f"{COUNT} articles due {spacing:g}s apart, 6 affected feeds polled every 20 ms",
-        ),
+        fresh,
         _row(
             "2 freshness: API POST → served, p99",
             api,

@@ -56,11 +56,19 @@ class PassPlanner:
         self._next_due: datetime | None = None
 
     def run_now(self) -> None:
-        """One pass, then look up the next due time."""
+        """One pass, then look up the next due time.
+
+        The next due time is looked up from the clock as it was *before*
+        the pass: an article that fell due while the pass ran (an edition's
+        articles are due milliseconds apart, see ``model.release_time``)
+        is either in that pass or found here, never left for the interval.
+        At worst that costs one pass that finds nothing new.
+        """
         revision = self._read(store.get_revision)
+        started = self.clock()
         self.job()
         self._revision = revision
-        self._next_due = self._read(lambda conn: store.next_due_at(conn, self.clock()))
+        self._next_due = self._read(lambda conn: store.next_due_at(conn, started))
 
     def step(self) -> float:
         """Run a pass if one is needed now; return how long to sleep before the next look."""

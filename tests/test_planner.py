@@ -68,3 +68,33 @@ def test_write_during_a_pass_gets_a_pass_of_its_own(engine) -> None:
     assert len(passes) == 2
     planner.step()
     assert len(passes) == 2  # and then nothing more
+
+
+def test_articles_falling_due_while_a_pass_runs_get_a_pass(engine) -> None:
+    """An edition's articles are due milliseconds apart; a pass takes longer.
+    Those that fell due during a pass must not wait for the interval pass."""
+    start = SEP1_NOON
+    base = load_articles()[0]
+    due = [start + timedelta(milliseconds=ms) for ms in (5, 20)]
+    with engine.begin() as conn:
+        store.save_articles(
+            conn,
+            [
+                base.replace(id=f"{base.id}-{i}", published_at=t, updated_at=t)
+                for i, t in enumerate(due)
+            ],
+            now=start - timedelta(hours=1),
+        )
+    clock = [start]
+    passes: list[datetime] = []
+
+    def job() -> None:  # a pass sees the clock at its start and takes 50 ms
+        passes.append(clock[0])
+        clock[0] += timedelta(milliseconds=50)
+
+    planner = PassPlanner(FakeScheduler(), engine, job, lambda: clock[0], watch=0.25)
+    # The first pass sees nothing due at its clock; both fall due while it
+    # runs, so the planner passes again at once, and then has nothing left.
+    assert planner.step() == 0.0
+    assert passes == [start, start + timedelta(milliseconds=50)]
+    assert planner._next_due is None
