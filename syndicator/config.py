@@ -294,6 +294,7 @@ def _finish(config: Config) -> Config:
         ("scheduler.interval", 1),
         ("scheduler.watch", 0),
         ("server.port", 0),
+        ("server.threads", 1),
         ("server.proxies", 0),
         ("feeds.limit", 1),
         ("feeds.max_bytes", 10_000),
@@ -306,6 +307,8 @@ def _finish(config: Config) -> Config:
         section, key = name.split(".")
         if getattr(getattr(config, section), key) < low:
             raise ConfigError(f"must be at least {low}", field=name)
+    if config.server.port > 65535:
+        raise ConfigError("must be at most 65535", field="server.port")
     channels = config.channels
     if not any(c.name == "all" for c in channels):
         channels = (ChannelConfig(name="all"), *channels)

@@ -44,6 +44,8 @@ def test_load_config_shipped_file_is_valid() -> None:
         ('[feeds]\nhubs = "http://hub"\n', "feeds.hubs", 2),
         ('[channels.all]\ntitle = "x"\nlimt = 3\n', "channels.all.limt", 3),
         ('[site]\ntimezone = "Mars/Base"\n', "site.timezone", 2),
+        ("[server]\nport = 99999\n", "server.port", 2),
+        ('[server]\nhost = "a"\nthreads = 0\n', "server.threads", 3),
     ],
 )
 def test_load_config_bad_key_names_key_and_line(
