@@ -182,7 +182,8 @@ def article_from_dict(data: Any) -> Article:
     article_id = _text(data["id"], "id", optional=False) or ""
     if not valid_id(article_id):
         raise InputError(
-            f"{article_id!r} is not a valid id (letters, digits, '-', '_', '.'; at most 120)",
+            f"{article_id!r} is not a valid id (letters, digits, '-', '_', '.',"
+            " starting with a letter or digit; at most 120)",
             field="id",
         )
     return Article(
@@ -211,4 +212,15 @@ def article_from_dict(data: Any) -> Article:
 
 
 def valid_id(value: str) -> bool:
-    return 0 < len(value) <= 120 and all(c.isascii() and (c.isalnum() or c in "-_.") for c in value)
+    """Whether ``value`` can name an article's URL and files.
+
+    It becomes a path segment (``/articles/<id>``, ``wechat/<id>.html``),
+    so it must not start with a dot: ``..`` would climb a directory and
+    ``.pages`` is the archive manifest's name.
+    """
+    return (
+        0 < len(value) <= 120
+        and value[0].isascii()
+        and value[0].isalnum()
+        and all(c.isascii() and (c.isalnum() or c in "-_.") for c in value)
+    )

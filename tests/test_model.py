@@ -41,6 +41,8 @@ def test_content_hash_ignores_offset_and_status_but_not_text() -> None:
         ("title", None),
         ("title", "   "),
         ("id", "has space"),
+        ("id", ".."),  # would climb a directory in /articles/<id> and wechat/<id>.html
+        ("id", ".pages"),
         ("status", "live"),
         ("edition", "30/08/2021"),
         ("tags", "not-a-list"),
