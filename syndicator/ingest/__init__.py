@@ -8,6 +8,7 @@ guess (``warnings``) instead of losing text silently.
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
@@ -105,14 +106,18 @@ def read_bytes(path: Path) -> bytes:
 
 
 def decode_text(data: bytes, source: str, encoding: str | None = None) -> str:
-    """Decode page text: UTF-8 (with or without BOM), else GB18030.
+    """Decode page text: UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030.
 
     GB18030 is a superset of GBK and GB2312 and decodes almost any byte
     string, so it is only accepted when the result looks like text; binary
     files (NUL bytes, control characters) are refused either way. Line
     endings are normalised to ``\\n``.
     """
-    if b"\x00" in data[:65536]:
+    if (not encoding or encoding == "auto") and data.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
+        encoding = "utf-16"  # what Windows Notepad calls "Unicode"
+    if b"\x00" in data[:65536] and not _wide(encoding):
         raise InputError(
             "binary file (contains NUL bytes); expected UTF-8 or GB18030 text", file=source
         )
@@ -152,6 +157,15 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> str:
     if controls > max(8, len(text) // 200):
         raise InputError("binary file (control characters); expected page text", file=source)
     return text
+
+
+def _wide(encoding: str | None) -> bool:
+    """UTF-16 and UTF-32 text is full of NUL bytes: they are not a sign of binary."""
+    try:
+        name = codecs.lookup(encoding).name if encoding and encoding != "auto" else ""
+    except LookupError:
+        return False
+    return name.startswith(("utf-16", "utf-32"))
 
 
 def _looks_like_gb_text(text: str) -> bool:

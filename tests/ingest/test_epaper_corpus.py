@@ -6,6 +6,8 @@ hand-checked ``.expected.json``; see its ``about`` field for what it covers.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from epaper_expect import (
     DATA,
@@ -94,6 +96,30 @@ def test_load_file_reads_utf8_with_bom() -> None:
     parsed = load_file(path, options_for(load_expected("qjwb-2021-07-01-p08")))
     assert parsed.edition is not None and parsed.edition.paper == "钱江晚报"
     assert parsed.dropped[0].text == "钱江晚报"
+
+
+def test_load_file_reads_utf16_as_notepad_saves_it(tmp_path: Path) -> None:
+    """Windows Notepad's "Unicode" is UTF-16 with a BOM: full of NUL bytes, not binary."""
+    expected = load_expected("qjwb-2021-07-01-p08")
+    text = page_path("qjwb-2021-07-01-p08").read_text(encoding="utf-8-sig")
+    utf8 = load_file(page_path("qjwb-2021-07-01-p08"), options_for(expected))
+    for codec in ("utf-16", "utf-16-be"):  # little-endian with BOM, then big-endian
+        path = tmp_path / f"{codec}.txt"
+        data = text.encode(codec)
+        if codec == "utf-16-be":
+            data = b"\xfe\xff" + data
+        path.write_bytes(data)
+        assert load_file(path, options_for(expected)).articles == utf8.articles
+    bare = tmp_path / "no-bom.txt"
+    bare.write_bytes(text.encode("utf-16-le"))  # without a BOM: said, not guessed
+    with pytest.raises(InputError, match="NUL"):
+        load_file(bare, options_for(expected))
+    parsed = parse_page(
+        decode_text(bare.read_bytes(), str(bare), "utf-16-le"),
+        source=str(bare),
+        options=options_for(expected),
+    )
+    assert parsed.articles == utf8.articles
 
 
 def test_load_file_wrong_encoding_is_refused_with_the_line() -> None:
