@@ -23,12 +23,15 @@ deadlock (see :class:`_Waker`); :func:`serve` replaces them.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from .config import ENV_VAR, Config
@@ -57,6 +60,7 @@ def worker_app():  # type: ignore[no-untyped-def]
     from .web import create_app
     from .web.api import TRIGGER_KEY
 
+    _die_with_parent()
     app = create_app(test_config={"STORE_READY": True})  # the supervisor upgraded the store
     if os.environ.get(WATCHED_ENV):
         app.extensions[TRIGGER_KEY] = _noop
@@ -65,6 +69,38 @@ def worker_app():  # type: ignore[no-untyped-def]
 
 def _noop() -> None:
     return None
+
+
+#: ``prctl`` option: the signal the kernel sends when the parent dies.
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Have this worker stopped (SIGTERM) when its supervising process dies.
+
+    granian stops its workers on SIGTERM, but a supervisor killed with
+    SIGKILL (the OOM killer, ``kill -9``) cannot: the orphan would go on
+    answering on the port with feeds that nothing updates any more, say it
+    is healthy, and share the port with the instance started in its place.
+    On Linux the kernel signals the orphan at once; elsewhere a thread
+    looks for a new parent every second.
+    """
+    parent = multiprocessing.parent_process()
+    expected = parent.pid if parent is not None else os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError):  # not Linux
+        threading.Thread(target=_watch_parent, args=(expected,), daemon=True).start()
+    if os.getppid() != expected:  # it died before we asked
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _watch_parent(expected: int) -> None:
+    while os.getppid() == expected:
+        time.sleep(1.0)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 class _Waker:

@@ -167,3 +167,58 @@ def test_run_stops_on_ctrl_c_even_while_starting(tmp_path: Path, after: float) -
             pytest.fail("syndicator run ignored Ctrl-C")
     assert proc.returncode == 0, out
     assert "Traceback" not in out
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie is dead
+
+
+@pytest.mark.parametrize("command", ["run", "serve"])
+def test_worker_dies_with_a_killed_supervisor(tmp_path: Path, command: str) -> None:
+    """kill -9 of the supervising process must not leave its HTTP worker
+    serving stale feeds on the port (and saying it is healthy)."""
+    port = free_port()
+    config = _write_config(tmp_path, port)
+    exe = venv_bin("syndicator")
+    env = child_env()
+    for args in (["init"], ["import", str(SAMPLE_PAGE)], ["publish"]):
+        subprocess.run(
+            [exe, "--config", str(config), *args], check=True, env=env, capture_output=True
+        )
+    proc = subprocess.Popen(
+        [exe, "--config", str(config), command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
+    workers: list[int] = []
+    try:
+        _wait_for_feeds(proc, f"http://127.0.0.1:{port}", 8, deadline=20)
+        workers = [p for p in _children(proc.pid) if _alive(p)]
+        assert workers, "no worker process found"
+        proc.kill()
+        proc.wait(10)
+        deadline = time.monotonic() + 15
+        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        orphans = [p for p in workers if _alive(p)]
+        assert not orphans, f"workers {orphans} outlived their supervisor"
+        with pytest.raises((urllib.error.URLError, ConnectionError)):
+            _get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+    finally:
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
