@@ -306,13 +306,16 @@ def list_edition(conn: Connection, edition: date) -> list[Article]:
     return [_article(r.data) for r in conn.execute(query)]
 
 
-def list_editions(conn: Connection) -> list[tuple[date, int]]:
-    """Every edition date with its number of articles, newest first."""
-    query = (
-        sa.select(articles.c.edition, sa.func.count())
-        .group_by(articles.c.edition)
-        .order_by(articles.c.edition.desc())
-    )
+def list_editions(conn: Connection, *, due_by: datetime | None = None) -> list[tuple[date, int]]:
+    """Every edition date with its number of articles, newest first.
+
+    :param due_by: count only articles published and due by then (what the
+        public may see); editions with none are left out.
+    """
+    query = sa.select(articles.c.edition, sa.func.count())
+    if due_by is not None:
+        query = query.where(articles.c.status == "published", articles.c.published_at <= due_by)
+    query = query.group_by(articles.c.edition).order_by(articles.c.edition.desc())
     return [(r[0], r[1]) for r in conn.execute(query)]
 
 

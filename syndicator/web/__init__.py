@@ -37,10 +37,11 @@ def create_app(config: Config | None = None, test_config: dict[str, Any] | None 
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     db.init_app(app)
     app.register_blueprint(feeds.bp)
-    app.register_blueprint(pages.bp)
+    token = app.config.get("API_TOKEN", os.environ.get(API_TOKEN_ENV))
+    pages.init_app(app, token)
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # also bounds bodies sent without a length
         app.config["MAX_CONTENT_LENGTH"] = config.api.max_body
-    api.init_app(app, app.config.get("API_TOKEN", os.environ.get(API_TOKEN_ENV)))
+    api.init_app(app, token)
     ops.init_app(app)
     security.init_app(app)
     if config.server.proxies:

@@ -1,10 +1,24 @@
-"""Pages for people: the edition list and the WeChat preview of an article."""
+"""Pages for people: the edition list and the WeChat preview of an article.
+
+The same pages answer twice. At ``/`` they are public and show only what
+the feeds show: published articles that are due. An embargoed article
+must not be readable an hour early because its id is easy to guess, nor
+a withdrawn one after it was taken back. Under ``/staff/`` the newsroom
+sees every article with its status (定时, 已撤回, 草稿), to prepare a
+WeChat post before it is due; those pages ask for the ingest API's token
+(HTTP Basic, any user name, the token as password, which a browser asks
+for once) and are off, like the API, while no token is set.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hmac
+import math
 from datetime import date, datetime
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 
 from .. import store
 from ..model import Article
@@ -12,6 +26,70 @@ from ..render import wechat_post
 from .db import get_config, get_conn
 
 bp = Blueprint("pages", __name__)
+#: The blueprint's name under ``/staff/``.
+STAFF = "staff"
+TOKEN_KEY = "syndicator.staff_token"
+
+
+def init_app(app: Flask, token: str | None) -> None:
+    app.register_blueprint(bp)
+    app.register_blueprint(bp, url_prefix="/staff", name=STAFF)
+    app.extensions[TOKEN_KEY] = token or None
+
+
+def _staff() -> bool:
+    return request.blueprint == STAFF
+
+
+def _given_token() -> str:
+    """The token from ``Authorization``: Bearer, or Basic with it as the password."""
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        return value.strip()
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return ""
+        return decoded.partition(":")[2]
+    return ""
+
+
+@bp.before_request
+def _guard() -> Response | None:
+    """Staff pages: off without a token; 401 (and a rate limit) without the right one."""
+    if not _staff():
+        return None
+    token: str | None = current_app.extensions[TOKEN_KEY]
+    if not token:
+        return _text(404, "编辑页面未开启：设置 SYNDICATOR_API_TOKEN 后可用")
+    if hmac.compare_digest(_given_token().encode("utf-8"), token.encode("utf-8")):
+        return None
+    limiter = current_app.extensions.get("syndicator.rate_limiter")
+    wait = limiter.take(request.remote_addr or "?") if limiter is not None else 0
+    if wait:
+        response = _text(429, "尝试次数过多，请稍后再试")
+        response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+        return response
+    response = _text(401, "请输入编辑口令（SYNDICATOR_API_TOKEN）")
+    response.headers["WWW-Authenticate"] = 'Basic realm="syndicator", charset="UTF-8"'
+    return response
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    if _staff():
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _text(status: int, message: str) -> Response:
+    return Response(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+def _visible(article: Article, now: datetime) -> bool:
+    """What the public may read: what the feeds carry."""
+    return _staff() or (article.status == "published" and article.published_at <= now)
 
 
 def _feed_links() -> list[dict[str, str]]:
@@ -46,10 +124,14 @@ def _status(article: Article, now: datetime) -> str:
     return "已发布"
 
 
+def _editions() -> list[tuple[date, int]]:
+    due_by = None if _staff() else datetime.now(get_config().tz)
+    return store.list_editions(get_conn(), due_by=due_by)
+
+
 @bp.route("/")
 def index() -> str:
-    conn = get_conn()
-    editions = store.list_editions(conn)
+    editions = _editions()
     day = editions[0][0] if editions else None
     return _edition_page(day, editions)
 
@@ -60,7 +142,7 @@ def edition(day: str) -> str:
         wanted = date.fromisoformat(day)
     except ValueError:
         abort(404)
-    editions = store.list_editions(get_conn())
+    editions = _editions()
     if not any(d == wanted for d, _ in editions):
         abort(404)
     return _edition_page(wanted, editions)
@@ -70,7 +152,7 @@ def _edition_page(day: date | None, editions: list[tuple[date, int]]) -> str:
     config = get_config()
     conn = get_conn()
     now = datetime.now(config.tz)
-    articles = store.list_edition(conn, day) if day else []
+    articles = [a for a in store.list_edition(conn, day) if _visible(a, now)] if day else []
     masthead = store.get_edition(conn, day) if day else None
     rows = []
     for a in articles:
@@ -91,12 +173,13 @@ def _edition_page(day: date | None, editions: list[tuple[date, int]]) -> str:
         rows=rows,
         editions=editions,
         feed_links=_feed_links(),
+        staff=_staff(),
     )
 
 
 def _get_article(article_id: str) -> Article:
     article = store.get_article(get_conn(), article_id)
-    if article is None:
+    if article is None or not _visible(article, datetime.now(get_config().tz)):
         abort(404)
     return article
 
