@@ -75,7 +75,13 @@ class ConfigError(InputError):
 
 
 class StoreError(SyndicatorError):
-    """The store could not be reached or holds something unexpected."""
+    """The store could not be reached or holds something unexpected.
+
+    ``sqlstate`` is the database's error code when it gave one, so a caller
+    can tell a transaction worth running again (a deadlock) from an outage.
+    """
+
+    sqlstate: str | None = None
 
 
 class NotFoundError(SyndicatorError):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -109,3 +110,36 @@ def test_list_editions_newest_first(engine) -> None:
         editions = store.list_editions(conn)
     assert [d.isoformat() for d, _ in editions] == ["2021-09-02", "2021-09-01"]
     assert [n for _, n in editions] == [1, 2]
+
+
+def test_overlapping_batches_in_opposite_orders_do_not_deadlock(engine) -> None:
+    """Two writers (two API requests, two instances) save the same articles,
+    one list reversed. Rows are locked in id order, so one waits for the
+    other; in request order PostgreSQL would break a deadlock by aborting one."""
+    base = load_articles()[0]
+    batch = [base.replace(id=f"{base.id}-{i:02d}") for i in range(30)]
+    with store.transaction(engine) as conn:
+        store.save_articles(conn, batch, now=NOW)
+    failures: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def writer(items, round_: int) -> None:
+        start.wait()
+        try:
+            with store.transaction(engine) as conn:  # corrections: every row is locked
+                store.save_articles(
+                    conn, [a.replace(title=f"{a.title} {round_}") for a in items], now=NOW
+                )
+        except BaseException as exc:
+            failures.append(exc)
+
+    for round_ in range(8):
+        threads = [
+            threading.Thread(target=writer, args=(batch, round_)),
+            threading.Thread(target=writer, args=(batch[::-1], round_ + 100)),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    assert not failures, failures

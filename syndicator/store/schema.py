@@ -153,4 +153,6 @@ def transaction(engine: Engine) -> Iterator[Connection]:
         with engine.begin() as conn:
             yield conn
     except sa.exc.OperationalError as exc:
-        raise StoreError(f"store: {exc.orig}") from None
+        error = StoreError(f"store: {exc.orig}")
+        error.sqlstate = getattr(exc.orig, "sqlstate", None)
+        raise error from None

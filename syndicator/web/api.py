@@ -169,17 +169,24 @@ def post_articles() -> Response:
     return jsonify({**report.to_dict(), "pass": "started" if triggered else "next tick"})
 
 
+#: PostgreSQL's "serialization failure" and "deadlock detected": the
+#: transaction was rolled back whole and may simply run again.
+RETRYABLE = {"40001", "40P01"}
+
+
 def _save(parsed: Any) -> store.SaveReport:
-    """One transaction; a clash with a concurrent insert of the same id is retried once."""
+    """One transaction, run again (up to three times) when it lost a race:
+    a concurrent insert of the same id, or a deadlock the database broke."""
     now = datetime.now(get_config().tz)
-    for attempt in (1, 2):
+    for attempt in (1, 2, 3):
         try:
             with store.transaction(get_engine()) as conn:
                 if parsed.edition is not None:
                     store.save_edition(conn, parsed.edition)
                 return store.save_articles(conn, parsed.articles, now=now)
-        except sa.exc.IntegrityError:
-            if attempt == 2:
+        except (sa.exc.IntegrityError, StoreError) as exc:
+            lost_race = isinstance(exc, sa.exc.IntegrityError) or exc.sqlstate in RETRYABLE
+            if not lost_race or attempt == 3:
                 raise
     raise AssertionError("unreachable")
 

@@ -8,6 +8,7 @@ import pytest
 from conftest import DATA, make_config
 
 from syndicator import store
+from syndicator.errors import StoreError
 from syndicator.web import create_app
 from syndicator.web.api import TRIGGER_KEY
 
@@ -85,6 +86,30 @@ def test_api_saves_one_or_many_and_triggers_a_pass(api, engine) -> None:
     assert again.json["added"] == [] and again.json["pass"] == "next tick"
     assert _count(engine) == len(ARTICLES)
     assert api.extensions["test.triggers"] == [1, 1]  # no pass for an unchanged re-send
+
+
+@pytest.mark.parametrize(("sqlstate", "status"), [("40P01", 200), ("40001", 200), ("08006", 503)])
+def test_api_runs_a_transaction_again_when_the_database_broke_a_deadlock(
+    api, engine, monkeypatch, sqlstate, status
+) -> None:
+    """A deadlock or serialization failure rolled the whole transaction back:
+    run it again. A lost connection is an outage: 503 at once."""
+    real = store.save_articles
+    calls = []
+
+    def flaky(conn, items, *, now):
+        calls.append(1)
+        if len(calls) == 1:
+            error = StoreError("store: deadlock detected")
+            error.sqlstate = sqlstate
+            raise error
+        return real(conn, items, now=now)
+
+    monkeypatch.setattr(store, "save_articles", flaky)
+    response = api.test_client().post("/api/articles", json=ARTICLES[0], headers=AUTH)
+    assert response.status_code == status, response.json
+    assert len(calls) == (2 if status == 200 else 1)
+    assert _count(engine) == (1 if status == 200 else 0)
 
 
 def test_api_delete_withdraws(api, engine) -> None:
