@@ -27,6 +27,9 @@ ENV_VAR = "SYNDICATOR_CONFIG"
 #: The ingest API's bearer token comes from here, never from the file.
 API_TOKEN_ENV = "SYNDICATOR_API_TOKEN"
 DEFAULT_FILE = "config.toml"
+#: ``feeds/wechat/`` holds the WeChat posts, beside the channels' folders,
+#: so no channel may be called that.
+WECHAT_DIR = "wechat"
 
 
 @dataclass(frozen=True)
@@ -350,6 +353,10 @@ def _channels(value: Any) -> tuple[ChannelConfig, ...]:
         if not _CHANNEL_NAME.match(name):
             raise ConfigError(
                 "channel names are lowercase letters, digits, '-' or '_'", field=where
+            )
+        if name == WECHAT_DIR:
+            raise ConfigError(
+                f"{WECHAT_DIR!r} is taken: feeds/{WECHAT_DIR}/ holds the WeChat posts", field=where
             )
         if not isinstance(body, Mapping):
             raise ConfigError("expected a table", field=where)

@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Config
+from .config import WECHAT_DIR, Config
 from .model import Article
 from .render.wechat_post import build_post
 
 log = logging.getLogger(__name__)
 
-DIRECTORY = "wechat"
+DIRECTORY = WECHAT_DIR
 
 
 def post_paths(output_dir: Path, article_id: str) -> tuple[Path, Path]:

@@ -45,6 +45,7 @@ def test_load_config_shipped_file_is_valid() -> None:
         ('[channels.all]\ntitle = "x"\nlimt = 3\n', "channels.all.limt", 3),
         ('[site]\ntimezone = "Mars/Base"\n', "site.timezone", 2),
         ("[server]\nport = 99999\n", "server.port", 2),
+        ('[channels.wechat]\ntitle = "x"\n', "channels.wechat", 1),
         ('[server]\nhost = "a"\nthreads = 0\n', "server.threads", 3),
     ],
 )
