@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import load_articles
+from conftest import SHANGHAI, load_articles
 
 from syndicator.errors import InputError
 from syndicator.model import Article, summarize
@@ -87,3 +87,16 @@ def test_article_rejects_updated_before_published() -> None:
     with pytest.raises(InputError) as info:
         Article.from_dict(data)
     assert info.value.field == "updated_at"
+
+
+def test_release_times_are_distinct_and_in_page_order_on_a_big_paper() -> None:
+    """A 100-page paper with 40 articles a page: every article due in the
+    edition's second, none sharing a time, newest first in page order."""
+    from syndicator.model import release_time
+
+    edition_at = datetime(2021, 8, 30, 6, 0, tzinfo=SHANGHAI)
+    order = [(page, seq) for page in range(1, 101) for seq in range(1, 41)]
+    times = [release_time(edition_at, page, seq) for page, seq in order]
+    assert len(set(times)) == len(times)
+    assert times == sorted(times, reverse=True)
+    assert all(edition_at <= t < edition_at + timedelta(seconds=1) for t in times)

@@ -48,9 +48,9 @@ def test_sample_feeds_parse_with_eight_entries_in_beijing_time(sample_docs) -> N
             assert "2021-08-30" in entry.published or "30 Aug 2021" in entry.published
     doc = json.loads(sample_docs["feed.json"])
     assert [i["title"] for i in doc["items"]] == SAMPLE_TITLES
-    # The edition's second, a millisecond apart in page order (model.release_time).
+    # The edition's second, a microsecond apart in page order (model.release_time).
     stamps = [i["date_published"] for i in doc["items"]]
-    assert stamps[0] == "2021-08-30T06:00:00.999000+08:00"
+    assert stamps[0] == "2021-08-30T06:00:00.999999+08:00"
     assert all(s.startswith("2021-08-30T06:00:00.99") and s.endswith("+08:00") for s in stamps)
     assert stamps == sorted(stamps, reverse=True)
     # feedparser 6.0 (the newest release) has no JSON Feed parser; the JSON
@@ -92,7 +92,7 @@ def test_atom_entries_keep_link_rel_and_type(sample_docs) -> None:
     """feedgen 1.0 drops rel/type on entry links; our extension restores them."""
     root = etree.fromstring(sample_docs["atom.xml"])
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-CN"
-    assert root.findtext(f"{ATOM}updated") == "2021-08-30T06:00:00.999000+08:00"
+    assert root.findtext(f"{ATOM}updated") == "2021-08-30T06:00:00.999999+08:00"
     for entry in root.findall(f"{ATOM}entry"):
         links = entry.findall(f"{ATOM}link")
         assert [(link.get("rel"), link.get("type")) for link in links] == [
