@@ -80,8 +80,9 @@ class FeedExtension(BaseExtension):
             channel.insert(index + offset, link)
         if self.archive:
             channel.insert(index + len(links), etree.Element(f"{{{FH_NS}}}archive"))
-        xml_elem(f"{{{SY_NS}}}updatePeriod", channel).text = self.update_period
-        xml_elem(f"{{{SY_NS}}}updateFrequency", channel).text = str(self.update_frequency)
+        else:  # an archive page is not polled on a schedule: no update hints
+            xml_elem(f"{{{SY_NS}}}updatePeriod", channel).text = self.update_period
+            xml_elem(f"{{{SY_NS}}}updateFrequency", channel).text = str(self.update_frequency)
         return feed
 
     def extend_atom(self, feed: Any) -> Any:

@@ -104,7 +104,8 @@ def _generator(
     fg.link(href=ctx.doc_url(fmt), rel="self", type=FORMATS[fmt])
     fg.link(href=ctx.home_url, rel="alternate", type="text/html")  # last: RSS <link>
     fg.updated((updated or feed_updated(articles, ctx.empty_updated)).astimezone(ctx.tz))
-    fg.ttl(ctx.ttl_minutes)
+    if ctx.archive is None:  # an archive page keeps for days (feeds.archive_max_age)
+        fg.ttl(ctx.ttl_minutes)
     for article in articles:
         _add_entry(fg, ctx, article)
     return fg

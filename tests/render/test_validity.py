@@ -169,3 +169,16 @@ def test_validators_reject_broken_documents(site) -> None:
     assert json_feed_problems(json.dumps(feed).encode()) == []
     del feed["items"][0]["content_html"]
     assert json_feed_problems(json.dumps(feed).encode())
+
+
+def test_only_subscription_documents_carry_polling_hints(site) -> None:
+    """ttl and sy:updatePeriod say how often to poll: right for a channel's
+    feed, wrong for an archive page that is cached for days."""
+    sy = "{http://purl.org/rss/1.0/modules/syndication/}"
+    for path in site.output_dir.rglob("rss.xml"):
+        channel = etree.fromstring(path.read_bytes()).find("channel")
+        hints = [channel.find("ttl"), channel.find(f"{sy}updatePeriod")]
+        if "archive" in path.parts:
+            assert hints == [None, None], path
+        else:
+            assert all(h is not None for h in hints), path
