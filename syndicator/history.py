@@ -88,18 +88,24 @@ def channel_output(
     output: Path,
     *,
     force: bool = False,
+    listed: feeds.Listed | None = None,
 ) -> ChannelOutput:
     """The documents of ``channel`` given every due article (newest first).
 
     :param force: render every archive page, whatever the manifest says.
+    :param listed: when articles were first published (the feed's ``updated``).
     """
     ctx = feeds.context_for(config, channel)
     items = [a for a in due if channel.matches(a)]
     plan = archive.plan_channel(
-        ctx, items, limit=config.channel_limit(channel), max_bytes=config.feeds.max_bytes
+        ctx,
+        items,
+        limit=config.channel_limit(channel),
+        max_bytes=config.feeds.max_bytes,
+        listed=listed,
     )
     result = ChannelOutput()
-    updated = result.updated = feeds.feed_updated(plan.current)
+    updated = result.updated = plan.updated
     for filename, data in plan.documents.items():
         result.documents[output / channel.name / filename] = (data, updated)
 
@@ -162,6 +168,7 @@ def update_channel(
     window: Callable[[int], list[Article]],
     edition: Callable[[date], list[Article]],
     dirty: Iterable[date],
+    listed: feeds.Listed | None = None,
 ) -> ChannelOutput:
     """The documents of ``channel`` after a few articles changed, without reading the rest.
 
@@ -204,12 +211,13 @@ def update_channel(
         keys = (old_days - {d.isoformat() for d in check}) | archived
         order = sorted(keys)
         prev = order[-1] if order else None
-        documents = feeds.render_channel(ctx.for_current(prev), current)
+        updated = feeds.listed_updated(current, listed)
+        documents = feeds.render_channel(ctx.for_current(prev, updated=updated), current)
         size = max(len(data) for data in documents.values())
         if size <= config.feeds.max_bytes or count <= 1:
             break
         count = min(count - 1, max(1, count * config.feeds.max_bytes // size))
-    updated = result.updated = feeds.feed_updated(current)
+    result.updated = updated
     for filename, data in documents.items():
         result.documents[output / channel.name / filename] = (data, updated)
 

@@ -274,11 +274,16 @@ def plan_everything(
     for article_id in report.changed:
         affected.update(published[article_id].channels)
 
+    def listed(ids: Sequence[str]) -> dict[str, datetime]:
+        return {i: _first_published(published.get(i), now) for i in ids}
+
     # Render everything first: if any renderer fails, no file is touched.
     plan = PassPlan(report)
     channels = [c for c in config.channels if c.name in affected]
     for done, channel in enumerate(channels, 1):
-        plan.outputs.append(history.channel_output(config, channel, due, output, force=force))
+        plan.outputs.append(
+            history.channel_output(config, channel, due, output, force=force, listed=listed)
+        )
         plan.documents.update(plan.outputs[-1].documents)
         progress("rendering channels", done, len(channels))
     report.channels = sorted(affected & {c.name for c in config.channels})
@@ -349,6 +354,10 @@ def plan_changes(
                         a for a in store.due_in_edition(conn, now, day) if c.matches(a)
                     ],
                     dirty=dirty[channel.name],
+                    listed=lambda ids, c=conn: {
+                        **dict.fromkeys(ids, now),
+                        **store.first_published(c, ids),
+                    },
                 )
             )
             plan.documents.update(plan.outputs[-1].documents)
@@ -359,6 +368,13 @@ def plan_changes(
         for i in sorted(touched)
     ]
     return plan
+
+
+def _first_published(state: store.PublishedState | None, now: datetime) -> datetime:
+    """An article first published by this pass is listed at its clock."""
+    if state is None or state.first_published_at is None:
+        return now
+    return state.first_published_at
 
 
 def _newest(conn: sa.Connection, now: datetime, channel: ChannelConfig, n: int) -> list[Article]:

@@ -98,9 +98,9 @@ def test_changes_only_pass_equals_full_pass(tmp_path, monkeypatch, seed) -> None
         with engine.connect() as conn:
             conn.exec_driver_sql(f"VACUUM INTO '{tmp_path / f'full{step}' / 'store.db'}'")
         other = store.create_store_engine(copy.store_url)
-        with other.begin() as conn:
-            conn.execute(store.published.delete())
-        publish.run_pass(other, copy, now=now, force=True)
+        # Everything rendered from scratch with the same bookkeeping (when each
+        # article was first published dates the feeds), recording nothing.
+        publish.run_pass(other, copy, now=now, force=True, record=False)
         other.dispose()
         assert _snapshot(config.output_dir) == _snapshot(copy.output_dir), (seed, step)
     engine.dispose()

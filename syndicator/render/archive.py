@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from ..model import Article
-from .context import ORIGIN, FeedContext, feed_updated
+from .context import ORIGIN, FeedContext, Listed, feed_updated, listed_updated
 from .feeds import render_channel
 
 
@@ -47,6 +47,8 @@ class ChannelPlan:
     current: tuple[Article, ...]
     archives: tuple[ArchivePage, ...]
     documents: dict[str, bytes]
+    #: The subscription document's ``updated`` (see :func:`.context.listed_updated`).
+    updated: datetime
 
     @property
     def prev(self) -> str | None:
@@ -54,20 +56,29 @@ class ChannelPlan:
 
 
 def plan_channel(
-    ctx: FeedContext, items: Sequence[Article], *, limit: int, max_bytes: int
+    ctx: FeedContext,
+    items: Sequence[Article],
+    *,
+    limit: int,
+    max_bytes: int,
+    listed: Listed | None = None,
 ) -> ChannelPlan:
     """Split a channel's due items (newest first) into its feed and archive pages.
 
     The subscription documents are rendered to measure them against
     ``max_bytes``, so the plan carries them: the largest of the three
     formats decides, and all three hold the same items.
+
+    :param listed: when items were first published; ``None`` dates the
+        document by its items' ``updated_at`` alone.
     """
     count = min(limit, len(items))
     while True:
         left_out = items[count:]
         newest_left_out = max((a.edition for a in left_out), default=None)
         prev = newest_left_out.isoformat() if newest_left_out else None
-        documents = render_channel(ctx.for_current(prev), items[:count])
+        updated = listed_updated(items[:count], listed)
+        documents = render_channel(ctx.for_current(prev, updated=updated), items[:count])
         size = max(len(data) for data in documents.values())
         if size <= max_bytes or count <= 1:
             break
@@ -87,7 +98,9 @@ def plan_channel(
         ArchivePage(key=key, items=tuple(by_day.get(key, ())), prev=prev, next=next_)
         for key, prev, next_ in zip(keys, older, newer, strict=False)
     )
-    return ChannelPlan(current=tuple(items[:count]), archives=pages, documents=documents)
+    return ChannelPlan(
+        current=tuple(items[:count]), archives=pages, documents=documents, updated=updated
+    )
 
 
 def page_updated(ctx: FeedContext, page: ArchivePage) -> datetime:
@@ -105,5 +118,5 @@ def page_updated(ctx: FeedContext, page: ArchivePage) -> datetime:
 def render_archive_page(ctx: FeedContext, page: ArchivePage) -> dict[str, bytes]:
     """The three documents of one archive page, keyed by file name."""
     updated = page_updated(ctx, page)
-    page_ctx = ctx.for_archive(page.key, page.prev, page.next, empty_updated=updated)
+    page_ctx = ctx.for_archive(page.key, page.prev, page.next, updated=updated)
     return render_channel(page_ctx, page.items)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import mimetypes
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
@@ -52,8 +52,8 @@ class FeedContext:
     ``archive`` names the archive page being rendered (an edition date),
     ``None`` for the subscription document; ``prev_archive`` and
     ``next_archive`` are the pages holding the next older and the next
-    newer items, if any. ``empty_updated`` is the ``updated`` of the
-    document when it has no items.
+    newer items, if any. ``updated`` is the document's ``updated`` when
+    it is not simply its newest item's (see :func:`listed_updated`).
     """
 
     site: SiteConfig
@@ -63,7 +63,7 @@ class FeedContext:
     archive: str | None = None
     prev_archive: str | None = None
     next_archive: str | None = None
-    empty_updated: datetime = EPOCH
+    updated: datetime | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -119,7 +119,7 @@ class FeedContext:
         return "yearly", 1
 
     def for_archive(
-        self, key: str, prev: str | None, next: str | None, *, empty_updated: datetime = EPOCH
+        self, key: str, prev: str | None, next: str | None, *, updated: datetime | None = None
     ) -> FeedContext:
         """An archive page: no hubs, since no hub is ever pinged for one."""
         return replace(
@@ -128,11 +128,11 @@ class FeedContext:
             prev_archive=prev,
             next_archive=next,
             hubs=(),
-            empty_updated=empty_updated,
+            updated=updated,
         )
 
-    def for_current(self, prev: str | None) -> FeedContext:
-        return replace(self, archive=None, prev_archive=prev, next_archive=None)
+    def for_current(self, prev: str | None, *, updated: datetime | None = None) -> FeedContext:
+        return replace(self, archive=None, prev_archive=prev, next_archive=None, updated=updated)
 
 
 def context_for(config: Config, channel: ChannelConfig) -> FeedContext:
@@ -156,6 +156,28 @@ def article_guid(site: SiteConfig, article: Article) -> str:
 def feed_updated(articles: Sequence[Article], default: datetime = EPOCH) -> datetime:
     """The newest ``updated_at`` among the items: never "now"."""
     return max((a.updated_at for a in articles), default=default)
+
+
+#: When each article was first published (``published.first_published_at``),
+#: for the ids asked; an article not yet published gets the pass's clock.
+Listed = Callable[[Sequence[str]], Mapping[str, datetime]]
+
+
+def listed_updated(articles: Sequence[Article], listed: Listed | None) -> datetime:
+    """A subscription document's ``updated``: when it last gained an item or
+    an item last changed, whichever is later.
+
+    The newest ``updated_at`` alone misses an item that arrives older than
+    the newest one (page 2 imported after page 1, a back-dated article):
+    the document changes, yet its ``updated`` and Last-Modified would not,
+    and a reader polling with If-Modified-Since would never see the item.
+    The time an item was first published is in the store, so every
+    instance still renders the same bytes.
+    """
+    newest = feed_updated(articles)
+    if listed is None or not articles:
+        return newest
+    return max(newest, *listed([a.id for a in articles]).values())
 
 
 def image_enclosures(site: SiteConfig, article: Article) -> list[Enclosure]:

@@ -42,12 +42,14 @@ from .context import (
     ORIGIN,
     STYLESHEET,
     FeedContext,
+    Listed,
     article_guid,
     context_for,
     doc_title,
     feed_updated,
     history_links,
     image_enclosures,
+    listed_updated,
 )
 from .feedext import ATOM_NS, DC_NS, SY_NS, Enclosure, EntryExtension, FeedExtension
 from .fragments import FragmentCache, splice_items, split_items
@@ -64,10 +66,12 @@ __all__ = [
     "STYLESHEET",
     "SY_NS",
     "FeedContext",
+    "Listed",
     "article_guid",
     "context_for",
     "feed_updated",
     "image_enclosures",
+    "listed_updated",
 ]
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -103,7 +107,7 @@ def _generator(
         fg.image(url=ctx.site.logo, title=doc_title(ctx), link=ctx.home_url)
     fg.link(href=ctx.doc_url(fmt), rel="self", type=FORMATS[fmt])
     fg.link(href=ctx.home_url, rel="alternate", type="text/html")  # last: RSS <link>
-    fg.updated((updated or feed_updated(articles, ctx.empty_updated)).astimezone(ctx.tz))
+    fg.updated((updated or ctx.updated or feed_updated(articles)).astimezone(ctx.tz))
     if ctx.archive is None:  # an archive page keeps for days (feeds.archive_max_age)
         fg.ttl(ctx.ttl_minutes)
     for article in articles:
@@ -160,7 +164,7 @@ def _xml_document(ctx: FeedContext, articles: Sequence[Article], fmt: str) -> by
         lambda missing: split_items(render_xml_reference(ctx, missing, fmt), fmt),
     )
     skeleton = _serialise(
-        _generator(ctx, [], fmt, updated=feed_updated(articles, ctx.empty_updated)), fmt
+        _generator(ctx, [], fmt, updated=ctx.updated or feed_updated(articles)), fmt
     )
     return splice_items(skeleton, items, fmt)
 

@@ -28,6 +28,8 @@ class PublishedState:
     content_hash: str
     updated_at: datetime
     channels: tuple[str, ...]
+    #: Read from the store; a pass writing new states leaves it to the pass's clock.
+    first_published_at: datetime | None = None
 
 
 def published_for(conn: Connection, ids: Iterable[str]) -> dict[str, PublishedState]:
@@ -39,18 +41,35 @@ def published_for(conn: Connection, ids: Iterable[str]) -> dict[str, PublishedSt
             sa.select(published).where(published.c.article_id.in_(ids[start : start + 500]))
         )
         for r in rows:
-            out[r.article_id] = PublishedState(
-                r.article_id, r.content_hash, r.updated_at, tuple(r.channels)
-            )
+            out[r.article_id] = _state(r)
     return out
 
 
 def published_states(conn: Connection) -> dict[str, PublishedState]:
     rows = conn.execute(sa.select(published))
-    return {
-        r.article_id: PublishedState(r.article_id, r.content_hash, r.updated_at, tuple(r.channels))
-        for r in rows
-    }
+    return {r.article_id: _state(r) for r in rows}
+
+
+def _state(row: sa.Row) -> PublishedState:
+    return PublishedState(
+        row.article_id,
+        row.content_hash,
+        row.updated_at,
+        tuple(row.channels),
+        row.first_published_at,
+    )
+
+
+def first_published(conn: Connection, ids: Iterable[str]) -> dict[str, datetime]:
+    """When each of ``ids`` that has been published was first published."""
+    out: dict[str, datetime] = {}
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), 500):
+        query = sa.select(published.c.article_id, published.c.first_published_at).where(
+            published.c.article_id.in_(ids[start : start + 500])
+        )
+        out.update({r.article_id: r.first_published_at for r in conn.execute(query)})
+    return out
 
 
 def record_published(

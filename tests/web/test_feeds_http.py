@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gzip
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import feedparser
 import pytest
@@ -39,8 +39,9 @@ def test_feed_served_with_media_type_etag_and_last_modified(client, published, n
     assert response.status_code == 200
     assert response.headers["Content-Type"] == TYPES[name]
     assert response.headers["ETag"].startswith('"') and len(response.headers["ETag"]) > 20
-    # Last-Modified is the feed's newest updated_at, not the time of writing.
-    assert response.headers["Last-Modified"] == "Wed, 01 Sep 2021 22:00:00 GMT"
+    # Last-Modified is when the feed last changed as the store tells it (the
+    # pass that first published its items, NOW), not when the file was written.
+    assert response.headers["Last-Modified"] == "Thu, 02 Sep 2021 04:00:00 GMT"
     assert "max-age=60" in response.headers["Cache-Control"]
     vary = "Accept-Encoding" if name == "feed.json" else "Accept, Accept-Encoding"
     assert response.headers["Vary"] == vary
@@ -205,3 +206,25 @@ def test_feed_media_type_negotiated_for_browsers(client, published, name) -> Non
     plain = client.get(f"/feeds/all/{name}")
     assert browser.data == plain.data
     assert browser.headers["ETag"] == plain.headers["ETag"]
+
+
+@pytest.mark.parametrize("name", sorted(TYPES))
+def test_an_older_item_arriving_moves_last_modified(client, engine, config, published, name):
+    """Page 2 imported after page 1 (or a back-dated article) is older than
+    the newest item, yet the feed changed: a reader polling with
+    If-Modified-Since alone must get it, not a 304."""
+    first = client.get(f"/feeds/all/{name}")
+    oldest = min(load_articles(), key=lambda a: a.updated_at)
+    late = oldest.replace(id=f"{oldest.id}-late", seq=oldest.seq + 50)
+    later = NOW + timedelta(hours=1)
+    with engine.begin() as conn:
+        store.save_articles(conn, [late], now=later)
+    run_pass(engine, config, now=later)
+    poll = client.get(
+        f"/feeds/all/{name}", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+    )
+    assert poll.status_code == 200 and late.id.encode() in poll.data
+    assert poll.headers["Last-Modified"] == "Thu, 02 Sep 2021 05:00:00 GMT"
+    if name != "feed.json":  # the document's own updated / lastBuildDate moved too
+        parsed = feedparser.parse(poll.data)
+        assert parsed.feed.updated_parsed[:4] == (2021, 9, 2, 5)
