@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .errors import InputError
-from .model import BLOCK_TYPES, STATUSES, Article, Author, Block
+from .model import BLOCK_TYPES, STATUSES, Article, Author, Block, Cell, table_problem
 
 #: Every field of the dictionary form, with the kind of value it takes.
 ARTICLE_FIELDS: dict[str, str] = {
@@ -119,7 +119,9 @@ _BLOCK_KEYS = {
     "subhead": {"type", "text", "html"},
     "quote": {"type", "text", "html"},
     "image": {"type", "src", "caption", "credit"},
+    "table": {"type", "caption", "credit", "head", "rows"},
 }
+_CELL_KEYS = {"text", "header", "colspan", "rowspan"}
 
 
 def _blocks(value: Any) -> tuple[Block, ...]:
@@ -149,11 +151,62 @@ def _blocks(value: Any) -> tuple[Block, ...]:
             if not (src or caption):
                 raise InputError("an image needs a src or a caption", field=where)
             out.append(Block("image", src=src, caption=caption, credit=credit))
+        elif kind == "table":
+            out.append(_table(item, where))
         else:
             html = _text(item.get("html"), f"{where}.html", optional=True)
             text = _text(item.get("text"), f"{where}.text", optional=html is not None)
             out.append(Block(kind, text=text or "", html=html))
     return tuple(out)
+
+
+def _table(item: dict[str, Any], where: str) -> Block:
+    """A table block: ``rows`` of cells, the first ``head`` rows being its header.
+
+    A cell is its text, or ``{text, header, colspan, rowspan}`` when it is a
+    header outside the head rows or spans several columns or rows.
+    """
+    caption = _text(item.get("caption"), f"{where}.caption", optional=True)
+    credit = _text(item.get("credit"), f"{where}.credit", optional=True)
+    head = _int(item.get("head", 0), f"{where}.head")
+    value = item.get("rows")
+    if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
+        raise InputError("expected a list of rows, each a list of cells", field=f"{where}.rows")
+    if head > len(value):
+        raise InputError(f"{head} head rows, but the table has {len(value)}", field=f"{where}.head")
+    rows = tuple(
+        tuple(_cell(cell, f"{where}.rows[{r}][{c}]", r < head) for c, cell in enumerate(row))
+        for r, row in enumerate(value)
+    )
+    problem = table_problem(rows)
+    if problem:
+        raise InputError(problem, field=f"{where}.rows")
+    return Block("table", caption=caption, credit=credit, rows=rows)
+
+
+def _cell(value: Any, where: str, in_head: bool) -> Cell:
+    if isinstance(value, str):
+        value = {"text": value}
+    if not isinstance(value, dict):
+        raise InputError(
+            "expected a cell: its text or {text, header, colspan, rowspan}", field=where
+        )
+    extra = set(value) - _CELL_KEYS
+    if extra:
+        raise InputError("unknown field for a table cell", field=f"{where}.{sorted(extra)[0]}")
+    text = _text(value.get("text", ""), f"{where}.text", optional=True) or ""
+    header = value.get("header", in_head)
+    if not isinstance(header, bool):
+        raise InputError(f"expected true or false, got {header!r}", field=f"{where}.header")
+    if in_head and not header:
+        raise InputError("every cell of a head row is a header", field=f"{where}.header")
+    spans = {}
+    for name in ("colspan", "rowspan"):
+        span = _int(value.get(name, 1), f"{where}.{name}")
+        if span < 1:
+            raise InputError("must be at least 1", field=f"{where}.{name}")
+        spans[name] = span
+    return Cell(text=" ".join(text.split()), header=header, **spans)
 
 
 def article_from_dict(data: Any) -> Article:

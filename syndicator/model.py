@@ -22,10 +22,16 @@ from typing import Any, Literal
 from .errors import InputError
 
 Status = Literal["draft", "published", "withdrawn"]
-BlockType = Literal["paragraph", "subhead", "image", "quote"]
+BlockType = Literal["paragraph", "subhead", "image", "quote", "table"]
 
 STATUSES: tuple[str, ...] = ("draft", "published", "withdrawn")
-BLOCK_TYPES: tuple[str, ...] = ("paragraph", "subhead", "image", "quote")
+BLOCK_TYPES: tuple[str, ...] = ("paragraph", "subhead", "image", "quote", "table")
+
+# A printed table is a few dozen cells; these bounds only keep a hostile or
+# broken input (10,000 cells, colspan="65535") from reaching the renderers.
+MAX_TABLE_ROWS = 200
+MAX_TABLE_COLUMNS = 20
+MAX_TABLE_CELLS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +50,71 @@ class Author:
 
 
 @dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of a table: plain text, a header flag and its spans.
+
+    Text only, no markup: a cell is read on a phone, in a feed reader and
+    in the digest, and plain text is the one thing all of them keep.
+    """
+
+    text: str = ""
+    header: bool = False
+    colspan: int = 1
+    rowspan: int = 1
+
+    def to_dict(self, *, in_head: bool = False) -> str | dict[str, Any]:
+        """A bare string when nothing but the text needs saying, else an object."""
+        out: dict[str, Any] = {"text": self.text}
+        if self.header and not in_head:
+            out["header"] = True
+        if self.colspan != 1:
+            out["colspan"] = self.colspan
+        if self.rowspan != 1:
+            out["rowspan"] = self.rowspan
+        return self.text if len(out) == 1 else out
+
+
+Rows = tuple[tuple[Cell, ...], ...]
+
+
+def head_rows(rows: Rows) -> int:
+    """How many leading rows are all header cells: the table's ``<thead>``."""
+    count = 0
+    for row in rows:
+        if not row or not all(c.header for c in row):
+            break
+        count += 1
+    return count
+
+
+def table_problem(rows: Rows) -> str | None:
+    """Why ``rows`` cannot be a table (empty, too big, spans past its edge), or ``None``.
+
+    Shared by the dictionary form and the HTML importer so that both refuse
+    the same tables with the same words.
+    """
+    if not rows:
+        return "a table needs at least one row"
+    if len(rows) > MAX_TABLE_ROWS:
+        return f"{len(rows):,} rows; a table may have at most {MAX_TABLE_ROWS}"
+    cells = sum(len(row) for row in rows)
+    if cells > MAX_TABLE_CELLS:
+        return f"{cells:,} cells; a table may have at most {MAX_TABLE_CELLS:,}"
+    for r, row in enumerate(rows):
+        if not row:
+            return f"row {r + 1} has no cells"
+        width = sum(c.colspan for c in row)
+        if width > MAX_TABLE_COLUMNS:
+            return f"row {r + 1} is {width} columns wide; at most {MAX_TABLE_COLUMNS}"
+        for c, cell in enumerate(row):
+            if not 1 <= cell.colspan <= MAX_TABLE_COLUMNS:
+                return f"row {r + 1}, cell {c + 1}: colspan must be 1 to {MAX_TABLE_COLUMNS}"
+            if not 1 <= cell.rowspan <= len(rows) - r:
+                return f"row {r + 1}, cell {c + 1}: rowspan reaches past the last row"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     """One unit of an article body.
 
@@ -52,7 +123,9 @@ class Block:
     inline markup (links, emphasis) for the same paragraph; renderers
     prefer it when present. Images carry ``src`` (may be ``None`` for
     e-paper text, where only the caption survives), ``caption`` and the
-    printed ``credit`` ("毛朝阳 姚磊 姜璐摄").
+    printed ``credit`` ("毛朝阳 姚磊 姜璐摄"). Tables carry ``rows`` of
+    :class:`Cell` and may have a ``caption`` (the title printed above) and a
+    ``credit`` (制表, 数据来源); leading rows of header cells are the head.
     """
 
     type: BlockType
@@ -61,12 +134,22 @@ class Block:
     src: str | None = None
     caption: str | None = None
     credit: str | None = None
+    rows: Rows = ()
 
     def to_dict(self) -> dict[str, Any]:
         if self.type == "image":
             out: dict[str, Any] = {"type": "image", "src": self.src}
             out["caption"] = self.caption
             out["credit"] = self.credit
+            return out
+        if self.type == "table":
+            head = head_rows(self.rows)
+            out = {"type": "table", "caption": self.caption, "credit": self.credit}
+            if head:
+                out["head"] = head
+            out["rows"] = [
+                [cell.to_dict(in_head=r < head) for cell in row] for r, row in enumerate(self.rows)
+            ]
             return out
         out = {"type": self.type, "text": self.text}
         if self.html is not None:
@@ -78,6 +161,9 @@ class Block:
         """The block's words as a reader sees them, captions included."""
         if self.type == "image":
             return " ".join(p for p in (self.caption, self.credit) if p)
+        if self.type == "table":
+            lines = [" ".join(c.text for c in row if c.text) for row in self.rows]
+            return "\n".join(p for p in (self.caption, *lines, self.credit) if p)
         return self.text
 
 

@@ -100,3 +100,83 @@ def test_release_times_are_distinct_and_in_page_order_on_a_big_paper() -> None:
     assert len(set(times)) == len(times)
     assert times == sorted(times, reverse=True)
     assert all(edition_at <= t < edition_at + timedelta(seconds=1) for t in times)
+
+
+TABLE = {
+    "type": "table",
+    "caption": "表1 全省职工技能大赛参赛人数",
+    "credit": "制表：程雪",
+    "head": 1,
+    "rows": [
+        ["赛区", "2020年", "2021年"],
+        [{"text": "杭州", "header": True}, "210", "236"],
+        [{"text": "合计", "header": True}, {"text": "未统计", "colspan": 2}],
+    ],
+}
+
+
+def _with_body(*blocks: object) -> dict:
+    data = load_articles()[1].to_dict()
+    data["body"] = list(blocks)
+    return data
+
+
+def test_table_round_trips_through_its_dict_with_head_spans_and_row_headers() -> None:
+    article = Article.from_dict(_with_body({"type": "paragraph", "text": "导语。"}, TABLE))
+    table = article.body[1]
+    assert [[c.text for c in row] for row in table.rows] == [
+        ["赛区", "2020年", "2021年"],
+        ["杭州", "210", "236"],
+        ["合计", "未统计"],
+    ]
+    assert [[c.header for c in row] for row in table.rows] == [
+        [True, True, True],
+        [True, False, False],
+        [True, False],
+    ]
+    assert table.rows[2][1].colspan == 2
+    assert table.to_dict() == TABLE  # the compact form: head rows and plain cells as strings
+    again = Article.from_dict(article.to_dict())
+    assert again == article and again.content_hash() == article.content_hash()
+    changed = dict(TABLE, rows=[TABLE["rows"][0], ["杭州", "210", "237"], TABLE["rows"][2]])
+    other = Article.from_dict(_with_body({"type": "paragraph", "text": "导语。"}, changed))
+    assert other.content_hash() != article.content_hash()
+
+
+def test_table_text_counts_as_article_text() -> None:
+    article = Article.from_dict(_with_body(TABLE))
+    assert article.plain_text.splitlines() == [
+        "表1 全省职工技能大赛参赛人数",
+        "赛区 2020年 2021年",
+        "杭州 210 236",
+        "合计 未统计",
+        "制表：程雪",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"rows": []}, "body[0].rows", "at least one row"),
+        ({"rows": "赛区"}, "body[0].rows", "list of rows"),
+        ({"rows": [["a"], []]}, "body[0].rows", "row 2 has no cells"),
+        ({"rows": [["a", 1]]}, "body[0].rows[0][1]", "expected a cell"),
+        ({"rows": [[{"text": "a", "style": "color:red"}]]}, "body[0].rows[0][0].style", "unknown"),
+        ({"rows": [[{"text": "a", "colspan": 0}]]}, "body[0].rows[0][0].colspan", "at least 1"),
+        ({"rows": [[{"text": "a", "colspan": "2"}]]}, "body[0].rows[0][0].colspan", "whole"),
+        ({"rows": [[{"text": "a", "rowspan": 3}], ["b"]]}, "body[0].rows", "past the last row"),
+        ({"rows": [[{"text": "a", "colspan": 21}]]}, "body[0].rows", "21 columns wide"),
+        ({"rows": [[{"text": "a", "header": "yes"}]]}, "body[0].rows[0][0].header", "true"),
+        ({"head": 1, "rows": [[{"text": "a", "header": False}]]}, "body[0].rows[0][0].header", ""),
+        ({"head": 2, "rows": [["a"]]}, "body[0].head", "2 head rows"),
+        ({"rows": [["格"] * 100] * 100}, "body[0].rows", "10,000 cells"),
+        ({"rows": [["格"]] * 201}, "body[0].rows", "201 rows"),
+        ({"html": "<table></table>"}, "body[0].html", "unknown field"),
+    ],
+)
+def test_table_from_dict_names_the_bad_field(change: dict, field: str, words: str) -> None:
+    block = {"type": "table", "rows": [["a"]], **change}
+    with pytest.raises(InputError) as info:
+        Article.from_dict(_with_body(block))
+    assert info.value.field == field
+    assert words in info.value.message

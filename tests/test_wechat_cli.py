@@ -59,6 +59,22 @@ def test_wechat_check_passes_the_renderers_output(runner, imported, tmp_path) ->
     assert result.exit_code == 0 and result.output.endswith("ready for WeChat\n")
 
 
+def test_wechat_check_passes_a_table_and_refuses_table_parts_the_editor_drops(
+    runner, imported, tmp_path
+) -> None:
+    assert _run(runner, imported, "import", str(DATA / "table.json")).exit_code == 0
+    html = _run(runner, imported, "wechat", "zjgrrb-20210901-03-02").output
+    assert html.count("<td ") == 6 and html.count("<th ") == 3
+    post = tmp_path / "post.html"
+    post.write_text(html, encoding="utf-8")
+    assert _run(runner, imported, "wechat", "check", str(post)).exit_code == 0
+    stripped = html.replace("<thead>", "<thead><caption>表</caption>", 1)
+    result = _run(runner, imported, "wechat", "check", input=stripped.replace("<tr>", "", 1))
+    assert result.exit_code == 1
+    assert "tag: <caption>: the WeChat editor does not keep it" in result.output
+    assert "structure: <th> directly inside <thead>: only <tr>" in result.output
+
+
 def test_wechat_check_lists_every_problem_of_any_html(runner, config_file) -> None:
     bad = '<div class="x"><p>hi <a href="https://example.com">x</a></p></div>'
     result = _run(runner, config_file, "wechat", "check", input=bad)

@@ -18,6 +18,7 @@ import nh3
 from ..errors import InputError
 from ..model import Article, Edition, release_time
 from . import ImportOptions, ParsedFile
+from .htmltable import holds_table, table_block
 from .sanitize import sanitize_item
 
 _DECODER = json.JSONDecoder()
@@ -109,7 +110,7 @@ def _article(item: Any, options: ImportOptions) -> Article:
         if item.get("paper") is None and options.paper_name:
             item["paper"] = options.paper_name
         if isinstance(item.get("body"), list):
-            item["body"] = [_clean_block(b) for b in item["body"]]
+            item["body"] = [_clean_block(b, f"body[{i}]") for i, b in enumerate(item["body"])]
     return Article.from_dict(sanitize_item(item))
 
 
@@ -121,14 +122,19 @@ def _is_date(value: str) -> bool:
     return True
 
 
-def _clean_block(block: Any) -> Any:
+def _clean_block(block: Any, where: str) -> Any:
     """Sanitise a block's inline HTML and derive its plain text.
 
     Hostile markup never reaches a renderer: nh3 keeps only inline tags,
     ``http(s)``/``mailto`` links and no attributes but ``href``/``title``.
+    Table markup would lose its tags that way and run its cells together,
+    so a table block's ``html``, or a text block whose ``html`` is a table,
+    becomes rows of cells instead (:mod:`.htmltable`).
     """
     if not isinstance(block, dict) or not isinstance(block.get("html"), str):
         return block
+    if block.get("type") == "table" or holds_table(block["html"]):
+        return table_block(dict(block, type="table"), where)
     cleaned = nh3.clean(
         block["html"],
         tags=INLINE_TAGS,

@@ -3,12 +3,14 @@
 Articles come from files people edit and from the CMS over the API, so
 every text field is treated as untrusted:
 
-- plain-text fields (title, kicker, byline, captions, tags…) lose any
-  markup: tags are removed (``<script>``/``<style>`` with their content),
-  character references are decoded, and this repeats until nothing
-  changes, so ``&lt;script&gt;`` cannot come back as a tag later;
+- plain-text fields (title, kicker, byline, captions, tags, table
+  cells…) lose any markup: tags are removed (``<script>``/``<style>``
+  with their content), character references are decoded, and this repeats
+  until nothing changes, so ``&lt;script&gt;`` cannot come back as a tag;
 - inline ``html`` is cleaned by the JSON importer with nh3 (a short list
-  of inline tags, ``href`` with http(s)/mailto only, no event handlers);
+  of inline tags, ``href`` with http(s)/mailto only, no event handlers),
+  and a table given as HTML keeps only its structure and the text of its
+  cells (``ingest.htmltable``);
 - URLs (image ``src``, ``source_url``) must be absolute ``http(s)`` URLs;
   anything else (``javascript:``, ``data:``, relative paths) is refused
   with the field named, so the sender learns about it.
@@ -112,7 +114,18 @@ def _block(block: Any, index: int) -> Any:
             out[name] = clean_text(out[name])
     if isinstance(out.get("src"), str) and out["src"].strip():
         out["src"] = check_url(out["src"], f"body[{index}].src")
+    if isinstance(out.get("rows"), list):
+        out["rows"] = [[_cell(c) for c in r] if isinstance(r, list) else r for r in out["rows"]]
     return out
+
+
+def _cell(cell: Any) -> Any:
+    """A table cell's text loses its markup like any other plain-text field."""
+    if isinstance(cell, str):
+        return clean_text(cell)
+    if isinstance(cell, dict) and isinstance(cell.get("text"), str):
+        return dict(cell, text=clean_text(cell["text"]))
+    return cell
 
 
 def sanitize_article(article: Article) -> Article:

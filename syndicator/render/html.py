@@ -1,7 +1,8 @@
 """An article's full text as plain, semantic HTML for feed readers.
 
 Feed readers bring their own styles, so this is deliberately bare: no
-classes or inline styles, just paragraphs, headings, quotes and figures.
+classes or inline styles, just paragraphs, headings, quotes, figures and
+tables.
 The WeChat rendering (``render.wechat``) is the styled sibling.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from ..config import SiteConfig
-from ..model import Article, Block
+from ..model import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, Article, Block, Cell, head_rows
 
 
 def article_url(site: SiteConfig, article: Article) -> str:
@@ -49,12 +50,53 @@ def render_block(block: Block, *, byline: str | None = None) -> str:
         if caption:
             parts.append(f"<figcaption>{caption}</figcaption>")
         return f"<figure>{''.join(parts)}</figure>"
+    if block.type == "table":
+        return render_table(block)
     if block.type == "subhead":
         return f"<h3>{inline(block)}</h3>"
     if block.type == "quote":
         return f"<blockquote><p>{inline(block)}</p></blockquote>"
     lead = f"<strong>{escape(byline, quote=False)}</strong> " if byline else ""
     return f"<p>{lead}{inline(block)}</p>"
+
+
+def render_table(block: Block) -> str:
+    """A table as feed readers expect it: ``<caption>``, ``<thead>``/``<tbody>``, ``<th>``.
+
+    The title is the ``<caption>`` (printed above, as in the paper); a
+    credit makes it a figure, like a picture's.
+    """
+    caption = f"<caption>{escape(block.caption, quote=False)}</caption>" if block.caption else ""
+    head = head_rows(block.rows)
+    groups = [("thead", block.rows[:head]), ("tbody", block.rows[head:])]
+    inner = "".join(
+        f"<{tag}>{''.join(_table_row(row) for row in rows)}</{tag}>" for tag, rows in groups if rows
+    )
+    table = f"<table>{caption}{inner}</table>"
+    if not block.credit:
+        return table
+    return f"<figure>{table}<figcaption>{escape(block.credit, quote=False)}</figcaption></figure>"
+
+
+def _table_row(row: tuple[Cell, ...]) -> str:
+    cells = []
+    for cell in row:
+        tag = "th" if cell.header else "td"
+        cells.append(f"<{tag}{span_attributes(cell)}>{escape(cell.text, quote=False)}</{tag}>")
+    return f"<tr>{''.join(cells)}</tr>"
+
+
+def span_attributes(cell: Cell) -> str:
+    """`` colspan="2"`` and/or `` rowspan="3"``, only where a cell spans more than one.
+
+    Bounded by the model's limits even for a cell built in code, which
+    skipped the dictionary form's checks.
+    """
+    spans = (
+        ("colspan", min(cell.colspan, MAX_TABLE_COLUMNS)),
+        ("rowspan", min(cell.rowspan, MAX_TABLE_ROWS)),
+    )
+    return "".join(f' {name}="{value:d}"' for name, value in spans if value > 1)
 
 
 def source_line(article: Article) -> str:

@@ -4,7 +4,8 @@ The WeChat editor keeps only inline ``style`` attributes on a short list
 of tags; classes, ids, ``<style>``, CSS variables and layout CSS are
 stripped, pure black text is dropped, and external links are dead. So
 every element here carries its full style, every ``<p>`` its own colour,
-and links become "text[n]" with a numbered list at the end. The output
+and links become "text[n]" with a numbered list at the end. Tables stay
+tables, styled cell by cell and never wider than the phone. The output
 passes :func:`render.wechat_check.check_html` for any article (a property
 test holds us to it); the draft payload is built in ``render.wechat_post``.
 
@@ -22,9 +23,9 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from ..model import Article, Block
+from ..model import Article, Block, Cell, head_rows
 from ..themes import BUILTIN_THEMES, Theme
-from .html import source_line
+from .html import source_line, span_attributes
 from .wechat_check import is_wechat_link
 
 #: Built-in themes, by name (``config.wechat.themes`` adds the newsroom's).
@@ -84,6 +85,11 @@ class _Styles:
     rule_bottom: str
     link: str
     ref: str
+    table_caption: str
+    table: str
+    table_last: str
+    cell: str
+    head_cell: str
 
     @classmethod
     def of(cls, t: Theme) -> _Styles:
@@ -115,7 +121,25 @@ class _Styles:
             rule_bottom=f"border:none;border-top:1px solid {t.rule};margin:1.5em 0 0.8em 0;",
             link=f"color:{t.accent};text-decoration:underline;",
             ref=f"color:{t.muted};font-size:75%;",
+            table_caption=_p_style(
+                t, size=t.small_size, align="center", margin=tight, extra="font-weight:bold;"
+            ),
+            # Fixed layout at the column's width: cells wrap, the table never
+            # grows wider than the phone (the editor has no horizontal scroll).
+            table=_TABLE.format(margin="0 0 0.3em 0"),
+            table_last=_TABLE.format(margin="0 0 1em 0"),
+            cell=_CELL.format(t=t),
+            head_cell=_CELL.format(t=t) + "text-align:center;font-weight:bold;",
         )
+
+
+_TABLE = "width:100%;max-width:100%;table-layout:fixed;border-collapse:collapse;margin:{margin};"
+# Every cell repeats its style (the editor keeps no stylesheet), so it is
+# kept short: a post must stay under 20,000 characters.
+_CELL = (
+    "border:1px solid {t.rule};padding:4px 6px;color:{t.text};font-size:{t.small_size}px;"
+    "line-height:1.5;word-wrap:break-word;"
+)
 
 
 class _Links:
@@ -238,6 +262,9 @@ def render_wechat(
         if block.type == "image":
             parts.append(_image(block, st, image_urls or {}))
             continue
+        if block.type == "table":
+            parts.append(_table(block, st))
+            continue
         text = inline.render(block)
         if block.type == "subhead":
             parts.append(f'<p style="{st.subhead}">{text}</p>')
@@ -292,3 +319,33 @@ def _image(block: Block, st: _Styles, image_urls: Mapping[str, str]) -> str:
     if caption:
         out.append(f'<p style="{st.caption}">{caption}</p>')
     return "".join(out)
+
+
+def _table(block: Block, st: _Styles) -> str:
+    """A real ``<table>``: the title above, head rows in ``<thead>``, the credit beneath.
+
+    Every cell carries its own border, padding and colour (the editor keeps
+    no stylesheet); header cells are bold. ``<caption>`` is not among the
+    tags the editor keeps, so the title is a paragraph.
+    """
+    out = []
+    if block.caption:
+        out.append(f'<p style="{st.table_caption}">{_t(block.caption)}</p>')
+    head = head_rows(block.rows)
+    groups = [("thead", block.rows[:head]), ("tbody", block.rows[head:])]
+    inner = "".join(
+        f"<{tag}>{''.join(_row(row, st) for row in rows)}</{tag}>" for tag, rows in groups if rows
+    )
+    style = st.table if block.credit else st.table_last
+    out.append(f'<table style="{style}">{inner}</table>')
+    if block.credit:
+        out.append(f'<p style="{st.caption}">{_t(block.credit)}</p>')
+    return "".join(out)
+
+
+def _row(row: tuple[Cell, ...], st: _Styles) -> str:
+    cells = []
+    for cell in row:
+        tag, style = ("th", st.head_cell) if cell.header else ("td", st.cell)
+        cells.append(f'<{tag}{span_attributes(cell)} style="{style}">{_t(cell.text)}</{tag}>')
+    return f"<tr>{''.join(cells)}</tr>"

@@ -32,6 +32,19 @@ ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     "td": frozenset({"colspan", "rowspan"}),
     "th": frozenset({"colspan", "rowspan"}),
 }
+#: What each table part may hold directly; the editor's parser moves anything
+#: else out of the table (text too), or drops cells that have no row.
+TABLE_CHILDREN: dict[str, frozenset[str]] = {
+    "table": frozenset({"thead", "tbody", "tr"}),
+    "thead": frozenset({"tr"}),
+    "tbody": frozenset({"tr"}),
+    "tr": frozenset({"td", "th"}),
+}
+_TABLE_PARENTS = {
+    child: frozenset(p for p, kids in TABLE_CHILDREN.items() if child in kids)
+    for child in ("thead", "tbody", "tr", "td", "th")
+}
+MAX_SPANS = {"colspan": 1000, "rowspan": 65534}  # HTML's own clamps
 WECHAT_LINK_HOSTS = frozenset({"mp.weixin.qq.com"})
 MAX_CHARS = 20_000  # content must be *fewer* than this many characters
 MAX_BYTES = 1_000_000  # and smaller than 1 MB
@@ -74,9 +87,10 @@ def is_wechat_link(url: str) -> bool:
 def check_html(html: str) -> list[Problem]:
     """Every WeChat rule ``html`` breaks, in document order; empty when it is fine.
 
-    Rules: one root ``<section>`` and well-formed nesting (structure); only
-    the tags the editor keeps (tag); only ``style`` plus ``src``/``alt``,
-    ``href``, ``colspan``/``rowspan`` where they belong (attribute); no CSS
+    Rules: one root ``<section>``, well-formed nesting and table parts where
+    a table has them (structure); only the tags the editor keeps (tag); only
+    ``style`` plus ``src``/``alt``, ``href``, ``colspan``/``rowspan`` (whole
+    numbers) where they belong (attribute); no CSS
     variables, flex/grid, ``position`` or ``!important`` (style); an
     explicit, non-black colour on every ``<p>`` (colour); no link outside
     mp.weixin.qq.com (link); fewer than 20,000 characters and 1 MB (size).
@@ -134,6 +148,11 @@ def style_problems(style: str) -> list[tuple[str, str]]:
     return out
 
 
+def _whole(value: str | None, limit: int) -> bool:
+    text = (value or "").strip()
+    return text.isascii() and text.isdigit() and len(text) <= 5 and 1 <= int(text) <= limit
+
+
 class _Checker(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -160,6 +179,7 @@ class _Checker(HTMLParser):
             self.roots += 1
             if tag != "section" or self.roots > 1:
                 self._add("structure", f"<{tag}> outside the one root <section>")
+        self._table_place(tag, self.stack[-1] if self.stack else None)
         if tag not in ALLOWED_TAGS:
             hint = _TAG_HINTS.get(tag) or "the WeChat editor does not keep it"
             self._add("tag", f"<{tag}>: {hint}")
@@ -175,6 +195,11 @@ class _Checker(HTMLParser):
             elif name == "style":
                 for rule, message in style_problems(value or ""):
                     self._add(rule, f"<{tag}>: {message}")
+            elif name in MAX_SPANS and not _whole(value, MAX_SPANS[name]):
+                self._add(
+                    "attribute",
+                    f"<{tag} {name}={value!r}>: a whole number from 1 to {MAX_SPANS[name]}",
+                )
         if tag == "p" and not any(
             prop == "color" for prop, _ in parse_style(values.get("style") or "")[0]
         ):
@@ -194,6 +219,14 @@ class _Checker(HTMLParser):
             if not src.lower().startswith(("http://", "https://")):
                 self._add("attribute", f"<img src={src[:80]!r}>: needs an http(s) URL")
 
+    def _table_place(self, tag: str, parent: str | None) -> None:
+        if parent in TABLE_CHILDREN and tag not in TABLE_CHILDREN[parent]:
+            allowed = "/".join(f"<{t}>" for t in sorted(TABLE_CHILDREN[parent]))
+            self._add("structure", f"<{tag}> directly inside <{parent}>: only {allowed}")
+        elif tag in _TABLE_PARENTS and parent not in _TABLE_PARENTS[tag]:
+            where = "/".join(f"<{t}>" for t in sorted(_TABLE_PARENTS[tag]))
+            self._add("structure", f"<{tag}> outside {where} (the editor drops or moves it)")
+
     def handle_endtag(self, tag: str) -> None:
         if tag in VOID_TAGS:
             return
@@ -209,6 +242,9 @@ class _Checker(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self.stack and data.strip():
             self._add("structure", f"text outside the root <section>: {data.strip()[:40]!r}")
+        elif self.stack and self.stack[-1] in TABLE_CHILDREN and data.strip():
+            where = self.stack[-1]
+            self._add("structure", f"text directly inside <{where}>: {data.strip()[:40]!r}")
 
     def handle_comment(self, data: str) -> None:
         self._add("tag", "HTML comment (the editor drops it)")

@@ -66,6 +66,20 @@ def test_check_html_accepts_everything_the_editor_keeps() -> None:
         (f"{P}<span>x</p>", "structure", "not closed"),
         (f"{P}x</p></span>", "structure", "closes nothing"),
         (f"{P}x", "structure", "<p> is not closed before </section>"),
+        # Table parts WeChat drops, moves or cannot read.
+        ("<table><caption>表</caption></table>", "tag", "<caption>"),
+        ("<table><tfoot></tfoot></table>", "tag", "<tfoot>"),
+        ("<table><colgroup></colgroup></table>", "tag", "<colgroup>"),
+        ("<td>甲</td><td>乙</td>", "structure", "<td> outside <tr>"),
+        ("<table><td>甲</td></table>", "structure", "<td> directly inside <table>"),
+        ("<tr><td>甲</td></tr>", "structure", "<tr> outside <table>/<tbody>/<thead>"),
+        ("<table><tr>甲</tr></table>", "structure", "text directly inside <tr>"),
+        (f"<table><tr>{P}x</p></tr></table>", "structure", "<p> directly inside <tr>"),
+        ('<table><tr><td colspan="0">x</td></tr></table>', "attribute", "colspan='0'"),
+        ('<table><tr><th rowspan="two">x</th></tr></table>', "attribute", "rowspan='two'"),
+        ('<table><tr><td colspan="1001">x</td></tr></table>', "attribute", "from 1 to 1000"),
+        ('<table><tr><td width="900">x</td></tr></table>', "attribute", "width"),
+        ('<table class="t"><tr><td style="color:#333">x</td></tr></table>', "attribute", "class"),
     ],
 )
 def test_check_html_names_each_broken_rule(inner: str, rule: str, words: str) -> None:

@@ -2,7 +2,8 @@
 
 Random articles carry long titles, emoji, markup and control characters in
 their text, malformed inline HTML with scripts, styles and links of every
-kind, and many pictures with odd addresses. Whatever comes in, the post
+kind, many pictures with odd addresses, and tables with such text in
+their cells, odd spans and ragged rows. Whatever comes in, the post
 passes the WeChat checker, its plain text shows up as text (escaped, never
 markup), and the payload's limits are reported exactly when broken.
 """
@@ -17,7 +18,7 @@ from conftest import SHANGHAI, make_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from syndicator.model import Article, Author, Block
+from syndicator.model import Article, Author, Block, Cell
 from syndicator.render.wechat import clean_text
 from syndicator.render.wechat_check import MAX_CHARS
 from syndicator.render.wechat_post import build_post
@@ -87,9 +88,21 @@ def tag_tokens(draw) -> str:
 inline_html = st.lists(st.one_of(texts, tag_tokens()), max_size=12).map("".join)
 
 
+# Spans as code may build them: past the model's limits too (the renderer bounds them).
+spans = st.sampled_from([1, 1, 1, 2, 3, 25, 10_000])
+cells = st.builds(Cell, text=texts, header=st.booleans(), colspan=spans, rowspan=spans)
+
+
 @st.composite
 def blocks(draw) -> Block:
-    kind = draw(st.sampled_from(["paragraph", "paragraph", "subhead", "quote", "image"]))
+    kind = draw(st.sampled_from(["paragraph", "paragraph", "subhead", "quote", "image", "table"]))
+    if kind == "table":
+        return Block(
+            type="table",
+            caption=draw(st.one_of(st.none(), texts)),
+            credit=draw(st.one_of(st.none(), texts)),
+            rows=tuple(map(tuple, draw(st.lists(st.lists(cells, max_size=6), max_size=6)))),
+        )
     if kind == "image":
         return Block(
             type="image",
@@ -164,6 +177,7 @@ def test_renderer_never_emits_what_the_checker_rejects(
         "img",
         "blockquote",
         "a",
+        *("table", "thead", "tbody", "tr", "th", "td"),
     }
     shown = norm("".join(reader.parts))
     at = 0
@@ -171,10 +185,17 @@ def test_renderer_never_emits_what_the_checker_rejects(
         if value and norm(value):
             at = shown.index(norm(value), at)
     for block in article.body:
-        if block.type != "image" and block.html is None and norm(block.text):
-            found = shown.find(norm(block.text), at)
-            assert found >= 0, block.text
-            at = found
+        if block.type == "table":
+            words = [block.caption, *(c.text for row in block.rows for c in row), block.credit]
+        elif block.type != "image" and block.html is None:
+            words = [block.text]
+        else:
+            continue
+        for text in words:
+            if text and norm(text):
+                found = shown.find(norm(text), at)
+                assert found >= 0, text
+                at = found
 
     # 3. Limits are reported exactly when broken, never cut.
     title = post.payload["title"]

@@ -80,6 +80,14 @@ HOSTILE = {
         },
         {"type": "paragraph", "html": XML_BOMB},
         {"type": "paragraph", "text": XML_BOMB},
+        {
+            "type": "table",
+            "html": '<table style="position:fixed" onclick="alert(20)"><tr>'
+            '<th class="x" onmouseover="alert(21)">表头<script>alert(22)</script></th>'
+            '<td colspan="2" style="background:url(javascript:alert(23))">表格'
+            '<img src=x onerror=alert(24)><a href="javascript:alert(25)">格</a></td>'
+            "</tr></table>",
+        },
     ],
 }
 SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -161,6 +169,12 @@ def _check(outputs: dict[str, str]) -> None:
     assert "标题" in outputs["json title 0"]
     assert "好链接" in outputs["wechat"] and "https://example.com/ok" in outputs["wechat"]
     assert "https://img.example.com/a.jpg" in outputs["atom.xml"]
+    for name in ("wechat", "json content_html 0", "rss content 0"):
+        cells = lxml_html.fromstring(f"<div>{outputs[name]}</div>").xpath("//tr/*")
+        assert [(c.tag, c.text, c.get("colspan")) for c in cells] == [
+            ("th", "表头", None),
+            ("td", "表格格", "2"),
+        ], name
 
 
 def test_hostile_article_from_a_json_file_is_inert_everywhere(
