@@ -32,6 +32,7 @@ ALLOWED: dict[str, set[str]] = {
     "wechat_api": {"errors"},
     "push": {"wechat_api", "render", "model", "config", "errors"},
     "history": {"render", "model", "config", "errors", "files"},
+    "passplan": {"store", "render", "model", "config", "errors", "history", "wechat_export"},
     "publish": {
         "store",
         "render",
@@ -41,6 +42,7 @@ ALLOWED: dict[str, set[str]] = {
         "files",
         "history",
         "wechat_export",
+        "passplan",
     },
     "websub": {"config", "__init__"},
     "cluster": {"publish", "store", "config", "errors", "files", "lock"},
