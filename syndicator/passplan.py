@@ -76,6 +76,11 @@ class PassPlan:
     outputs: list[history.ChannelOutput] = field(default_factory=list)
     export: wechat_export.Export = field(default_factory=wechat_export.Export)
     states: list[store.PublishedState] = field(default_factory=list)
+    #: The store revision the plan covers; the render fingerprint it was made
+    #: with, and the one the store held (both recorded by the commit).
+    revision: int = 0
+    fingerprint: str = ""
+    stored_fingerprint: str | None = None
 
 
 #: ``progress(step, done, total)``: how far a long pass is (``syndicator publish``'s bars).

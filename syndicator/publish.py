@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from . import history, store, wechat_export
+from . import checkpoints, history, store, wechat_export
 from .config import ChannelConfig, Config
 from .files import remove_document, write_documents
 from .model import Article
@@ -34,7 +34,17 @@ from .passplan import (
 )
 from .render import feeds
 
-__all__ = ["FEED_FILES", "PassPlan", "PassReport", "Progress", "feed_path", "run_pass"]
+__all__ = [
+    "FEED_FILES",
+    "PassPlan",
+    "PassReport",
+    "Progress",
+    "commit_plan",
+    "feed_path",
+    "plan_pass",
+    "run_pass",
+    "write_plan",
+]
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +87,11 @@ def run_pass(
 ) -> PassReport:
     """Bring every feed file up to date with the store as of ``now``.
 
-    Usually only what changed since the last pass is read (:func:`plan_changes`);
-    a first pass, ``force``, a change of settings, a clock that went back or
-    output files gone make it compare every due article instead
-    (:func:`plan_everything`).
+    Three steps, in this order (announced through :mod:`.checkpoints`):
+    :func:`plan_pass` reads and renders, :func:`write_plan` puts the files
+    in place, :func:`commit_plan` records what they now hold. The order is
+    the crash-safety: a pass killed before the commit leaves bookkeeping
+    that still lacks its articles, so the next pass renders them again.
 
     :param now: the pass's clock; injected so that tests and ``publish
         --now`` can ask "what is due at 07:00?" without waiting.
@@ -97,6 +108,35 @@ def run_pass(
     if now.tzinfo is None:
         raise ValueError("run_pass needs an aware datetime")
     started = datetime.now(now.tzinfo)
+    plan = plan_pass(engine, config, now=now, force=force, record=record, progress=progress)
+    checkpoints.reach("planned", documents=len(plan.documents))
+    write_plan(config, plan, progress)
+    checkpoints.reach("files-written", written=len(plan.report.written))
+    if not record:
+        return plan.report
+    commit_plan(engine, plan, started=started, finished=datetime.now(now.tzinfo), instance=instance)
+    checkpoints.reach("committed")
+    if plan.report.changed_anything:
+        log.info("publish pass: %s", plan.report.summary())
+    return plan.report
+
+
+def plan_pass(
+    engine: Engine,
+    config: Config,
+    *,
+    now: datetime,
+    force: bool = False,
+    record: bool = True,
+    progress: Progress = no_progress,
+) -> PassPlan:
+    """What the pass must write and record; reads the store, touches nothing.
+
+    Usually only what changed since the last pass is read (:func:`plan_changes`);
+    a first pass, ``force``, a change of settings, a clock that went back or
+    output files gone make it compare every due article instead
+    (:func:`plan_everything`).
+    """
     with engine.connect() as conn:
         fingerprint = store.get_meta(conn, "render_fingerprint")
         revision = store.get_revision(conn)
@@ -111,11 +151,19 @@ def run_pass(
             plan = plan_changes(engine, config, now=now, revision=int(covered), since=since)
     if plan is None:
         plan = plan_everything(engine, config, now=now, force=force, progress=progress)
-    report = plan.report
-    output = config.output_dir
+    plan.revision, plan.fingerprint, plan.stored_fingerprint = revision, current_fp, fingerprint
+    return plan
 
+
+def write_plan(config: Config, plan: PassPlan, progress: Progress = no_progress) -> None:
+    """Put the plan's files in place, each atomically, and delete what it removes."""
+    report, output = plan.report, config.output_dir
     documents = counted(sorted(plan.documents.items()), "writing files", progress)
-    written = write_documents(output, ((p, data, when) for p, (data, when) in documents))
+    written = write_documents(
+        output,
+        ((p, data, when) for p, (data, when) in documents),
+        on_replace=lambda done, total: checkpoints.reach("replaced", done=done, total=total),
+    )
     report.written += [str(path.relative_to(output)) for path in written]
     for path in plan.export.remove:
         if remove_document(path):
@@ -124,19 +172,34 @@ def run_pass(
         report.deleted += [str(p.relative_to(output)) for p in out.remove_stale()]
         out.save_manifest()
 
-    finished = datetime.now(now.tzinfo)
-    if not record:
-        return report
+
+def commit_plan(
+    engine: Engine,
+    plan: PassPlan,
+    *,
+    started: datetime,
+    finished: datetime,
+    instance: str | None = None,
+) -> None:
+    """Record in one transaction what the plan's files now hold.
+
+    Call it only once :func:`write_plan` has returned: this is what makes
+    the next pass treat the plan's articles as published and skip them,
+    so committed before the files, a crash in between would lose them
+    (``tests/test_fault_order.py`` shows it).
+    """
+    report, now = plan.report, plan.report.clock
+    refingerprinted = plan.stored_fingerprint != plan.fingerprint
     with store.transaction(engine) as conn:
         store.record_published(conn, plan.states, report.removed, now=now)
-        if fingerprint != current_fp:
-            store.set_meta(conn, "render_fingerprint", current_fp)
-        if report.added or report.changed or report.removed or fingerprint != current_fp:
+        if refingerprinted:
+            store.set_meta(conn, "render_fingerprint", plan.fingerprint)
+        if report.added or report.changed or report.removed or refingerprinted:
             store.bump_generation(conn, clock=now)
         store.record_last_pass(conn, finished_at=finished, instance=instance)
-        store.set_meta(conn, COVERED_REVISION, str(revision))
+        store.set_meta(conn, COVERED_REVISION, str(plan.revision))
         store.set_meta(conn, COVERED_CLOCK, now.isoformat())
-        store.forget_changes(conn, revision)
+        store.forget_changes(conn, plan.revision)
         if report.changed_anything:
             store.record_pass(
                 conn,
@@ -149,9 +212,6 @@ def run_pass(
                 files=len(report.written),
                 instance=instance,
             )
-    if report.changed_anything:
-        log.info("publish pass: %s", report.summary())
-    return report
 
 
 def _outputs_complete(config: Config) -> bool:
