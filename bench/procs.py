@@ -216,6 +216,10 @@ def _lua(text: str) -> str:
 
 
 # -- memory --------------------------------------------------------------------------
+#
+# A server's memory is that of its whole process tree: ``syndicator run``
+# serves requests in a granian worker it spawns (and multiprocessing adds
+# a resource tracker), so the main pid alone misses where a leak would be.
 
 
 def _children(pid: int) -> list[int]:
@@ -226,26 +230,63 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants."""
-    total, todo = 0, [pid]
+def tree_rss_by_pid(pid: int) -> dict[int, int]:
+    """Resident bytes of a process and each of its descendants, by pid."""
+    out: dict[int, int] = {}
+    todo = [pid]
     while todo:
         current = todo.pop()
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             status = Path(f"/proc/{current}/status").read_text()
             kb = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
-            total += kb * 1024
+            out[current] = kb * 1024
             todo += _children(current)
-    return total
+    return out
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants."""
+    return sum(tree_rss_by_pid(pid).values())
+
+
+def process_role(pid: int, root: int) -> str:
+    """``main`` (the root), ``tracker`` (multiprocessing's resource tracker) or ``worker``."""
+    if pid == root:
+        return "main"
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "worker"
+    return "tracker" if b"resource_tracker" in cmdline else "worker"
+
+
+@dataclass
+class RssSample:
+    """One look at the tree: seconds since sampling began, resident bytes by pid."""
+
+    at: float
+    by_pid: dict[int, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_pid.values())
 
 
 class RssSampler:
-    """The peak resident size of a process tree, sampled every ``period`` seconds."""
+    """A process tree's resident size, sampled every ``period`` seconds.
 
-    def __init__(self, pid: int, period: float = 0.1) -> None:
+    ``peak`` is the largest total seen; ``samples`` (kept when ``keep``)
+    and ``roles`` (every pid seen: main, worker or tracker) let a long run
+    report each process's memory over time.
+    """
+
+    def __init__(self, pid: int, period: float = 0.1, *, keep: bool = False) -> None:
         self.pid = pid
         self.period = period
+        self.keep = keep
         self.peak = 0
+        self.samples: list[RssSample] = []
+        self.roles: dict[int, str] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -257,7 +298,41 @@ class RssSampler:
         self._stop.set()
         self._thread.join()
 
+    def by_role(self, sample: RssSample) -> dict[str, int]:
+        """A sample's resident bytes summed by role, with ``total``."""
+        out = {"main": 0, "worker": 0, "tracker": 0}
+        for pid, size in sample.by_pid.items():
+            out[self.roles[pid]] += size
+        return {**out, "total": sample.total}
+
+    def summary(self, warm_after: float) -> dict[str, dict[str, int]]:
+        """KiB at the start, after ``warm_after`` seconds, at the end and at most,
+        for ``total`` and each role (needs ``keep``): what a memory check compares."""
+        kib = [(s.at, {k: v // 1024 for k, v in self.by_role(s).items()}) for s in self.samples]
+        warm = next((sizes for at, sizes in kib if at >= warm_after), kib[-1][1])
+        return {
+            role: {
+                "start": kib[0][1][role],
+                "warm": warm[role],
+                "end": kib[-1][1][role],
+                "max": max(sizes[role] for _, sizes in kib),
+            }
+            for role in kib[0][1]
+        }
+
     def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss(self.pid))
-            self._stop.wait(self.period)
+        started = time.monotonic()
+        while True:
+            self._take(started)
+            if self._stop.wait(self.period):
+                self._take(started)  # the tree as it is at the end
+                return
+
+    def _take(self, started: float) -> None:
+        sample = RssSample(time.monotonic() - started, tree_rss_by_pid(self.pid))
+        for pid in sample.by_pid:
+            if pid not in self.roles:
+                self.roles[pid] = process_role(pid, self.pid)
+        self.peak = max(self.peak, sample.total)
+        if self.keep:
+            self.samples.append(sample)

@@ -16,7 +16,7 @@ import gzip
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -155,7 +155,10 @@ def sync_filesystem(directory: Path, files: Iterable[Path]) -> None:
 
 
 def write_documents(
-    root: Path, documents: Iterable[tuple[Path, bytes, datetime | None]]
+    root: Path,
+    documents: Iterable[tuple[Path, bytes, datetime | None]],
+    *,
+    on_replace: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """:func:`write_document` for many files, synced to disk together.
 
@@ -166,6 +169,10 @@ def write_documents(
     never partial, as with one file at a time, for two syncs instead of
     four per document.
 
+    :param on_replace: ``on_replace(done, total)``, called once the
+        temporary files are durable (``done`` 0) and after each rename,
+        so that the publish pass can announce its steps
+        (:mod:`.checkpoints`); not called when nothing changed.
     :return: the documents written (those whose bytes changed).
     """
     pending: list[tuple[Path, list[tuple[str, Path]]]] = []
@@ -190,9 +197,15 @@ def write_documents(
         if not pending:
             return []
         sync_filesystem(root, [Path(tmp) for _, pairs in pending for tmp, _ in pairs])
+        total, done = 2 * len(pending), 0
+        if on_replace is not None:
+            on_replace(done, total)
         for _, pairs in pending:
             for tmp, final in pairs:
                 os.replace(tmp, final)
+                done += 1
+                if on_replace is not None:
+                    on_replace(done, total)
         sync_filesystem(root, [])
     except BaseException:
         for _, pairs in pending:

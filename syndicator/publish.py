@@ -12,64 +12,41 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from . import history, store, wechat_export
+from . import checkpoints, history, store, wechat_export
 from .config import ChannelConfig, Config
 from .files import remove_document, write_documents
 from .model import Article
+from .passplan import (
+    FEED_FILES,
+    PassPlan,
+    PassReport,
+    Progress,
+    counted,
+    feed_path,
+    no_progress,
+    plan_changes,
+    plan_everything,
+)
 from .render import feeds
 
+__all__ = [
+    "FEED_FILES",
+    "PassPlan",
+    "PassReport",
+    "Progress",
+    "commit_plan",
+    "feed_path",
+    "plan_pass",
+    "run_pass",
+    "write_plan",
+]
+
 log = logging.getLogger(__name__)
-
-FEED_FILES = tuple(feeds.FORMATS)
-
-
-@dataclass
-class PassReport:
-    """What one pass did; printed by ``syndicator publish``."""
-
-    clock: datetime
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    channels: list[str] = field(default_factory=list)
-    written: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-
-    @property
-    def changed_anything(self) -> bool:
-        return bool(self.added or self.changed or self.removed or self.written or self.deleted)
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "clock": self.clock.isoformat(),
-            "added": self.added,
-            "changed": self.changed,
-            "removed": self.removed,
-            "channels": self.channels,
-            "written": self.written,
-            "deleted": self.deleted,
-        }
-
-    def summary(self) -> str:
-        if not self.changed_anything:
-            return "nothing new: every feed is up to date"
-        return (
-            f"{len(self.added)} new, {len(self.changed)} corrected, "
-            f"{len(self.removed)} removed; {len(self.written)} files written "
-            f"({', '.join(self.channels) or 'no channel'})"
-        )
-
-
-def feed_path(output_dir: Path, channel: str, filename: str) -> Path:
-    return output_dir / channel / filename
 
 
 def render_fingerprint(config: Config) -> str:
@@ -98,21 +75,6 @@ COVERED_REVISION = "published_revision"
 COVERED_CLOCK = "published_clock"
 
 
-@dataclass
-class PassPlan:
-    """Everything a pass writes and records, worked out before any file is touched."""
-
-    report: PassReport
-    documents: dict[Path, tuple[bytes, datetime]] = field(default_factory=dict)
-    outputs: list[history.ChannelOutput] = field(default_factory=list)
-    export: wechat_export.Export = field(default_factory=wechat_export.Export)
-    states: list[store.PublishedState] = field(default_factory=list)
-
-
-#: ``progress(step, done, total)``: how far a long pass is (``syndicator publish``'s bars).
-Progress = Callable[[str, int, int], None]
-
-
 def run_pass(
     engine: Engine,
     config: Config,
@@ -125,10 +87,11 @@ def run_pass(
 ) -> PassReport:
     """Bring every feed file up to date with the store as of ``now``.
 
-    Usually only what changed since the last pass is read (:func:`plan_changes`);
-    a first pass, ``force``, a change of settings, a clock that went back or
-    output files gone make it compare every due article instead
-    (:func:`plan_everything`).
+    Three steps, in this order (announced through :mod:`.checkpoints`):
+    :func:`plan_pass` reads and renders, :func:`write_plan` puts the files
+    in place, :func:`commit_plan` records what they now hold. The order is
+    the crash-safety: a pass killed before the commit leaves bookkeeping
+    that still lacks its articles, so the next pass renders them again.
 
     :param now: the pass's clock; injected so that tests and ``publish
         --now`` can ask "what is due at 07:00?" without waiting.
@@ -141,10 +104,39 @@ def run_pass(
     :param instance: who ran the pass, kept with its record.
     :param progress: told how far rendering and writing are.
     """
-    progress = progress or _quiet
+    progress = progress or no_progress
     if now.tzinfo is None:
         raise ValueError("run_pass needs an aware datetime")
     started = datetime.now(now.tzinfo)
+    plan = plan_pass(engine, config, now=now, force=force, record=record, progress=progress)
+    checkpoints.reach("planned", documents=len(plan.documents))
+    write_plan(config, plan, progress)
+    checkpoints.reach("files-written", written=len(plan.report.written))
+    if not record:
+        return plan.report
+    commit_plan(engine, plan, started=started, finished=datetime.now(now.tzinfo), instance=instance)
+    checkpoints.reach("committed")
+    if plan.report.changed_anything:
+        log.info("publish pass: %s", plan.report.summary())
+    return plan.report
+
+
+def plan_pass(
+    engine: Engine,
+    config: Config,
+    *,
+    now: datetime,
+    force: bool = False,
+    record: bool = True,
+    progress: Progress = no_progress,
+) -> PassPlan:
+    """What the pass must write and record; reads the store, touches nothing.
+
+    Usually only what changed since the last pass is read (:func:`plan_changes`);
+    a first pass, ``force``, a change of settings, a clock that went back or
+    output files gone make it compare every due article instead
+    (:func:`plan_everything`).
+    """
     with engine.connect() as conn:
         fingerprint = store.get_meta(conn, "render_fingerprint")
         revision = store.get_revision(conn)
@@ -159,11 +151,19 @@ def run_pass(
             plan = plan_changes(engine, config, now=now, revision=int(covered), since=since)
     if plan is None:
         plan = plan_everything(engine, config, now=now, force=force, progress=progress)
-    report = plan.report
-    output = config.output_dir
+    plan.revision, plan.fingerprint, plan.stored_fingerprint = revision, current_fp, fingerprint
+    return plan
 
-    documents = _counted(sorted(plan.documents.items()), "writing files", progress)
-    written = write_documents(output, ((p, data, when) for p, (data, when) in documents))
+
+def write_plan(config: Config, plan: PassPlan, progress: Progress = no_progress) -> None:
+    """Put the plan's files in place, each atomically, and delete what it removes."""
+    report, output = plan.report, config.output_dir
+    documents = counted(sorted(plan.documents.items()), "writing files", progress)
+    written = write_documents(
+        output,
+        ((p, data, when) for p, (data, when) in documents),
+        on_replace=lambda done, total: checkpoints.reach("replaced", done=done, total=total),
+    )
     report.written += [str(path.relative_to(output)) for path in written]
     for path in plan.export.remove:
         if remove_document(path):
@@ -172,19 +172,34 @@ def run_pass(
         report.deleted += [str(p.relative_to(output)) for p in out.remove_stale()]
         out.save_manifest()
 
-    finished = datetime.now(now.tzinfo)
-    if not record:
-        return report
+
+def commit_plan(
+    engine: Engine,
+    plan: PassPlan,
+    *,
+    started: datetime,
+    finished: datetime,
+    instance: str | None = None,
+) -> None:
+    """Record in one transaction what the plan's files now hold.
+
+    Call it only once :func:`write_plan` has returned: this is what makes
+    the next pass treat the plan's articles as published and skip them,
+    so committed before the files, a crash in between would lose them
+    (``tests/test_fault_order.py`` shows it).
+    """
+    report, now = plan.report, plan.report.clock
+    refingerprinted = plan.stored_fingerprint != plan.fingerprint
     with store.transaction(engine) as conn:
         store.record_published(conn, plan.states, report.removed, now=now)
-        if fingerprint != current_fp:
-            store.set_meta(conn, "render_fingerprint", current_fp)
-        if report.added or report.changed or report.removed or fingerprint != current_fp:
+        if refingerprinted:
+            store.set_meta(conn, "render_fingerprint", plan.fingerprint)
+        if report.added or report.changed or report.removed or refingerprinted:
             store.bump_generation(conn, clock=now)
         store.record_last_pass(conn, finished_at=finished, instance=instance)
-        store.set_meta(conn, COVERED_REVISION, str(revision))
+        store.set_meta(conn, COVERED_REVISION, str(plan.revision))
         store.set_meta(conn, COVERED_CLOCK, now.isoformat())
-        store.forget_changes(conn, revision)
+        store.forget_changes(conn, plan.revision)
         if report.changed_anything:
             store.record_pass(
                 conn,
@@ -197,9 +212,6 @@ def run_pass(
                 files=len(report.written),
                 instance=instance,
             )
-    if report.changed_anything:
-        log.info("publish pass: %s", report.summary())
-    return report
 
 
 def _outputs_complete(config: Config) -> bool:
@@ -213,198 +225,3 @@ def _outputs_complete(config: Config) -> bool:
     return all(
         feed_path(output, c.name, f).exists() for c in config.channels for f in FEED_FILES
     ) and all(history.can_update(output, c) for c in config.channels)
-
-
-def _quiet(_step: str, _done: int, _total: int) -> None:
-    return None
-
-
-def _counted(items: list, step: str, progress: Progress):  # type: ignore[no-untyped-def]
-    for done, item in enumerate(items, 1):
-        progress(step, done, len(items))
-        yield item
-
-
-def plan_everything(
-    engine: Engine, config: Config, *, now: datetime, force: bool, progress: Progress = _quiet
-) -> PassPlan:
-    """Compare every due article with the bookkeeping; render what that shows changed."""
-    report = PassReport(clock=now)
-    output = config.output_dir
-    with engine.connect() as conn:
-        due_states = store.due_states(conn, now)
-        published = store.published_states(conn)
-
-    report.added = sorted(set(due_states) - set(published))
-    report.removed = sorted(set(published) - set(due_states))
-    report.changed = sorted(
-        i
-        for i in set(due_states) & set(published)
-        if due_states[i].content_hash != published[i].content_hash
-        or due_states[i].updated_at != published[i].updated_at
-    )
-
-    touched = set(report.added) | set(report.changed)
-    affected: set[str] = set()
-    for article_id in report.removed:
-        affected.update(published[article_id].channels)
-    missing = {
-        c.name
-        for c in config.channels
-        if not all(feed_path(output, c.name, f).exists() for f in FEED_FILES)
-        or not history.can_update(output, c)
-    }
-    affected |= missing
-    if force:
-        affected |= {c.name for c in config.channels}
-
-    # WeChat posts of new and changed articles, and of any whose files are missing.
-    wechat_wanted = (
-        set(due_states) if force else touched | wechat_export.missing_posts(output, due_states)
-    )
-
-    due: list[Article] = []
-    if touched or affected or wechat_wanted:
-        with engine.connect() as conn:
-            due = store.list_due(conn, now)
-    by_id = {a.id: a for a in due}
-    memberships = {a.id: tuple(c.name for c in config.channels if c.matches(a)) for a in due}
-    for article_id in touched:
-        affected.update(memberships.get(article_id, ()))
-    for article_id in report.changed:
-        affected.update(published[article_id].channels)
-
-    def listed(ids: Sequence[str]) -> dict[str, datetime]:
-        return {i: _first_published(published.get(i), now) for i in ids}
-
-    # Render everything first: if any renderer fails, no file is touched.
-    plan = PassPlan(report)
-    channels = [c for c in config.channels if c.name in affected]
-    for done, channel in enumerate(channels, 1):
-        plan.outputs.append(
-            history.channel_output(config, channel, due, output, force=force, listed=listed)
-        )
-        plan.documents.update(plan.outputs[-1].documents)
-        progress("rendering channels", done, len(channels))
-    report.channels = sorted(affected & {c.name for c in config.channels})
-    opml_updated = max((d[1] for d in plan.documents.values()), default=feeds.EPOCH)
-    plan.documents[output / "opml.xml"] = (feeds.render_opml(config), opml_updated)
-    plan.documents[output / feeds.STYLESHEET] = (feeds.stylesheet(), feeds.EPOCH)
-    _export(plan, config, by_id, wechat_wanted, progress)
-    plan.states = [
-        store.PublishedState(
-            article_id=i,
-            content_hash=due_states[i].content_hash,
-            updated_at=due_states[i].updated_at,
-            channels=memberships.get(i, ()),
-        )
-        for i in sorted(touched)
-        if i in by_id
-    ]
-    return plan
-
-
-def plan_changes(
-    engine: Engine, config: Config, *, now: datetime, revision: int, since: datetime
-) -> PassPlan | None:
-    """Render only what the writes since ``revision`` and the articles due since
-    ``since`` affect, reading those articles and the affected channels' newest
-    items and archive days; the store's size does not enter into it."""
-    report = PassReport(clock=now)
-    output = config.output_dir
-    with engine.connect() as conn:
-        candidates = store.changed_since(conn, revision) | store.due_between(conn, since, now)
-        stored = store.get_articles(conn, candidates)
-        published = store.published_for(conn, candidates)
-    due = {i: s for i, s in stored.items() if s.status == "published" and s.published_at <= now}
-    report.added = sorted(set(due) - set(published))
-    report.removed = sorted(set(published) - set(due))
-    report.changed = sorted(
-        i
-        for i in set(due) & set(published)
-        if due[i].content_hash != published[i].content_hash
-        or due[i].updated_at != published[i].updated_at
-    )
-    if any(i not in stored for i in report.removed):
-        return None  # a row deleted under us: only the full comparison knows its channels
-    touched = set(report.added) | set(report.changed)
-    memberships = {
-        i: tuple(c.name for c in config.channels if c.matches(due[i].article)) for i in touched
-    }
-    dirty: dict[str, set] = {}
-    for i in touched:
-        for name in memberships[i]:
-            dirty.setdefault(name, set()).add(due[i].article.edition)
-    for i in [*report.changed, *report.removed]:
-        for name in published[i].channels:
-            dirty.setdefault(name, set()).add(stored[i].article.edition)
-
-    plan = PassPlan(report)
-    with engine.connect() as conn:
-        for channel in config.channels:
-            if channel.name not in dirty:
-                continue
-            plan.outputs.append(
-                history.update_channel(
-                    config,
-                    channel,
-                    output,
-                    window=lambda n, c=channel: _newest(conn, now, c, n),
-                    edition=lambda day, c=channel: [
-                        a for a in store.due_in_edition(conn, now, day) if c.matches(a)
-                    ],
-                    dirty=dirty[channel.name],
-                    listed=lambda ids, c=conn: {
-                        **dict.fromkeys(ids, now),
-                        **store.first_published(c, ids),
-                    },
-                )
-            )
-            plan.documents.update(plan.outputs[-1].documents)
-    report.channels = sorted(dirty)
-    _export(plan, config, {i: due[i].article for i in touched}, touched)
-    plan.states = [
-        store.PublishedState(i, due[i].content_hash, due[i].updated_at, memberships[i])
-        for i in sorted(touched)
-    ]
-    return plan
-
-
-def _first_published(state: store.PublishedState | None, now: datetime) -> datetime:
-    """An article first published by this pass is listed at its clock."""
-    if state is None or state.first_published_at is None:
-        return now
-    return state.first_published_at
-
-
-def _newest(conn: sa.Connection, now: datetime, channel: ChannelConfig, n: int) -> list[Article]:
-    """The channel's ``n`` newest due articles: a walk down the index until found."""
-    out: list[Article] = []
-    for article in store.iter_due(conn, now, chunk=max(n, 50)):
-        if channel.matches(article):
-            out.append(article)
-            if len(out) >= n:
-                break
-    return out
-
-
-def _export(
-    plan: PassPlan,
-    config: Config,
-    by_id: dict[str, Article],
-    wanted: set[str],
-    progress: Progress = _quiet,
-) -> None:
-    """The WeChat files of ``wanted`` articles, and those of removed ones to delete."""
-    output = config.output_dir
-    plan.export = wechat_export.plan_export(
-        config,
-        output,
-        by_id,
-        wanted,
-        plan.report.removed,
-        progress=lambda done, total: progress("rendering WeChat posts", done, total),
-    )
-    plan.documents.update(
-        {path: (data, a.updated_at) for path, (data, a) in plan.export.documents.items()}
-    )

@@ -4,7 +4,10 @@ The server is the one on 127.0.0.1:5432 (user postgres, trust), or the
 one ``SYNDICATOR_TEST_POSTGRES`` names. Each test run makes databases
 named ``syndicator_test_issue6_<random>`` and drops them at the end, so
 runs never see each other's rows. When no server answers, the tests that
-need one skip and say how to get one; ``make test`` (and CI) have one.
+need one skip and say how to get one, so a laptop without PostgreSQL can
+still run the rest. CI must never skip them silently: ``.ci/run`` sets
+``SYNDICATOR_REQUIRE_POSTGRES=1``, under which an unreachable server fails
+every test that needs it, naming the server and the variable.
 
 Fixtures:
 
@@ -32,6 +35,8 @@ ADMIN_URL = os.environ.get(
     "SYNDICATOR_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 PREFIX = "syndicator_test_issue6_"
+#: Set (to anything but ``0``) where a skipped PostgreSQL test would hide a gap: CI.
+REQUIRE_ENV = "SYNDICATOR_REQUIRE_POSTGRES"
 HOW_TO = (
     "start PostgreSQL on 127.0.0.1:5432 with trust auth for user postgres "
     "(apt-get install postgresql), or set SYNDICATOR_TEST_POSTGRES to a server's URL"
@@ -46,14 +51,26 @@ def _admin() -> Engine | str:
         with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
     except sa.exc.OperationalError as exc:
-        return f"PostgreSQL unreachable at {ADMIN_URL} ({exc.orig}): {HOW_TO}"
+        return f"PostgreSQL is unreachable at {ADMIN_URL} ({exc.orig}): {HOW_TO}"
     return engine
 
 
+def postgres_required() -> bool:
+    return os.environ.get(REQUIRE_ENV, "") not in ("", "0")
+
+
 def admin_engine() -> Engine:
+    """The maintenance engine; without a server, skip, or fail where one is required.
+
+    A skip is the right answer on a developer's machine without PostgreSQL,
+    and the wrong one in CI, where it would turn "tested on PostgreSQL"
+    into "not tested" with a green build.
+    """
     admin = _admin()
     if isinstance(admin, str):
-        pytest.skip(admin)
+        if postgres_required():
+            pytest.fail(f"{REQUIRE_ENV} is set, so this test must run, but {admin}", pytrace=False)
+        pytest.skip(f"{admin}; CI sets {REQUIRE_ENV}=1 to make this a failure")
     return admin
 
 
@@ -121,7 +138,7 @@ def store_engine(request: pytest.FixtureRequest, config) -> Iterator[Engine]:
         yield engine
         engine.dispose()
         return
-    admin_engine()  # skips, saying how, when there is no server
+    admin_engine()  # skips (or fails, in CI), saying how, when there is no server
     engine = request.getfixturevalue("_pg_shared_store")
     _empty(engine)
     yield engine

@@ -1,41 +1,56 @@
-"""Passes killed with SIGKILL at random points while articles keep arriving.
+"""Passes killed with SIGKILL in every phase while articles keep arriving.
 
 A forked child runs one real tick (``cluster.publish_or_follow``: locks,
-marker, pass, bookkeeping) against the store; the parent kills it after a
-random delay drawn over the length of an uninterrupted tick, so the kill
-lands anywhere: while connecting, rendering, between the renames of a
-feed and its ``.gz`` twin, before or after the commit. Between kills new
-articles arrive and earlier ones are corrected. After every kill each
-file in the output dir must be a complete document; after the twentieth,
-one ordinary tick must leave every due article in each of its feeds
-exactly once.
+clean-up, marker, pass, bookkeeping) against the store and SIGKILLs itself
+at a step of the pass chosen in advance (``faultkit``). Killed from outside
+after a random delay, most kills landed before any file was touched, since
+a pass spends most of its time reading and rendering; choosing the steps
+puts an equal share of the kills in each phase:
+
+- *before writes*: everything rendered, or the temporary files durable
+  and none renamed yet;
+- *mid-write*: after a random number of the renames, possibly between a
+  feed's ``.gz`` twin and the feed itself;
+- *after writes*: every file in place, the bookkeeping not committed;
+- *after commit*: committed, the output dir's generation marker not written.
+
+The parent checks each phase from the outside too (which files got a new
+inode, which temporary files remain, whether the store's generation moved),
+so a step that moved in the pass shows up as a kill in the wrong phase.
+Between kills new articles arrive and earlier ones are corrected. After
+every kill each file in the output dir must be a complete document; after
+the twentieth, one ordinary tick must leave every due article in each of
+its feeds exactly once.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import random
 import signal
-import time
-import warnings
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import datetime
 
 import pytest
 from conftest import SHANGHAI, make_config
-from lxml import etree
+from faultkit import (
+    CHANNELS,
+    check_documents,
+    feed_ids,
+    fork_tick,
+    make_article,
+    read_trace,
+    served_files,
+    temp_files,
+)
 
 from syndicator import cluster, files, store
-from syndicator.model import Article, Block
 
 pytestmark = pytest.mark.slow
 
+PHASES = ("before writes", "mid-write", "after writes", "after commit")
 KILLS = 20
-MAX_ATTEMPTS = 80
-SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
-CHANNELS = {"yaowen": {"section": "要闻"}, "page2": {"page": 2}}
+MAX_ATTEMPTS = 40
 
 
 @pytest.fixture
@@ -43,142 +58,97 @@ def engine(store_engine):
     return store_engine
 
 
-def _article(n: int, now: datetime, corrected: int = 0) -> Article:
-    published = now - timedelta(minutes=5) + timedelta(seconds=n)
-    suffix = f"（更正{corrected}）" if corrected else ""
-    return Article(
-        id=f"zjgrrb-20210901-{1 + n % 2:02d}-{n:02d}",
-        edition=published.date(),
-        title=f"第{n}篇稿件{suffix}",
-        published_at=published,
-        updated_at=published + timedelta(seconds=corrected),
-        page=1 + n % 2,
-        seq=n,
-        section="要闻" if n % 3 else "经济",
-        body=(Block("paragraph", text=f"第{n}篇的正文。" * 20 + suffix),),
-    )
+def _killer(phase: str, rng: random.Random):
+    """Where in ``phase`` this child dies: a step, and for the renames, which one."""
+    if phase == "before writes":
+        at_temps = rng.random() < 0.5
+        return lambda point, info: (
+            point == "replaced" and info["done"] == 0 if at_temps else point == "planned"
+        )
+    if phase == "mid-write":
+        share = rng.random()
+
+        def mid(point: str, info: dict) -> bool:
+            if point != "replaced" or info["total"] < 2:
+                return False
+            return info["done"] == min(info["total"] - 1, max(1, round(share * info["total"])))
+
+        return mid
+    step = {"after writes": "files-written", "after commit": "committed"}[phase]
+    return lambda point, _info: point == step
 
 
-def _tick(url: str, config) -> None:
-    """The child: one tick, exactly as the scheduler runs it, then exit."""
-    engine = store.create_store_engine(url)
-    cluster.publish_or_follow(
-        engine,
-        config,
-        now=datetime.now(SHANGHAI),
-        instance=f"child:{os.getpid()}",
-        wait=10.0,
-        follow=False,
-        clean=True,
-    )
-    engine.dispose()
+def _observed_phase(before: dict, after: dict, temps: int, committed: bool, trace) -> str:
+    """The phase a kill landed in, judged from the output dir and the store."""
+    renamed = [p for p, inode in after.items() if before.get(p) != inode]
+    replaced = [info for point, info in trace if point == "replaced"]
+    if committed:
+        return "after commit"
+    if not renamed:
+        assert temps == (replaced[-1]["total"] if replaced else 0), (temps, trace[-1])
+        return "before writes"
+    done, total = replaced[-1]["done"], replaced[-1]["total"]
+    assert len(renamed) == done, (len(renamed), trace[-1])  # one new inode per rename
+    assert temps == total - done, (temps, trace[-1])  # the rest still under temporary names
+    return "mid-write" if done < total else "after writes"
 
 
-def _fork_tick(url: str, config) -> int:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads (3.12+)
-        pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        code = 0
-        try:
-            _tick(url, config)
-        except BaseException:
-            code = 1
-        os._exit(code)
-    return pid
-
-
-def _check_documents(root: Path) -> int:
-    """Every file served from ``root`` is a complete, valid document."""
-    count = 0
-    for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.name.startswith("."):
-            continue
-        data = path.read_bytes()
-        name = path.name
-        if name.endswith(".gz"):
-            data = gzip.decompress(data)  # a torn .gz fails here
-            name = name[:-3]
-        if name.endswith(".json") and path.parent.name == "wechat":
-            assert json.loads(data)["content"].endswith("</section>"), path
-        elif name.endswith(".json"):
-            assert isinstance(json.loads(data)["items"], list), path
-        elif name.endswith(".html"):  # a WeChat fragment: one whole <section>
-            text = data.decode("utf-8")
-            assert text.startswith("<section") and text.endswith("</section>"), path
-        else:
-            root_tag = etree.fromstring(data, SAFE_PARSER).tag
-            assert root_tag.rsplit("}", 1)[-1] in {"rss", "feed", "opml", "stylesheet"}, path
-        count += 1
-    return count
-
-
-def _ids(root: Path, channel: str) -> dict[str, list[str]]:
-    out = {}
-    feed = json.loads((root / channel / "feed.json").read_text(encoding="utf-8"))
-    out["feed.json"] = [item["url"].rsplit("/", 1)[1] for item in feed["items"]]
-    rss = etree.fromstring((root / channel / "rss.xml").read_bytes(), SAFE_PARSER)
-    out["rss.xml"] = [g.text.rsplit(":", 1)[1] for g in rss.iter("guid")]
-    atom = etree.fromstring((root / channel / "atom.xml").read_bytes(), SAFE_PARSER)
-    ns = "{http://www.w3.org/2005/Atom}"
-    out["atom.xml"] = [e.findtext(f"{ns}id").rsplit(":", 1)[1] for e in atom.iter(f"{ns}entry")]
-    return out
-
-
-def test_pass_killed_at_random_points_loses_and_duplicates_nothing(engine, tmp_path) -> None:
+def test_pass_killed_in_every_phase_loses_and_duplicates_nothing(engine, tmp_path) -> None:
     rng = random.Random(int(os.environ.get("SYNDICATOR_FAULT_SEED", "0")) or None)
     config = make_config(tmp_path, feeds={"limit": 500}, channels=CHANNELS)
     url = engine.url.render_as_string(hide_password=False)
     now = datetime.now(SHANGHAI)
     with engine.begin() as conn:
-        store.save_articles(conn, [_article(n, now) for n in range(3)], now=now)
+        store.save_articles(conn, [make_article(n, now) for n in range(3)], now=now)
+    pid = fork_tick(url, config)
+    assert os.waitpid(pid, 0)[1] == 0
 
-    # How long one uninterrupted tick takes here: the kills are drawn over it.
-    samples = []
-    for _ in range(3):
-        started = time.monotonic()
-        pid = _fork_tick(url, config)
-        assert os.waitpid(pid, 0)[1] == 0
-        samples.append(time.monotonic() - started)
-    horizon = max(samples)
+    plan = [p for _ in range(KILLS // len(PHASES)) for p in rng.sample(PHASES, len(PHASES))]
+    next_id, corrections, attempts = 3, 0, 0
+    landed = dict.fromkeys(PHASES, 0)
+    for number, phase in enumerate(plan):
+        killed = False
+        while not killed and attempts < MAX_ATTEMPTS:
+            attempts += 1
+            with engine.begin() as conn:  # the store keeps receiving articles
+                fresh = [make_article(n, now) for n in range(next_id, next_id + rng.randint(1, 2))]
+                if rng.random() < 0.3:
+                    corrections += 1
+                    fresh.append(make_article(rng.randrange(next_id), now, corrections))
+                store.save_articles(conn, fresh, now=datetime.now(SHANGHAI))
+            next_id += len([a for a in fresh if "更正" not in a.title])
+            before = served_files(config.output_dir)
+            with engine.connect() as conn:
+                generation = store.get_generation(conn).number
+            trace = tmp_path / f"trace-{number}-{attempts}.jsonl"
+            pid = fork_tick(url, config, kill=_killer(phase, rng), trace=trace)
+            _, status = os.waitpid(pid, 0)
+            killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+        assert killed, f"no kill in {phase} after {attempts} ticks"
 
-    next_id, corrections, kills, attempts = 3, 0, 0, 0
-    landed: dict[str, int] = {}
-    while kills < KILLS and attempts < MAX_ATTEMPTS:
-        attempts += 1
-        with engine.begin() as conn:  # the store keeps receiving articles
-            fresh = [_article(n, now) for n in range(next_id, next_id + rng.randint(1, 2))]
-            if rng.random() < 0.3:
-                corrections += 1
-                fresh.append(_article(rng.randrange(next_id), now, corrected=corrections))
-            store.save_articles(conn, fresh, now=datetime.now(SHANGHAI))
-        next_id += len([a for a in fresh if "更正" not in a.title])
-        before = {p: p.read_bytes() for p in config.output_dir.rglob("*.xml")}
-        with engine.connect() as conn:
-            generation = store.get_generation(conn).number
-        pid = _fork_tick(url, config)
-        time.sleep(rng.uniform(0, horizon))
-        os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-        if not os.WIFSIGNALED(status):
-            continue  # the tick finished before the kill: not one of the twenty
-        kills += 1
-        _check_documents(config.output_dir)
-        replaced = sum(1 for p, data in before.items() if p.read_bytes() != data)
+        check_documents(config.output_dir)
         with engine.connect() as conn:
             committed = store.get_generation(conn).number != generation
-        point = "after commit" if committed else ("mid-write" if replaced else "before writing")
-        landed[point] = landed.get(point, 0) + 1
-    assert kills == KILLS, f"only {kills} of {attempts} kills landed inside a tick"
-    print(f"\n{kills} kills in {attempts} ticks of ~{horizon:.3f}s; landed: {landed}")
+            recorded = set(store.published_states(conn))
+        steps = read_trace(trace)
+        after, temps = served_files(config.output_dir), len(temp_files(config.output_dir))
+        seen = _observed_phase(before, after, temps, committed, steps)
+        assert seen == phase, (phase, steps[-1])
+        landed[seen] += 1
+        if phase == "after writes":  # the files hold what the bookkeeping does not yet
+            newest = {a.id for a in fresh if "更正" not in a.title}
+            in_feed = set(feed_ids(config.output_dir, "all")["feed.json"])
+            assert newest <= in_feed and not newest & recorded, newest
+    print(f"\n{KILLS} kills in {attempts} ticks; landed: {landed}")
+    assert landed == dict.fromkeys(PHASES, KILLS // len(PHASES)), landed
 
     # The next ordinary tick completes the work.
     with engine.begin() as conn:
-        store.save_articles(conn, [_article(next_id, now)], now=datetime.now(SHANGHAI))
-    pid = _fork_tick(url, config)
+        store.save_articles(conn, [make_article(next_id, now)], now=datetime.now(SHANGHAI))
+    pid = fork_tick(url, config)
     assert os.waitpid(pid, 0)[1] == 0
-    count = _check_documents(config.output_dir)
-    assert not list(config.output_dir.rglob(".*.tmp"))
+    count = check_documents(config.output_dir)
+    assert not temp_files(config.output_dir)
     clock = datetime.now(SHANGHAI)
     with engine.connect() as conn:
         due = store.list_due(conn, clock)
@@ -191,7 +161,7 @@ def test_pass_killed_at_random_points_loses_and_duplicates_nothing(engine, tmp_p
     for channel in config.channels:
         expected = sorted(a.id for a in due if channel.matches(a))
         assert expected, channel.name
-        for fmt, ids in _ids(config.output_dir, channel.name).items():
+        for fmt, ids in feed_ids(config.output_dir, channel.name).items():
             assert sorted(ids) == expected, (channel.name, fmt)  # each exactly once
         for fmt in ("rss.xml", "atom.xml", "feed.json"):
             plain = config.output_dir / channel.name / fmt

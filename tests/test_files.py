@@ -18,3 +18,26 @@ def test_write_documents_writes_changed_files_with_twins_and_times(tmp_path) -> 
     changed = [(docs[1][0], b'{"x": 1}', None)]
     assert write_documents(tmp_path, changed) == [docs[1][0]]
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_write_documents_reports_each_rename_twin_first(tmp_path) -> None:
+    """The publish pass announces these steps; the fault tests kill it between them."""
+    docs = [(tmp_path / "a.xml", b"<a/>", None), (tmp_path / "b.xml", b"<b/>", None)]
+    seen = []
+
+    def on_replace(done: int, total: int) -> None:
+        temps = sorted(p.name for p in tmp_path.glob(".*.tmp"))
+        placed = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
+        seen.append((done, total, len(temps), placed))
+
+    write_documents(tmp_path, docs, on_replace=on_replace)
+    assert seen == [
+        (0, 4, 4, []),
+        (1, 4, 3, ["a.xml.gz"]),
+        (2, 4, 2, ["a.xml", "a.xml.gz"]),
+        (3, 4, 1, ["a.xml", "a.xml.gz", "b.xml.gz"]),
+        (4, 4, 0, ["a.xml", "a.xml.gz", "b.xml", "b.xml.gz"]),
+    ]
+    seen.clear()
+    write_documents(tmp_path, docs, on_replace=on_replace)
+    assert seen == []  # nothing changed: no step to announce
