@@ -42,6 +42,12 @@ def test_migrations_make_the_tables_store_describes(fresh_engine) -> None:
         assert migrations.current_revision(conn) == migrations.head_revision()
 
 
+def test_the_head_the_code_knows_is_alembics_head() -> None:
+    """``migrations.HEAD`` spares every command loading Alembic: it must
+    name the newest revision file, or a new migration would never run."""
+    assert migrations.alembic_head() == migrations.HEAD
+
+
 def test_store_made_before_migrations_is_stamped_and_upgraded(fresh_engine) -> None:
     # The first release's create_all made what revision 0001 makes, minus
     # Alembic's own table.
