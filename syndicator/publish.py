@@ -195,7 +195,7 @@ def commit_plan(
         if refingerprinted:
             store.set_meta(conn, "render_fingerprint", plan.fingerprint)
         if report.added or report.changed or report.removed or refingerprinted:
-            store.bump_generation(conn, clock=now)
+            store.bump_generation(conn, clock=now, made_at=finished)
         store.record_last_pass(conn, finished_at=finished, instance=instance)
         store.set_meta(conn, COVERED_REVISION, str(plan.revision))
         store.set_meta(conn, COVERED_CLOCK, now.isoformat())

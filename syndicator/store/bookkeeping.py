@@ -183,21 +183,29 @@ class Generation:
 
     number: int
     clock: datetime | None
+    #: When (wall clock) the publisher made it: how long a follower has been behind.
+    made_at: datetime | None = None
 
 
 def get_generation(conn: Connection) -> Generation:
     number = get_meta(conn, "generation")
     clock = get_meta(conn, "generation_clock")
+    made_at = get_meta(conn, "generation_made_at")
     return Generation(
-        int(number) if number else 0, datetime.fromisoformat(clock) if clock else None
+        int(number) if number else 0,
+        datetime.fromisoformat(clock) if clock else None,
+        datetime.fromisoformat(made_at) if made_at else None,
     )
 
 
-def bump_generation(conn: Connection, *, clock: datetime) -> int:
-    """Count one more change of the feeds' content, seen at pass clock ``clock``."""
+def bump_generation(conn: Connection, *, clock: datetime, made_at: datetime | None = None) -> int:
+    """Count one more change of the feeds' content, seen at pass clock ``clock``
+    by a pass that ended at ``made_at``."""
     number = get_generation(conn).number + 1
     set_meta(conn, "generation", str(number))
     set_meta(conn, "generation_clock", clock.isoformat())
+    if made_at is not None:
+        set_meta(conn, "generation_made_at", made_at.astimezone(UTC).isoformat())
     return number
 
 

@@ -5,6 +5,10 @@ does not. It reports the age of the last publish pass by any instance
 (``status: "stale"`` when older than three intervals: nobody is
 publishing) and the publish generation of the store and of this
 instance's output dir (equal when this instance serves the latest feeds).
+An instance whose output has been behind the store's for more than three
+intervals answers 503 (``status: "behind"``): a load balancer should stop
+sending readers feeds that nothing updates (a ``serve`` that nobody
+follows, a worker left over from a crashed process).
 
 ``/metrics`` is the Prometheus text format: passes, their duration,
 articles published, requests by handler and status, the share of feed
@@ -37,23 +41,31 @@ def healthz() -> Response:
     try:
         with get_engine().connect() as conn:
             last_at, last_by = store.last_pass_at(conn)
-            generation = store.get_generation(conn).number
+            generation = store.get_generation(conn)
     except (sa.exc.SQLAlchemyError, StoreError) as exc:
         body.update(status="error", store=f"unreachable: {type(exc).__name__}")
         response = jsonify(body)
         response.status_code = 503
         return _no_store(response)
-    age = (datetime.now(UTC) - last_at).total_seconds() if last_at else None
-    stale = age is None or age > STALE_INTERVALS * config.scheduler.interval
+    now = datetime.now(UTC)
+    limit = STALE_INTERVALS * config.scheduler.interval
+    age = (now - last_at).total_seconds() if last_at else None
+    stale = age is None or age > limit
+    local = local_generation(config.output_dir)
+    behind_since = generation.made_at if (local or 0) < generation.number else None
+    behind = behind_since is not None and (now - behind_since).total_seconds() > limit
     body.update(
-        status="stale" if stale else "ok",
+        status="behind" if behind else "stale" if stale else "ok",
         store="ok",
         last_pass_at=last_at.isoformat() if last_at else None,
         last_pass_age_seconds=round(age, 3) if age is not None else None,
         last_pass_by=last_by,
-        generation={"store": generation, "local": local_generation(config.output_dir)},
+        generation={"store": generation.number, "local": local},
     )
-    return _no_store(jsonify(body))
+    response = jsonify(body)
+    if behind:
+        response.status_code = 503
+    return _no_store(response)
 
 
 @bp.route("/metrics")

@@ -6,10 +6,10 @@ import io
 import json
 import logging
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from conftest import SHANGHAI, load_articles
+from conftest import SHANGHAI, load_articles, make_config
 
 from syndicator import cluster, metrics, store
 from syndicator.logs import JsonFormatter, setup_logging
@@ -123,3 +123,23 @@ def test_setup_logging_json(monkeypatch) -> None:
     setup_logging(fmt="json", stream=stream)
     logging.getLogger("syndicator.x").info("hello", extra={"event": "e"})
     assert json.loads(stream.getvalue())["event"] == "e"
+
+
+def test_healthz_is_503_when_this_instance_stays_behind(client, engine, config, tmp_path) -> None:
+    """Another instance published; this one's output dir never caught up (a
+    serve that nobody follows, a worker orphaned by a crash). Briefly behind
+    is normal; behind for more than three intervals is not healthy."""
+    other = make_config(tmp_path / "other")
+    with engine.begin() as conn:
+        store.save_articles(conn, load_articles(), now=NOW)
+    cluster.publish_or_follow(engine, other, now=datetime.now(SHANGHAI), instance="other:1")
+    fresh = client.get("/healthz")
+    assert fresh.status_code == 200 and fresh.json["generation"] == {"store": 1, "local": None}
+    with engine.begin() as conn:
+        long_ago = datetime.now(UTC) - timedelta(seconds=4 * config.scheduler.interval)
+        store.set_meta(conn, "generation_made_at", long_ago.isoformat())
+    behind = client.get("/healthz")
+    assert behind.status_code == 503 and behind.json["status"] == "behind"
+    cluster.publish_or_follow(engine, config, now=datetime.now(SHANGHAI), instance="this:1")
+    caught_up = client.get("/healthz")
+    assert caught_up.status_code == 200 and caught_up.json["generation"]["local"] == 1
