@@ -18,9 +18,11 @@ import hmac
 import math
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 
 from .. import store
+from ..errors import StoreError
 from ..model import Article
 from ..render import wechat_post
 from .db import get_config, get_conn
@@ -80,6 +82,16 @@ def _guard() -> Response | None:
 def _private(response: Response) -> Response:
     if _staff():
         response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.errorhandler(sa.exc.OperationalError)
+@bp.errorhandler(StoreError)
+def _store_away(_exc: Exception) -> Response:
+    """The store is down or restarting: say so and when to try again, not
+    a bare 500 (the feeds keep being served from their files meanwhile)."""
+    response = _text(503, "稿库暂时无法访问，请稍后刷新")
+    response.headers["Retry-After"] = "10"
     return response
 
 

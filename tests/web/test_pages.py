@@ -97,3 +97,17 @@ def test_static_copy_script_is_served(client) -> None:
     assert response.status_code == 200
     assert b"ClipboardItem" in response.data and b"execCommand" in response.data
     response.close()
+
+
+def test_pages_say_503_while_the_store_is_away(app, client) -> None:
+    """Feeds are files and keep being served; the pages need the store."""
+    import sqlalchemy as sa
+
+    app.extensions["syndicator.engine"] = sa.create_engine(
+        "postgresql+psycopg://postgres@127.0.0.1:9/nowhere", poolclass=sa.NullPool
+    )
+    for url in ("/", "/articles/zjgrrb-20210830-01-01", "/editions/2021-08-30"):
+        response = client.get(url)
+        assert response.status_code == 503, url
+        assert response.headers["Retry-After"] == "10"
+        assert "稿库暂时无法访问" in response.get_data(as_text=True)
