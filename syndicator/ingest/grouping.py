@@ -47,6 +47,12 @@ class Page:
     shapes: list[Shape]
     wide: list[bool]  # a picture-sized gap before the line
     indented: bool  # paragraphs are marked by indentation
+    width: int | None = None  # the column width of hard-wrapped text
+    in_field: list[bool] = field(default_factory=list)  # part of a label-value line
+
+    def fills_column(self, i: int) -> bool:
+        """Was line ``i`` cut by a hard wrap (it fills the column) rather than ended?"""
+        return self.width is not None and layout.display_width(self.lines[i].text) >= self.width - 3
 
     def hard_start(self, i: int) -> bool:
         """Does line ``i`` begin a new block even after an unfinished line?"""
@@ -66,11 +72,15 @@ class Page:
         It does when line ``i`` does not end a sentence, unless the next
         line can only start something, the line is a short salutation
         ending in a colon, or a colon introduces a numbered list
-        ("如下倡议:" / "一、…").
+        ("如下倡议:" / "一、…"). A label-value line ("咨询电话：…") is
+        printed on a line of its own: nothing joins it before or after,
+        unless hard wrapping cut it.
         """
         if self.shapes[i].terminal or i + 1 >= len(self.lines) or self.hard_start(i + 1):
             return False
         text = self.lines[i].text
+        if (self.in_field[i] or self.shapes[i + 1].field) and not self.fills_column(i):
+            return False
         if text[-1] in "：:":
             # A salutation ("全省广大职工朋友们:") or a colon before a list stands alone.
             return len(text) > 16 and not layout.is_numbered(self.lines[i + 1].text)
@@ -136,7 +146,13 @@ def measure(lines: list[Line]) -> Page:
     # Only a page that separates blocks with blank lines can show a picture
     # as a wider gap; on a page without blank lines any gap is just a break.
     wide = [usual >= 1 and i > 0 and line.gap > usual for i, line in enumerate(lines)]
-    return Page(lines, shapes, wide, indented)
+    page = Page(lines, shapes, wide, indented, width)
+    # A label-value line goes on while hard wrapping cut it ("报名地址：…浙江" / "工人日报社302室").
+    for i, shape in enumerate(shapes):
+        page.in_field.append(
+            shape.field or (i > 0 and page.in_field[-1] and page.fills_column(i - 1))
+        )
+    return page
 
 
 # -- group lines into articles ----------------------------------------------

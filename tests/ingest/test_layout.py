@@ -100,6 +100,30 @@ def test_shape_of_marks_bylines_credits_and_labels() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("报名地址：杭州市学院路107号", True),
+        ("咨询电话：0571-87654321", True),
+        ("联系人: 王敏 13800000000", True),
+        ("报名时间：即日起至9月30日，每周六上午", True),
+        ("投稿邮箱：zjgrrxw@163.com。", True),
+        ("习近平：坚定不移推进全面深化改革", False),  # a headline quoting someone
+        ("老旧小区改造：", False),  # a kicker: no value
+        ("西湖区：“一窗通办”再提速", False),
+        ("他说：时间不等人。我们要抓紧", False),  # a sentence, not a value
+        ("新闻服务热线", False),
+        ("活动地点：" + "杭州市" * 20, False),  # longer than any printed value
+    ],
+)
+def test_is_field_takes_label_value_lines_only(text: str, field: bool) -> None:
+    assert layout.is_field(text) is field
+    shape = layout.shape_of(text)
+    assert shape.field is field
+    if field:
+        assert not shape.titlish  # an address is never a headline
+
+
+@pytest.mark.parametrize(
     ("text", "kinds"),
     [
         ("邮发代号: 31-2 总第11905号", ["postal_code", "issue_number"]),
