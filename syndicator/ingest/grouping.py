@@ -22,6 +22,8 @@ from .layout import Line, Shape
 
 #: A headline block has at most kicker, two wrapped title lines, subtitle.
 MAX_TITLE_LINES = 4
+#: A subhead is short; a longer headline-like line in a body is prose cut by a column.
+SUBHEAD_MAX = 20
 
 
 @dataclass
@@ -74,17 +76,31 @@ class Page:
         ending in a colon, or a colon introduces a numbered list
         ("如下倡议:" / "一、…"). A label-value line ("咨询电话：…") is
         printed on a line of its own: nothing joins it before or after,
-        unless hard wrapping cut it.
+        unless hard wrapping cut it. And a short line that reads complete
+        stands alone when the next line opens like a news lead ("开学,防疫
+        先行" / "昨日,…"): a column does not break a sentence there.
         """
         if self.shapes[i].terminal or i + 1 >= len(self.lines) or self.hard_start(i + 1):
             return False
         text = self.lines[i].text
         if (self.in_field[i] or self.shapes[i + 1].field) and not self.fills_column(i):
             return False
+        if self.stands_alone(i) and layout.opens_like_lead(self.lines[i + 1].text):
+            return False
         if text[-1] in "：:":
             # A salutation ("全省广大职工朋友们:") or a colon before a list stands alone.
             return len(text) > 16 and not layout.is_numbered(self.lines[i + 1].text)
         return True
+
+    def stands_alone(self, i: int) -> bool:
+        """Is line ``i`` short, headline-like and complete, as a subhead or headline is?"""
+        text = self.lines[i].text
+        return (
+            self.shapes[i].titlish
+            and len(text) <= SUBHEAD_MAX
+            and layout.reads_complete(text)
+            and not self.fills_column(i)
+        )
 
     def para_end(self, i: int, limit: int = 12) -> int:
         """Index of the line that ends the paragraph starting at ``i``."""
@@ -193,7 +209,16 @@ def group_lines(page: Page, notes: Notes) -> list[Draft]:
             has_label = any(map(layout.is_known_label, labels)) or (
                 any(labels) and not all(labels)  # "【工会之声】" above a headline
             )
-            if has_label or (j < n and page.opens_article(j)) or current is None or over:
+            opens = has_label or (j < n and page.opens_article(j)) or current is None or over
+            if not opens and _lone_story(page, i, j):
+                notes.warn(
+                    lines[i].no,
+                    f"{lines[i].text!r} read as the headline of a story without a byline "
+                    "(photo news?): one paragraph that opens like a news lead is under it, "
+                    "then the next article",
+                )
+                opens = True
+            if opens:
                 run = list(range(i, j))
                 if len(run) > MAX_TITLE_LINES:
                     extra, run = run[:-MAX_TITLE_LINES], run[-MAX_TITLE_LINES:]
@@ -244,6 +269,36 @@ def _headline_then_byline(page: Page, i: int) -> bool:
         return False
     shape = page.shapes[j]
     return bool(shape.lead or shape.byline or layout.is_known_label(shape.label))
+
+
+def _lone_story(page: Page, i: int, j: int) -> bool:
+    """Are lines ``i..j-1`` the headline of a story of one paragraph, with no byline?
+
+    Photo news is a headline and a caption. Where blank lines are missing,
+    no picture gap shows it; what remains is a short headline after a
+    finished paragraph, one paragraph that opens like a news lead
+    ("昨日，…"), and right after it the next article's headline. A subhead
+    is followed by more of its article, not by another headline.
+    """
+    if j - i > 2 or j >= len(page.lines) or not layout.opens_like_lead(page.lines[j].text):
+        return False
+    for k in range(i, j):
+        text = page.lines[k].text
+        if (
+            not page.shapes[k].titlish
+            or layout.is_numbered(text)
+            or text.endswith(("——", "：", ":"))
+        ):
+            return False
+    return _headline_at(page, page.para_end(j) + 1)
+
+
+def _headline_at(page: Page, k: int) -> bool:
+    """Does a headline block that opens an article start at line ``k``?"""
+    j = k
+    while j < len(page.lines) and j - k < MAX_TITLE_LINES and page.shapes[j].titlish:
+        j += 1
+    return k < j < len(page.lines) and page.opens_article(j)
 
 
 def _take_note(previous: Draft | None, page: Page) -> list[int]:

@@ -60,6 +60,12 @@ _FIELD_RE = re.compile(
     rf"[{HAN}A-Za-z]{{0,6}}(?:{_FIELD_WORDS})\s*[:：]\s*[^。！？!?\s][^。！？!?]*[。！？!?]?"
 )
 _FIELD_MAX = 60
+#: The time words a news lead opens with: "昨日，", "8月29日上午，", "近日，".
+_LEAD_OPEN_RE = re.compile(
+    r"(?:昨日|昨天|前日|前天|近日|日前|近期|连日来|今天|今日|本周|上周"
+    r"|(?:(?:19|20)[0-9]{2}年)?(?:[0-9０-９]{1,2}月)?[0-9０-９]{1,2}日)"
+    r"(?:上午|下午|中午|晚上?|晚间|凌晨|早上|清晨|傍晚)?[，,]"
+)
 
 #: Longest line that can be a headline (subtitles starting with —— may be longer).
 TITLE_MAX = 40
@@ -245,6 +251,33 @@ def is_field(text: str) -> bool:
     nor is a headline, whatever punctuation it ends with.
     """
     return len(text) <= _FIELD_MAX and bool(_FIELD_RE.fullmatch(text))
+
+
+def opens_like_lead(text: str) -> bool:
+    """Does a paragraph open the way a news lead or photo caption does ("昨日，…")?
+
+    A story's first sentence starts with when it happened; text cut by a
+    column break does not start with a time word and a comma.
+    """
+    return bool(_LEAD_OPEN_RE.match(text))
+
+
+#: A line cut by a column break often ends on a function word.
+FRAGMENT_ENDS = frozenset(
+    "的了着过在与和及或为把将向对让被给从以于之并而至由获得是有个名位项家次使对"
+)
+
+
+def reads_complete(text: str) -> bool:
+    """Could this short line stand as it is (a subhead, a headline), not cut mid-phrase?
+
+    A column break leaves a line ending on a function word ("…,获得"), in
+    a number or date ("今年3" / "月1日"), or inside a Latin word.
+    """
+    last = text[-1]
+    if last in "年月" and len(text) > 1 and text[-2].isdigit():
+        return False
+    return last not in FRAGMENT_ENDS and not last.isascii() and not last.isdigit()
 
 
 def is_couplet(text: str) -> bool:
