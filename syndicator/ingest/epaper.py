@@ -17,7 +17,7 @@ The work is done in small steps, each a pure function with one job:
    (headline-like? byline? credit? does it end a sentence?) with
    :func:`~.layout.shape_of`;
 4. :func:`~.grouping.group_lines` walks the lines and starts a new article
-   at each headline block; :func:`~.grouping.split_signed` splits articles
+   at each headline block; :func:`~.signed.split_signed` splits articles
    that hold two bylines;
 5. :func:`~.articles.build_article` turns each group into an Article: title
    block, byline and authors (:mod:`.bylines`), paragraphs joined across
@@ -36,8 +36,9 @@ from ..errors import InputError
 from ..model import Article, Edition
 from . import ImportOptions, ParsedFile, bylines, layout, masthead
 from .articles import PageInfo, build_article
-from .grouping import Notes, group_lines, measure, split_signed
+from .grouping import Notes, group_lines, measure
 from .layout import Line
+from .signed import split_signed
 
 #: The masthead (or the footer) is never longer than this many lines.
 _MASTHEAD_LINES = 60
