@@ -150,7 +150,28 @@ def _set_aside(
             notes.drop(line, "masthead" if i <= top else "footer")
         else:
             content.append(line)
+    _warn_inside(lines, fixed, content, notes)
     return content
+
+
+def _warn_inside(
+    lines: list[Line], fixed: dict[int, str], content: list[Line], notes: Notes
+) -> None:
+    """Report footer and masthead lines set aside between two lines of article text.
+
+    Such lines are printed in the margins; one that an extraction put in
+    the middle of the text ("咨询电话：…" / "新闻服务热线" / "托管班的老师…")
+    may as well belong to the article, so an editor should look at it.
+    """
+    if not content:
+        return
+    first, last = content[0].no, content[-1].no
+    for i, reason in fixed.items():
+        if reason in ("footer", "masthead") and first < lines[i].no < last:
+            notes.warn(
+                lines[i].no,
+                f"{lines[i].text!r} set aside as {reason}, but article text goes on after it",
+            )
 
 
 def _fixed_reason(text: str, facts: masthead.Facts) -> str | None:

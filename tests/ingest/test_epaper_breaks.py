@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from epaper_expect import DATA
 
-from syndicator.ingest import ImportOptions, ParsedFile
+from syndicator.ingest import ImportOptions, ParsedFile, load_file
 from syndicator.ingest.epaper import parse_page
 from syndicator.ingest.grouping import Page, measure
 from syndicator.ingest.layout import Line
@@ -59,6 +60,23 @@ def test_parse_page_keeps_label_value_lines_as_their_own_paragraphs(separator: s
     lines = ["工会开办暑期爱心托管班", LEAD, *CONTACT, "托管班的老师由大学生志愿者担任。"]
     parsed = parse(separator.join(["2021年9月10日", *lines]))
     assert paragraphs(parsed) == [LEAD.split(" ", 2)[2], *CONTACT, lines[-1]]
+
+
+def test_load_file_keeps_the_contact_lines_of_a_page_apart() -> None:
+    path = DATA / "zjgrrb-2021-09-10-contact.txt"
+    parsed = load_file(path, ImportOptions())
+    assert paragraphs(parsed) == [
+        "今年暑假，市总工会在全市开办爱心托管班20个，免费接收职工子女入托。",
+        *CONTACT,
+        "托管班的老师由大学生志愿者担任。",
+    ]
+    assert [(d.line, d.text, d.reason) for d in parsed.dropped][-1] == (
+        12,
+        "新闻服务热线",
+        "footer",
+    )
+    (warning,) = parsed.warnings
+    assert warning.line == 12 and "新闻服务热线" in warning.message
 
 
 def test_parse_page_joins_a_label_value_line_cut_by_hard_wrapping() -> None:
@@ -129,3 +147,13 @@ def test_parse_page_couplet_inside_an_article_is_a_warned_subhead() -> None:
     (article,) = parsed.articles
     assert (article.body[2].type, article.body[2].text) == ("subhead", "无时不在 无事不扰")
     assert [w.line for w in parsed.warnings] == [5]
+
+
+def test_parse_page_warns_about_a_footer_between_article_lines() -> None:
+    body = f"2021年9月10日\n标题\n本报讯 记者王敏报道 {LONG}\n"
+    at_the_end = parse(f"{body}{LONG}\n新闻服务热线\n")
+    assert at_the_end.warnings == []
+    inside = parse(f"{body}新闻服务热线\n{LONG}\n")
+    assert [(d.line, d.reason) for d in inside.dropped] == [(1, "masthead"), (4, "footer")]
+    assert [w.line for w in inside.warnings] == [4]
+    assert [b.text for b in inside.articles[0].body] == [LONG, LONG]
