@@ -57,7 +57,9 @@ _FIELD_WORDS = (
     "|联系人|联系方式|报名方式|时间|日期|截止|费用|名额|对象"
 )
 _FIELD_RE = re.compile(
-    rf"[{HAN}A-Za-z]{{0,6}}(?:{_FIELD_WORDS})\s*[:：]\s*[^。！？!?\s][^。！？!?]*[。！？!?]?"
+    rf"[{HAN}A-Za-z]{{0,6}}(?:{_FIELD_WORDS})\s*[:：]\s*[^。！？!?\s](?:[^。！？!?]*"
+    # A value ending in a comma is a sentence cut by a column, not a datum.
+    r"[^。！？!?，,、；;：:（(])?[。！？!?]?"
 )
 _FIELD_MAX = 60
 #: The time words a news lead opens with: "昨日，", "8月29日上午，", "近日，".

@@ -53,6 +53,8 @@ def test_continues_still_joins_a_column_break_before_prose() -> None:
     assert page.continues(0)
     page = page_of("经过紧张激烈的角逐,获得", "快递员个人全能前3名的选手,被授予荣誉称号。")
     assert page.continues(0)
+    page = page_of("报名时间：即日起至9月30日，报名者需携带身份证原件，", "到各区县总工会报名。")
+    assert page.continues(0)  # a sentence that starts like a label-value line
 
 
 @pytest.mark.parametrize("separator", ["\n\n", "\n", "\r\n\r\n"])

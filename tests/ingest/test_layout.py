@@ -112,6 +112,8 @@ def test_shape_of_marks_bylines_credits_and_labels() -> None:
         ("西湖区：“一窗通办”再提速", False),
         ("他说：时间不等人。我们要抓紧", False),  # a sentence, not a value
         ("新闻服务热线", False),
+        ("报名时间：即日起至9月30日，报名者需携带身份证原件，", False),  # cut by a column
+        ("电话：1", True),
         ("活动地点：" + "杭州市" * 20, False),  # longer than any printed value
     ],
 )
