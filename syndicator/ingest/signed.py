@@ -76,7 +76,7 @@ def _split_once(draft: Draft, page: Page, notes: Notes) -> tuple[Draft, Draft] |
             candidate = (_title_score(i, page), -k)
             if best is None or candidate > best:
                 best = candidate
-        boundary = shapes[i].terminal
+        boundary = not page.continues(i)
     return None
 
 

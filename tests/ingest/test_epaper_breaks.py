@@ -159,3 +159,13 @@ def test_parse_page_warns_about_a_footer_between_article_lines() -> None:
     assert [(d.line, d.reason) for d in inside.dropped] == [(1, "masthead"), (4, "footer")]
     assert [w.line for w in inside.warnings] == [4]
     assert [b.text for b in inside.articles[0].body] == [LONG, LONG]
+
+
+def test_parse_page_headline_after_contact_lines_is_found_by_its_signature() -> None:
+    parsed = parse(
+        f"2021年9月10日\n工会开办暑期爱心托管班\n{LEAD}\n" + "\n".join(CONTACT) + "\n"
+        f"托管班里的暑假\n{LONG}（记者 李强）\n"
+    )
+    assert [a.title for a in parsed.articles] == ["工会开办暑期爱心托管班", "托管班里的暑假"]
+    assert [b.text for b in parsed.articles[0].body][1:] == CONTACT
+    assert parsed.articles[1].byline == "（记者 李强）"
