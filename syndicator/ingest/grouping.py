@@ -85,7 +85,7 @@ class Page:
         text = self.lines[i].text
         if (self.in_field[i] or self.shapes[i + 1].field) and not self.fills_column(i):
             return False
-        if self.stands_alone(i) and layout.opens_like_lead(self.lines[i + 1].text):
+        if layout.opens_like_lead(self.lines[i + 1].text) and self.stands_alone(i):
             return False
         if text[-1] in "：:":
             # A salutation ("全省广大职工朋友们:") or a colon before a list stands alone.
