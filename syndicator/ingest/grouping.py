@@ -6,7 +6,10 @@ measured once (:func:`measure`) and the lines are walked in order
 starts an article when it is followed by something printed only at the top
 of an article — a byline, a dateline, a column label, a "■" summary, a
 photo (a wide gap, a caption or a credit) — or when the article before it
-is visibly over (it ended with a signature, or it was photo news). Any
+is visibly over (it ended with a signature, or it was photo news). On a
+page without blank lines photo news shows no picture gap: a short headline
+over one paragraph that opens like a news lead ("昨日，…") with the next
+headline right after it is taken as a story too, with a warning. Any
 other short line is a subhead or the start of a paragraph, decided later
 in :mod:`.articles`. :func:`.signed.split_signed` then splits an article
 that holds two bylines. The result is a list of :class:`Draft` objects:
