@@ -16,19 +16,13 @@ from datetime import datetime
 
 from ..model import Article, Author, Block, Edition, make_article_id, release_time, summarize
 from . import ImportOptions, bylines, credits, layout
-from .grouping import Draft, Notes, Page, join_lines
+from .grouping import SUBHEAD_MAX, Draft, Notes, Page, join_lines
 from .layout import Line
 
 #: Characters a headline does not end on; a line ending on one continues
 #: on the next line ("我市12人获" / "省五一劳动奖章").
 _WRAP_ENDS = frozenset("的与和及或在为把将向对让被给从以于之并而至由获是、批项条种些")
-#: A paragraph cut by a column break often ends on a function word.
-_FRAGMENT_ENDS = frozenset(
-    "的了着过在与和及或为把将向对让被给从以于之并而至由获得是有个名位项家次使对"
-)
 _WRAP_STARTS = frozenset("的了着过们、，,。：:”’》）)")
-#: A subhead is short; a longer headline-like line in a body is prose cut by a column.
-_SUBHEAD_MAX = 20
 
 
 # -- articles ----------------------------------------------------
@@ -229,7 +223,7 @@ def _paragraphs(body: list[int], pg: Page, notes: Notes) -> list[_Unit]:
         elif shape.sidebar:
             kind = "subhead"
         elif shape.titlish:
-            kind = _short_kind(pg.lines[i], pg, notes, last=short_after[k])
+            kind = _short_kind(i, pg, notes, last=short_after[k])
         idxs = [i]
         if kind == "para":
             while k + 1 < len(body) and body[k + 1] == idxs[-1] + 1 and pg.continues(idxs[-1]):
@@ -241,29 +235,37 @@ def _paragraphs(body: list[int], pg: Page, notes: Notes) -> list[_Unit]:
     return units
 
 
-def _short_kind(line: Line, pg: Page, notes: Notes, *, last: bool) -> str:
+def _short_kind(i: int, pg: Page, notes: Notes, *, last: bool) -> str:
     """Subhead, quote or paragraph start: a short line at a paragraph start.
 
-    ``last`` says only short lines follow it in the article.
+    ``last`` says only short lines follow it in the article. A headline-like
+    line kept in an article as a subhead may be the headline of an article
+    the grouping missed, so it is reported with its line unless its form
+    says subhead (numbered, ending in ——). So is a short line that reads
+    complete and is joined to the next line as the start of a paragraph.
     """
+    line = pg.lines[i]
     text = line.text
     if last:
         return "line"  # a subhead is followed by text; short lines at the end are a sign-off
     if layout.is_quoted(text):
         return "quote"
-    if layout.is_numbered(text) or text.endswith("——") or layout.is_couplet(text):
+    if layout.is_numbered(text) or text.endswith("——"):
         return "subhead"
-    if text[-1] in "？！?!”":
+    if text[-1] in "？！?!”" and not layout.is_couplet(text):
         return "para"
-    if pg.indented:
-        return "para" if line.indent else "subhead"
-    if (
-        len(text) > _SUBHEAD_MAX
-        or layout.has_inner_punct(text)
-        or text[-1] in _FRAGMENT_ENDS
-        or text[-1].isascii()
-    ):
+    if pg.indented and line.indent:
         return "para"
+    if not pg.indented and not layout.is_couplet(text):
+        if len(text) > SUBHEAD_MAX or not layout.reads_complete(text):
+            return "para"
+        if layout.has_inner_punct(text) and pg.continues(i):
+            notes.warn(
+                line.no,
+                f"short line {text!r} joined to the line after it as one paragraph; "
+                "it may be a subhead or a headline",
+            )
+            return "para"
     notes.warn(line.no, f"short line {text!r} inside an article read as a subhead")
     return "subhead"
 

@@ -17,7 +17,7 @@ The work is done in small steps, each a pure function with one job:
    (headline-like? byline? credit? does it end a sentence?) with
    :func:`~.layout.shape_of`;
 4. :func:`~.grouping.group_lines` walks the lines and starts a new article
-   at each headline block; :func:`~.grouping.split_signed` splits articles
+   at each headline block; :func:`~.signed.split_signed` splits articles
    that hold two bylines;
 5. :func:`~.articles.build_article` turns each group into an Article: title
    block, byline and authors (:mod:`.bylines`), paragraphs joined across
@@ -36,8 +36,9 @@ from ..errors import InputError
 from ..model import Article, Edition
 from . import ImportOptions, ParsedFile, bylines, layout, masthead
 from .articles import PageInfo, build_article
-from .grouping import Notes, group_lines, measure, split_signed
+from .grouping import Notes, group_lines, measure
 from .layout import Line
+from .signed import split_signed
 
 #: The masthead (or the footer) is never longer than this many lines.
 _MASTHEAD_LINES = 60
@@ -149,7 +150,28 @@ def _set_aside(
             notes.drop(line, "masthead" if i <= top else "footer")
         else:
             content.append(line)
+    _warn_inside(lines, fixed, content, notes)
     return content
+
+
+def _warn_inside(
+    lines: list[Line], fixed: dict[int, str], content: list[Line], notes: Notes
+) -> None:
+    """Report footer and masthead lines set aside between two lines of article text.
+
+    Such lines are printed in the margins; one that an extraction put in
+    the middle of the text ("咨询电话：…" / "新闻服务热线" / "托管班的老师…")
+    may as well belong to the article, so an editor should look at it.
+    """
+    if not content:
+        return
+    first, last = content[0].no, content[-1].no
+    for i, reason in fixed.items():
+        if reason in ("footer", "masthead") and first < lines[i].no < last:
+            notes.warn(
+                lines[i].no,
+                f"{lines[i].text!r} set aside as {reason}, but article text goes on after it",
+            )
 
 
 def _fixed_reason(text: str, facts: masthead.Facts) -> str | None:

@@ -6,11 +6,14 @@ measured once (:func:`measure`) and the lines are walked in order
 starts an article when it is followed by something printed only at the top
 of an article — a byline, a dateline, a column label, a "■" summary, a
 photo (a wide gap, a caption or a credit) — or when the article before it
-is visibly over (it ended with a signature, or it was photo news). Any
+is visibly over (it ended with a signature, or it was photo news). On a
+page without blank lines photo news shows no picture gap: a short headline
+over one paragraph that opens like a news lead ("昨日，…") with the next
+headline right after it is taken as a story too, with a warning. Any
 other short line is a subhead or the start of a paragraph, decided later
-in :mod:`.articles`. :func:`split_signed` then splits an article that
-holds two bylines. The result is a list of :class:`Draft` objects: line
-indices only, no text is changed here.
+in :mod:`.articles`. :func:`.signed.split_signed` then splits an article
+that holds two bylines. The result is a list of :class:`Draft` objects:
+line indices only, no text is changed here.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from .layout import Line, Shape
 
 #: A headline block has at most kicker, two wrapped title lines, subtitle.
 MAX_TITLE_LINES = 4
+#: A subhead is short; a longer headline-like line in a body is prose cut by a column.
+SUBHEAD_MAX = 20
 
 
 @dataclass
@@ -47,6 +52,12 @@ class Page:
     shapes: list[Shape]
     wide: list[bool]  # a picture-sized gap before the line
     indented: bool  # paragraphs are marked by indentation
+    width: int | None = None  # the column width of hard-wrapped text
+    in_field: list[bool] = field(default_factory=list)  # part of a label-value line
+
+    def fills_column(self, i: int) -> bool:
+        """Was line ``i`` cut by a hard wrap (it fills the column) rather than ended?"""
+        return self.width is not None and layout.display_width(self.lines[i].text) >= self.width - 3
 
     def hard_start(self, i: int) -> bool:
         """Does line ``i`` begin a new block even after an unfinished line?"""
@@ -66,15 +77,33 @@ class Page:
         It does when line ``i`` does not end a sentence, unless the next
         line can only start something, the line is a short salutation
         ending in a colon, or a colon introduces a numbered list
-        ("如下倡议:" / "一、…").
+        ("如下倡议:" / "一、…"). A label-value line ("咨询电话：…") is
+        printed on a line of its own: nothing joins it before or after,
+        unless hard wrapping cut it. And a short line that reads complete
+        stands alone when the next line opens like a news lead ("开学,防疫
+        先行" / "昨日,…"): a column does not break a sentence there.
         """
         if self.shapes[i].terminal or i + 1 >= len(self.lines) or self.hard_start(i + 1):
             return False
         text = self.lines[i].text
+        if (self.in_field[i] or self.shapes[i + 1].field) and not self.fills_column(i):
+            return False
+        if layout.opens_like_lead(self.lines[i + 1].text) and self.stands_alone(i):
+            return False
         if text[-1] in "：:":
             # A salutation ("全省广大职工朋友们:") or a colon before a list stands alone.
             return len(text) > 16 and not layout.is_numbered(self.lines[i + 1].text)
         return True
+
+    def stands_alone(self, i: int) -> bool:
+        """Is line ``i`` short, headline-like and complete, as a subhead or headline is?"""
+        text = self.lines[i].text
+        return (
+            self.shapes[i].titlish
+            and len(text) <= SUBHEAD_MAX
+            and layout.reads_complete(text)
+            and not self.fills_column(i)
+        )
 
     def para_end(self, i: int, limit: int = 12) -> int:
         """Index of the line that ends the paragraph starting at ``i``."""
@@ -136,7 +165,13 @@ def measure(lines: list[Line]) -> Page:
     # Only a page that separates blocks with blank lines can show a picture
     # as a wider gap; on a page without blank lines any gap is just a break.
     wide = [usual >= 1 and i > 0 and line.gap > usual for i, line in enumerate(lines)]
-    return Page(lines, shapes, wide, indented)
+    page = Page(lines, shapes, wide, indented, width)
+    # A label-value line goes on while hard wrapping cut it ("报名地址：…浙江" / "工人日报社302室").
+    for i, shape in enumerate(shapes):
+        page.in_field.append(
+            shape.field or (i > 0 and page.in_field[-1] and page.fills_column(i - 1))
+        )
+    return page
 
 
 # -- group lines into articles ----------------------------------------------
@@ -177,7 +212,16 @@ def group_lines(page: Page, notes: Notes) -> list[Draft]:
             has_label = any(map(layout.is_known_label, labels)) or (
                 any(labels) and not all(labels)  # "【工会之声】" above a headline
             )
-            if has_label or (j < n and page.opens_article(j)) or current is None or over:
+            opens = has_label or (j < n and page.opens_article(j)) or current is None or over
+            if not opens and _lone_story(page, i, j):
+                notes.warn(
+                    lines[i].no,
+                    f"{lines[i].text!r} read as the headline of a story without a byline "
+                    "(photo news?): one paragraph that opens like a news lead is under it, "
+                    "then the next article",
+                )
+                opens = True
+            if opens:
                 run = list(range(i, j))
                 if len(run) > MAX_TITLE_LINES:
                     extra, run = run[:-MAX_TITLE_LINES], run[-MAX_TITLE_LINES:]
@@ -230,6 +274,36 @@ def _headline_then_byline(page: Page, i: int) -> bool:
     return bool(shape.lead or shape.byline or layout.is_known_label(shape.label))
 
 
+def _lone_story(page: Page, i: int, j: int) -> bool:
+    """Are lines ``i..j-1`` the headline of a story of one paragraph, with no byline?
+
+    Photo news is a headline and a caption. Where blank lines are missing,
+    no picture gap shows it; what remains is a short headline after a
+    finished paragraph, one paragraph that opens like a news lead
+    ("昨日，…"), and right after it the next article's headline. A subhead
+    is followed by more of its article, not by another headline.
+    """
+    if j - i > 2 or j >= len(page.lines) or not layout.opens_like_lead(page.lines[j].text):
+        return False
+    for k in range(i, j):
+        text = page.lines[k].text
+        if (
+            not page.shapes[k].titlish
+            or layout.is_numbered(text)
+            or text.endswith(("——", "：", ":"))
+        ):
+            return False
+    return _headline_at(page, page.para_end(j) + 1)
+
+
+def _headline_at(page: Page, k: int) -> bool:
+    """Does a headline block that opens an article start at line ``k``?"""
+    j = k
+    while j < len(page.lines) and j - k < MAX_TITLE_LINES and page.shapes[j].titlish:
+        j += 1
+    return k < j < len(page.lines) and page.opens_article(j)
+
+
 def _take_note(previous: Draft | None, page: Page) -> list[int]:
     """Move an editor's note ("编者按：…") that precedes a headline into its article."""
     if previous is None or len(previous.body) < 2:
@@ -255,86 +329,6 @@ def _ends_signed(page: Page, start: int, end: int) -> bool:
         return False
     # "…要求。（记者 陈晓东" / "通讯员 周  琳）": a signature cut by a column.
     return bylines.split_signature(join_lines(list(range(start, end + 1)), page)) is not None
-
-
-def split_signed(drafts: list[Draft], page: Page, notes: Notes) -> list[Draft]:
-    """Split articles that hold a named byline at the top *and* a signature below.
-
-    Each article carries one byline. When an article opened with a named
-    byline and, further down, a paragraph ends in a named signature
-    ("（记者 王敏）") with no sidebar in between, an article without an
-    opening byline was swallowed: its headline is one of the short lines
-    in between. The most headline-like one is taken, and a warning says so.
-    """
-    out: list[Draft] = []
-    for draft in drafts:
-        while draft.title:
-            split = _split_once(draft, page, notes)
-            if split is None:
-                break
-            out.append(split[0])
-            draft = split[1]
-        out.append(draft)
-    return out
-
-
-def _split_once(draft: Draft, page: Page, notes: Notes) -> tuple[Draft, Draft] | None:
-    shapes, lines = page.shapes, page.lines
-    body = draft.body
-    top = next(
-        (
-            k
-            for k, i in enumerate(body[:4])
-            if (shapes[i].lead and shapes[i].lead.named)
-            or (shapes[i].byline and shapes[i].byline[1])
-        ),
-        None,
-    )
-    if top is None:
-        return None
-    best: tuple[int, int] | None = None  # (score, -position): higher is better
-    boundary = True
-    for k in range(top + 1, len(body)):
-        i = body[k]
-        if shapes[i].sidebar:
-            return None
-        if shapes[i].signature and shapes[i].terminal:
-            sig = bylines.split_signature(lines[i].text)
-            if sig is not None and sig[2]:
-                if best is None:
-                    return None
-                at = -best[1]
-                run = [at]
-                while at + len(run) < k and len(run) < 3 and shapes[body[at + len(run)]].titlish:
-                    run.append(at + len(run))
-                notes.warn(
-                    lines[body[at]].no,
-                    "guessed that a new article starts here: the article above has a byline "
-                    f"and line {lines[i].no} ends with another one",
-                )
-                first = Draft(title=draft.title, body=body[:at])
-                second = Draft(title=[body[c] for c in run], body=body[at + len(run) :])
-                return first, second
-        if boundary and shapes[i].titlish:
-            candidate = (_title_score(i, page), -k)
-            if best is None or candidate > best:
-                best = candidate
-        boundary = shapes[i].terminal
-    return None
-
-
-def _title_score(i: int, page: Page) -> int:
-    text = page.lines[i].text
-    score = 0
-    if layout.is_numbered(text) or text.endswith(("——", "：", ":")):
-        score -= 3
-    if layout.is_quoted(text):
-        score -= 2
-    if i + 1 < len(page.lines) and page.shapes[i + 1].titlish:
-        score += 1
-    if page.lines[i].gap > 1:
-        score += 1
-    return score
 
 
 # -- joining lines --------------------------------------------------------------

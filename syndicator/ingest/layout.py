@@ -51,6 +51,23 @@ _LABEL_RE = re.compile(
     rf"|[{bylines.DECOR}]?\s*【([{HAN}·]{{2,8}})】"
 )
 _PUNCT_INSIDE_RE = re.compile(r"[，,、；;：:]")
+#: What a label-value line names: "报名地址：…", "咨询电话：…", "联系人：…".
+_FIELD_WORDS = (
+    "地址|社址|地点|电话|热线|手机|传真|邮箱|信箱|邮编|网址|网站|微信号?|公众号|QQ群?"
+    "|联系人|联系方式|报名方式|时间|日期|截止|费用|名额|对象"
+)
+_FIELD_RE = re.compile(
+    rf"[{HAN}A-Za-z]{{0,6}}(?:{_FIELD_WORDS})\s*[:：]\s*[^。！？!?\s](?:[^。！？!?]*"
+    # A value ending in a comma is a sentence cut by a column, not a datum.
+    r"[^。！？!?，,、；;：:（(])?[。！？!?]?"
+)
+_FIELD_MAX = 60
+#: The time words a news lead opens with: "昨日，", "8月29日上午，", "近日，".
+_LEAD_OPEN_RE = re.compile(
+    r"(?:昨日|昨天|前日|前天|近日|日前|近期|连日来|今天|今日|本周|上周"
+    r"|(?:(?:19|20)[0-9]{2}年)?(?:[0-9０-９]{1,2}月)?[0-9０-９]{1,2}日)"
+    r"(?:上午|下午|中午|晚上?|晚间|凌晨|早上|清晨|傍晚)?[，,]"
+)
 
 #: Longest line that can be a headline (subtitles starting with —— may be longer).
 TITLE_MAX = 40
@@ -228,6 +245,43 @@ def is_titlish(text: str) -> bool:
     return not (text.isascii() and not any(ch.isalpha() for ch in text))
 
 
+def is_field(text: str) -> bool:
+    """A label-value line ("报名地址：杭州市学院路107号", "咨询电话：0571-…").
+
+    Addresses, phone numbers and times are set on a line of their own in
+    print, one per line: such a line neither continues into the next one
+    nor is a headline, whatever punctuation it ends with.
+    """
+    return len(text) <= _FIELD_MAX and bool(_FIELD_RE.fullmatch(text))
+
+
+def opens_like_lead(text: str) -> bool:
+    """Does a paragraph open the way a news lead or photo caption does ("昨日，…")?
+
+    A story's first sentence starts with when it happened; text cut by a
+    column break does not start with a time word and a comma.
+    """
+    return bool(_LEAD_OPEN_RE.match(text))
+
+
+#: A line cut by a column break often ends on a function word.
+FRAGMENT_ENDS = frozenset(
+    "的了着过在与和及或为把将向对让被给从以于之并而至由获得是有个名位项家次使对"
+)
+
+
+def reads_complete(text: str) -> bool:
+    """Could this short line stand as it is (a subhead, a headline), not cut mid-phrase?
+
+    A column break leaves a line ending on a function word ("…,获得"), in
+    a number or date ("今年3" / "月1日"), or inside a Latin word.
+    """
+    last = text[-1]
+    if last in "年月" and len(text) > 1 and text[-2].isdigit():
+        return False
+    return last not in FRAGMENT_ENDS and not last.isascii() and not last.isdigit()
+
+
 def is_couplet(text: str) -> bool:
     """Two short phrases set off by a space ("无时不在 无事不扰"): a kicker or subhead."""
     return bool(_COUPLET_RE.fullmatch(text))
@@ -296,6 +350,7 @@ class Shape:
     sidebar: bool
     summary: bool  # a "■ …" summary paragraph
     caption: bool  # starts like a caption (图为, ▲)
+    field: bool  # a label-value line ("咨询电话：…")
     jump: bool
     titlish: bool
     terminal: bool
@@ -316,7 +371,8 @@ def shape_of(text: str) -> Shape:
     jump = is_jump(text)
     summary = text[0] in "■●◆" and byline is None and len(text) > 8
     caption = is_caption_start(text)
-    special = lead or byline or credit or label or sidebar or jump or caption or summary
+    field = not (lead or byline or credit) and is_field(text)
+    special = lead or byline or credit or label or sidebar or jump or caption or summary or field
     titlish = not special and not (signature and text[0] in "（(") and is_titlish(text)
     terminal = bool(
         byline or credit or label or sidebar or jump or (signature and text[0] in "（(")
@@ -331,6 +387,7 @@ def shape_of(text: str) -> Shape:
         sidebar=sidebar,
         summary=summary,
         caption=caption,
+        field=field,
         jump=jump,
         titlish=titlish,
         terminal=terminal,

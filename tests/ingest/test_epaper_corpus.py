@@ -75,6 +75,20 @@ def test_parse_page_corpus_warnings_point_at_lines(name: str) -> None:
         assert warning.message
 
 
+def test_parse_page_sample_without_blank_lines_finds_the_same_articles() -> None:
+    """Some PDF extractions drop every blank line: no picture gap is left to see."""
+    sample, original, _ = parse_case("zjgrrb-2021-08-30-p1")
+    text, packed, _ = parse_case("zjgrrb-2021-08-30-packed")
+    assert text == "".join(line for line in sample.splitlines(keepends=True) if line.strip())
+    assert len(original.articles) == 8
+    assert [(a.kicker, a.title, a.byline) for a in packed.articles] == [
+        (a.kicker, a.title, a.byline) for a in original.articles
+    ]
+    for before, after in zip(original.articles, packed.articles, strict=True):
+        text_of = [b.text or b.caption for b in before.body]
+        assert [b.text or b.caption for b in after.body] == text_of, before.title
+
+
 def test_load_file_detects_gb18030_and_mixed_line_endings() -> None:
     path = page_path("cswb-2021-06-12-a05")
     data = path.read_bytes()

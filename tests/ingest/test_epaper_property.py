@@ -3,6 +3,7 @@
 Hypothesis assembles pages from articles with every byline position
 (lead, bracketed lead, own line, end signature, photo credit), optional
 kickers and subtitles, paragraphs cut by column breaks, photo captions,
+label-value lines ("咨询电话：…", each a paragraph of its own),
 blank-line or packed layouts, indented paragraphs or not, and any line
 ending. The importer must
 never crash, never lose a character, give the same result twice, and find
@@ -52,6 +53,7 @@ class Piece:
     title_lines: list[str]
     byline: str | None
     lines: list[str]
+    fields: tuple[str, ...] = ()  # label-value lines printed in the body
 
 
 def make_piece(kind: str, rng: random.Random, indent: str = "") -> Piece:
@@ -85,10 +87,18 @@ def make_piece(kind: str, rng: random.Random, indent: str = "") -> Piece:
     if kind != "signature" and len(paragraphs) > 1 and rng.random() < 0.5:
         caption = "图为" + "".join(rng.choices(WORDS, k=6)) + "。"
         paragraphs.insert(1, f"{caption}{padded(rng.choice(NAMES))}摄")
-    for text in paragraphs:
+    fields: tuple[str, ...] = ()
+    if kind != "signature" and rng.random() < 0.3:
+        fields = (
+            f"报名地址：{rng.choice(WORDS)}路{rng.randint(1, 999)}号",
+            "咨询电话：0571-87654321",
+        )
+    for n, text in enumerate(paragraphs):
         first, *rest = column_break(text, rng.randint(0, 10_000))
         lines.extend([indent + first, *rest])
-    return Piece(kind, title_lines, byline, lines)
+        if n == 0:
+            lines.extend(fields)
+    return Piece(kind, title_lines, byline, lines, fields)
 
 
 def column_break(text: str, seed: int) -> list[str]:
@@ -138,3 +148,5 @@ def test_parse_page_random_pages_keep_text_and_boundaries(page: tuple[str, list[
         assert printed.replace(" ", "") == "".join(piece.title_lines).replace(" ", "")
         assert article.byline == piece.byline
         assert article.body
+        texts = [block.text for block in article.body]
+        assert all(field in texts for field in piece.fields), texts

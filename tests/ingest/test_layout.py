@@ -100,6 +100,65 @@ def test_shape_of_marks_bylines_credits_and_labels() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("报名地址：杭州市学院路107号", True),
+        ("咨询电话：0571-87654321", True),
+        ("联系人: 王敏 13800000000", True),
+        ("报名时间：即日起至9月30日，每周六上午", True),
+        ("投稿邮箱：zjgrrxw@163.com。", True),
+        ("习近平：坚定不移推进全面深化改革", False),  # a headline quoting someone
+        ("老旧小区改造：", False),  # a kicker: no value
+        ("西湖区：“一窗通办”再提速", False),
+        ("他说：时间不等人。我们要抓紧", False),  # a sentence, not a value
+        ("新闻服务热线", False),
+        ("报名时间：即日起至9月30日，报名者需携带身份证原件，", False),  # cut by a column
+        ("电话：1", True),
+        ("活动地点：" + "杭州市" * 20, False),  # longer than any printed value
+    ],
+)
+def test_is_field_takes_label_value_lines_only(text: str, field: bool) -> None:
+    assert layout.is_field(text) is field
+    shape = layout.shape_of(text)
+    assert shape.field is field
+    if field:
+        assert not shape.titlish  # an address is never a headline
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("昨日,玉环市龙溪镇星星幼儿园秋季开学开园。", True),
+        ("8月29日上午，全省职工技能大赛开幕。", True),
+        ("10月11日晚，钱江新城灯光秀上演。", True),
+        ("近日,记者从省药监局获悉。", True),
+        ("今年新增的“红色研学”线路,串联起嘉兴南湖。", False),
+        ("月1日施行,已经省人大常委会初步审议。", False),  # a date cut by a column
+        ("快递员个人全能前3名的选手,被授予荣誉称号。", False),
+    ],
+)
+def test_opens_like_lead_needs_a_time_word_and_a_comma(text: str, lead: bool) -> None:
+    assert layout.opens_like_lead(text) is lead
+
+
+@pytest.mark.parametrize(
+    ("text", "complete"),
+    [
+        ("开学,防疫先行", True),
+        ("线路更丰富", True),
+        ("经过紧张激烈的角逐,获得", False),
+        ("全国首部法规已于今年3", False),
+        ("活动将于2021年", False),
+        ("奋斗百年", True),
+        ("今年１０", False),
+        ('活动现场还推出了"City', False),
+    ],
+)
+def test_reads_complete_spots_lines_cut_mid_phrase(text: str, complete: bool) -> None:
+    assert layout.reads_complete(text) is complete
+
+
+@pytest.mark.parametrize(
     ("text", "kinds"),
     [
         ("邮发代号: 31-2 总第11905号", ["postal_code", "issue_number"]),
