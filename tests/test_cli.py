@@ -50,6 +50,33 @@ def test_init_creates_store_and_output(runner, config_file, tmp_path) -> None:
     assert (tmp_path / "feeds").is_dir()
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["init", "--config", "{cfg}"],
+        ["init", "--config={cfg}", "-v"],
+        ["--log-format", "json", "init", "--config", "{cfg}"],
+        ["import", "--format", "json", "--config", "{cfg}", "{data}"],
+        ["wechat", "check", "--config", "{cfg}", "{data}"],
+    ],
+)
+def test_global_options_may_follow_the_command(runner, config_file, tmp_path, args) -> None:
+    """``syndicator init --config x`` works like ``syndicator --config x init``."""
+    filled = [a.format(cfg=config_file, data=DATA / "articles.json") for a in args]
+    result = runner.invoke(cli, filled)
+    assert "No such option" not in result.output, result.output
+    if args[0] == "wechat":  # a JSON file is not a WeChat fragment: the checker says so
+        assert result.exit_code == 1 and "WeChat rules broken" in result.output
+    else:
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / "store.db").exists()  # the config given after the command was used
+
+
+def test_a_file_named_like_an_option_after_double_dash_stays_put(runner, config_file) -> None:
+    result = runner.invoke(cli, ["--config", str(config_file), "import", "--", "--config"])
+    assert result.exit_code == 2 and "--config" in result.output
+
+
 def test_import_json_then_reimport_adds_nothing(runner, config_file) -> None:
     path = str(DATA / "articles.json")
     first = _invoke(runner, config_file, "import", path)

@@ -62,7 +62,52 @@ def _dump(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class SyndicatorGroup(click.Group):
+    """A group whose own options may also follow the command.
+
+    People type ``syndicator init --config site.toml`` as often as
+    ``syndicator --config site.toml init``; both work. Only the global
+    options move (none of the commands has an option of the same name),
+    and nothing after ``--``.
+    """
+
+    WITH_VALUE = ("--config", "--log-format")
+    FLAGS = ("-v", "--verbose")
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        head: list[str] = []  # up to the command name
+        hoisted: list[str] = []
+        tail: list[str] = []
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                tail += args[i:]
+                break
+            takes_value = arg in self.WITH_VALUE and i + 1 < len(args)
+            is_global = (
+                takes_value
+                or arg in self.FLAGS
+                or arg.startswith(tuple(f"{name}=" for name in self.WITH_VALUE))
+            )
+            step = 2 if takes_value else 1
+            if not tail and not arg.startswith("-") and arg not in self.FLAGS:
+                tail.append(arg)  # the command's name
+            elif not tail:
+                head += args[i : i + step]
+                i += step
+                continue
+            elif is_global:
+                hoisted += args[i : i + step]
+                i += step
+                continue
+            else:
+                tail.append(arg)
+            i += 1
+        return super().parse_args(ctx, head + hoisted + tail)
+
+
+@click.group(cls=SyndicatorGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
     "config_path",
