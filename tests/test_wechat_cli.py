@@ -47,6 +47,13 @@ def test_wechat_show_json_over_a_limit_exits_2_with_one_line(runner, imported, t
     assert _run(runner, imported, "wechat", ARTICLE).exit_code == 0  # the HTML is fine
 
 
+def test_wechat_show_warns_about_a_withdrawn_article(runner, imported) -> None:
+    assert _run(runner, imported, "withdraw", ARTICLE).exit_code == 0
+    result = _run(runner, imported, "wechat", ARTICLE)
+    assert result.exit_code == 0 and result.stdout.startswith("<section style=")
+    assert f"warning: {ARTICLE} is withdrawn" in result.stderr
+
+
 def test_wechat_show_unknown_article_exits_2(runner, imported) -> None:
     result = _run(runner, imported, "wechat", "nope")
     assert result.exit_code == 2 and "no article with id 'nope'" in result.output

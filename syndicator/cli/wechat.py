@@ -48,14 +48,25 @@ def _article(state: State, article_id: str) -> Any:
 def wechat_show(state: State, article_id: str, as_json: bool) -> None:
     """Print an article's WeChat-ready HTML, or its draft/add payload.
 
-    Either is printed only when it passes every WeChat rule; otherwise the
-    command names each broken rule and exits with code 2.
+    The HTML is printed when its content passes every rule of the WeChat
+    editor; the payload also needs draft/add's limits (title at most 32
+    characters, author 8, digest 120). Otherwise the command names each
+    broken rule and exits with code 2. An article that is withdrawn, a
+    draft or not yet due is printed with a warning.
 
     Example: syndicator wechat show zjgrrb-20210830-01-01 --json
     """
+    from datetime import datetime
+
     from ..render.wechat_post import build_post
 
-    post = build_post(_article(state, article_id), state.config)
+    article = _article(state, article_id)
+    if article.status != "published":
+        click.echo(f"warning: {article_id} is {article.status}: not in the feeds", err=True)
+    elif article.published_at > datetime.now(state.config.tz):
+        due = article.published_at.astimezone(state.config.tz)
+        click.echo(f"warning: {article_id} is not due until {due:%Y-%m-%d %H:%M}", err=True)
+    post = build_post(article, state.config)
     try:
         if as_json:
             click.echo(post.require_ready().json, nl=False)
