@@ -1,9 +1,15 @@
 """Counters, gauges and histograms in the Prometheus text format, by hand.
 
-Each process keeps its own (one instance, one scrape target). The few
-metric kinds we need fit in a page, so no client library: values live in
-dictionaries under a lock, and :func:`render` writes exposition format
-0.0.4 (``# HELP``, ``# TYPE``, one sample per line).
+Each process keeps its own. The few metric kinds we need fit in a page,
+so no client library: values live in dictionaries under a lock, and
+:func:`render` writes exposition format 0.0.4 (``# HELP``, ``# TYPE``,
+one sample per line).
+
+Under ``run`` the passes happen in the supervising process and the
+requests in the granian worker, yet an instance is one scrape target. So
+the supervisor writes its pass metrics to a file after every tick
+(:func:`export_to`, :func:`flush`) and the worker's ``/metrics`` serves
+them in place of its own, empty, pass metrics (:func:`scrape`).
 """
 
 from __future__ import annotations
@@ -138,12 +144,17 @@ class Registry:
         """Run ``fn`` at every scrape; it yields ``(gauge, value, labels)`` to set."""
         self._collectors.append(fn)
 
-    def render(self) -> str:
+    def render(self, *, only: Iterable[str] | None = None, skip: Iterable[str] = ()) -> str:
+        """The exposition text; ``only``/``skip`` pick metric families by name."""
         for fn in self._collectors:
             for metric, value, labels in fn():
                 metric.set(value, **labels)
+        wanted = None if only is None else set(only)
+        unwanted = set(skip)
         out = []
         for metric in sorted(self._metrics.values(), key=lambda m: m.name):
+            if (wanted is not None and metric.name not in wanted) or metric.name in unwanted:
+                continue
             out.append(f"# HELP {metric.name} {metric.help}")
             out.append(f"# TYPE {metric.name} {metric.kind}")
             out.extend(metric.lines())
@@ -214,3 +225,41 @@ def _process() -> Iterable[tuple[Metric, float, dict[str, str]]]:
 
 
 REGISTRY.collect(_process)
+
+#: The families a pass updates, which live in the process that runs passes.
+PASS_FAMILIES = tuple(m.name for m in (PASSES, PASS_SECONDS, ARTICLES, LAST_PASS, GENERATION))
+#: Where the supervisor under ``run`` leaves its pass metrics for the worker.
+EXPORT_ENV = "SYNDICATOR_PASS_METRICS"
+_export_path: str | None = None
+
+
+def export_to(path: str | None) -> None:
+    """Write the pass metrics to ``path`` after every tick (``None``: stop)."""
+    global _export_path
+    _export_path = path
+    flush()
+
+
+def flush() -> None:
+    """Replace the export file with the pass metrics as they are now."""
+    if _export_path is None:
+        return
+    tmp = f"{_export_path}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as out:
+        out.write(REGISTRY.render(only=PASS_FAMILIES))
+    os.replace(tmp, _export_path)
+
+
+def scrape() -> str:
+    """``/metrics``: this process's metrics, with the pass metrics of the
+    process that runs the passes when that is another one."""
+    path = os.environ.get(EXPORT_ENV)
+    if path and _export_path is None:
+        try:
+            with open(path, encoding="utf-8") as exported:
+                passes = exported.read()
+        except OSError:
+            passes = None
+        if passes:
+            return REGISTRY.render(skip=PASS_FAMILIES) + passes
+    return REGISTRY.render()

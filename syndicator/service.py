@@ -112,6 +112,7 @@ class Publisher:
             ):
                 if ids:
                     metrics.ARTICLES.inc(len(ids), kind=kind)
+        metrics.flush()
         quiet = outcome.role in ("current", "busy")
         log.log(
             logging.DEBUG if quiet else logging.INFO,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -115,6 +116,15 @@ def test_run_serves_sample_feeds_and_stops_on_sigterm(tmp_path: Path) -> None:
         assert all(e.published.endswith("+08:00") for e in parsed.entries)
         status, body, _ = _get(f"{base}/")
         assert status == 200 and "我省公布一批数字化改革" in body.decode()
+        # Passes run in this process, requests in the worker: /metrics has both.
+        status, body, _ = _get(f"{base}/metrics")
+        text = body.decode()
+        types = [line for line in text.splitlines() if line.startswith("# TYPE ")]
+        assert len(types) == len(set(types))  # each family once
+        published = re.search(r'^syndicator_passes_total\{role="published"\} (\d+)$', text, re.M)
+        assert published and int(published.group(1)) >= 1, text
+        assert 'syndicator_articles_published_total{kind="new"} 8' in text
+        assert "syndicator_http_requests_total{" in text
     finally:
         out = _stop(proc)
     assert proc.returncode == 0, out

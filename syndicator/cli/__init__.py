@@ -382,6 +382,10 @@ def run(state: State, host: str | None, port: int | None) -> None:
 
     Example: syndicator run
     """
+    import os
+    import tempfile
+
+    from .. import metrics
     from ..server import serve as run_server
     from ..service import build_scheduler
     from ..websub import Pinger
@@ -390,6 +394,11 @@ def run(state: State, host: str | None, port: int | None) -> None:
     engine = state.engine()
     pinger = Pinger.from_config(config).start()
     scheduler = build_scheduler(engine, config, pinger=pinger) if config.scheduler.enabled else None
+    # The passes run here, the requests in the worker: hand it the pass metrics.
+    handle, exported = tempfile.mkstemp(prefix="syndicator-passes-", suffix=".prom")
+    os.close(handle)
+    metrics.export_to(exported)
+    os.environ[metrics.EXPORT_ENV] = exported
     if scheduler is not None:
         scheduler.start()
     try:
@@ -400,6 +409,8 @@ def run(state: State, host: str | None, port: int | None) -> None:
             scheduler.shutdown(wait=True)
         pinger.stop(timeout=2)
         engine.dispose()
+        metrics.export_to(None)
+        os.unlink(exported)
 
 
 from . import wechat as _wechat  # noqa: E402,F401 - registers the `wechat` group

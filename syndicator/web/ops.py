@@ -70,7 +70,7 @@ def healthz() -> Response:
 
 @bp.route("/metrics")
 def metrics_text() -> Response:
-    return _no_store(Response(metrics.REGISTRY.render(), content_type=metrics.CONTENT_TYPE))
+    return _no_store(Response(metrics.scrape(), content_type=metrics.CONTENT_TYPE))
 
 
 def _no_store(response: Response) -> Response:
