@@ -1,0 +1,84 @@
+"""``syndicator serve`` and ``syndicator run``: the long-running commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ..errors import SyndicatorError
+from . import State, cli, pass_state
+
+
+def _server_options(func: Any) -> Any:
+    func = click.option(
+        "--port", type=click.IntRange(0, 65535), help="Port (default: [server] port)."
+    )(func)
+    func = click.option("--host", help="Address to listen on (default: [server] host).")(func)
+    return func
+
+
+@cli.command()
+@_server_options
+@pass_state
+def serve(state: State, host: str | None, port: int | None) -> None:
+    """Serve the feeds and preview pages (no scheduler).
+
+    Uses the granian production server. Stops on Ctrl-C or SIGTERM.
+
+    Example: syndicator serve --port 8081
+    """
+    from ..server import prepare_store
+    from ..server import serve as run_server
+
+    config = state.config
+    try:
+        prepare_store(config)  # a store that cannot be opened stops us here, in one line
+    except SyndicatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    run_server(config, host=host, port=port, spawn=False)
+
+
+@cli.command()
+@_server_options
+@pass_state
+def run(state: State, host: str | None, port: int | None) -> None:
+    """Publish on schedule and serve, until Ctrl-C or SIGTERM.
+
+    A pass runs at start, every [scheduler] interval seconds, at each
+    article's due time and within [scheduler] watch seconds of any write
+    (the ingest API, an import). Instances sharing a PostgreSQL store
+    take turns: one publishes, the others bring their output up to date.
+    Stops cleanly on Ctrl-C or SIGTERM.
+
+    Example: syndicator run
+    """
+    import os
+    import tempfile
+
+    from .. import metrics
+    from ..server import serve as run_server
+    from ..service import build_scheduler
+    from ..websub import Pinger
+
+    config = state.config
+    engine = state.engine()
+    pinger = Pinger.from_config(config).start()
+    scheduler = build_scheduler(engine, config, pinger=pinger) if config.scheduler.enabled else None
+    # The passes run here, the requests in the worker: hand it the pass metrics.
+    handle, exported = tempfile.mkstemp(prefix="syndicator-passes-", suffix=".prom")
+    os.close(handle)
+    metrics.export_to(exported)
+    os.environ[metrics.EXPORT_ENV] = exported
+    if scheduler is not None:
+        scheduler.start()
+    try:
+        watched = scheduler is not None and config.scheduler.watch > 0
+        run_server(config, host=host, port=port, watched=watched)
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)
+        pinger.stop(timeout=2)
+        engine.dispose()
+        metrics.export_to(None)
+        os.unlink(exported)
