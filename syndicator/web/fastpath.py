@@ -19,7 +19,7 @@ from typing import Any
 from werkzeug.security import safe_join
 
 from .. import metrics
-from ..config import Config
+from ..config import WECHAT_DIR, Config
 from ..render.context import ARCHIVE_DIR
 from .documents import DocumentCache, accepts_gzip, is_fresh, prefers_html
 
@@ -34,13 +34,15 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 def resolve(config: Config, name: str) -> tuple[str, int] | None:
     """The file behind ``/feeds/<name>`` and its ``max-age``; ``None`` if not served.
 
-    Refuses the compressed twins, temporary and hidden files, NUL bytes,
-    unknown channels and anything escaping the output dir.
+    Serves the channels' documents and the WeChat posts the pass writes
+    (``wechat/<id>.html`` and ``.json``). Refuses the compressed twins,
+    temporary and hidden files, NUL bytes, unknown channels and anything
+    escaping the output dir.
     """
     if not name or name.endswith((".gz", ".tmp")) or "/." in f"/{name}" or "\x00" in name:
         return None
     channel = name.split("/", 1)[0]
-    if "/" in name and config.channel(channel) is None:
+    if "/" in name and config.channel(channel) is None and channel != WECHAT_DIR:
         return None
     joined = safe_join(str(config.output_dir), name)
     if joined is None:

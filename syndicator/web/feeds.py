@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
+from ..config import WECHAT_DIR
 from .db import get_config
 from .documents import (  # noqa: F401 - re-exported for callers that know these names
     BROWSER_TYPE,
@@ -71,7 +72,8 @@ def serve_feed(name: str) -> Response:
     target = resolve(config, name)
     if target is None:
         channel = name.split("/", 1)[0]
-        if "/" in name and config.channel(channel) is None and "\x00" not in name:
+        known = config.channel(channel) is not None or channel == WECHAT_DIR
+        if "/" in name and not known and "\x00" not in name:
             names = "、".join(c.name for c in config.channels)
             return not_found(f"频道 {channel}（现有频道：{names}）")
         return not_found(name)
