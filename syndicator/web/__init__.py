@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 
 from ..config import API_TOKEN_ENV, Config, load_config
-from . import api, db, feeds, ops, pages, security
+from . import api, db, errors, feeds, ops, pages, security
 from .documents import DocumentCache
 from .fastpath import FeedFastPath
 
@@ -43,6 +43,7 @@ def create_app(config: Config | None = None, test_config: dict[str, Any] | None 
         app.config["MAX_CONTENT_LENGTH"] = config.api.max_body
     api.init_app(app, token)
     ops.init_app(app)
+    errors.init_app(app)
     security.init_app(app)
     if config.server.proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
