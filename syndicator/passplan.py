@@ -55,7 +55,8 @@ class PassReport:
 
     def summary(self) -> str:
         if not self.changed_anything:
-            return "nothing new: every feed is up to date"
+            rendered = f"{len(self.channels)} channels rendered, " if self.channels else ""
+            return f"nothing new: {rendered}every feed is up to date"
         return (
             f"{len(self.added)} new, {len(self.changed)} corrected, "
             f"{len(self.removed)} removed; {len(self.written)} files written "

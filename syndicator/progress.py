@@ -2,8 +2,9 @@
 
 ``syndicator import`` of a back catalogue (a thousand pages) and the
 ``syndicator publish`` that follows take tens of seconds; a bar per step
-says they are moving. Short runs (under 20 items) show none. click draws
-the bar only on a terminal and prints the label once otherwise.
+says they are moving. Short runs (under 20 items) show none, and neither
+does standard error that is not a terminal (a log file, a pipe): there a
+bar is noise between the lines that matter.
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ import click
 def progress_bar(items: Any, label: str) -> Any:
     """A progress bar on standard error for long runs (many files); else the items."""
     items = list(items)
-    if len(items) < 20:
+    if len(items) < 20 or not _terminal():
         return items
     return _Bar(items, label)
+
+
+def _terminal() -> bool:
+    return sys.stderr.isatty()
 
 
 class _Bar:
@@ -40,7 +45,7 @@ class PassProgress:
         self._step = ""
 
     def __call__(self, step: str, done: int, total: int) -> None:
-        if total < 20:
+        if total < 20 or not _terminal():
             return
         if step != self._step:
             self.close()

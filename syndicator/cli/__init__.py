@@ -230,7 +230,10 @@ def import_(
             _dump(docs[0] if len(docs) == 1 else docs)
         else:
             for p in parsed:
-                click.echo(f"{p.source}: {len(p.articles)} articles (dry run, nothing written)")
+                n = len(p.articles)
+                click.echo(
+                    f"{p.source}: {n} article{'' if n == 1 else 's'} (dry run, nothing written)"
+                )
                 for a in p.articles:
                     kicker = f"［{a.kicker}］" if a.kicker else ""
                     click.echo(f"  {a.id}  {kicker}{a.title}")
