@@ -27,6 +27,8 @@ ENV_VAR = "SYNDICATOR_CONFIG"
 #: The ingest API's bearer token comes from here, never from the file.
 API_TOKEN_ENV = "SYNDICATOR_API_TOKEN"
 DEFAULT_FILE = "config.toml"
+#: The databases the store supports: SQLite, and PostgreSQL through psycopg 3.
+STORE_SCHEMES = ("sqlite:", "postgresql:", "postgresql+psycopg:", "postgres:")
 #: ``feeds/wechat/`` holds the WeChat posts, beside the channels' folders,
 #: so no channel may be called that.
 WECHAT_DIR = "wechat"
@@ -170,8 +172,16 @@ class Config:
 
     @property
     def store_url(self) -> str:
-        """The store URL with a relative SQLite path anchored at ``root``."""
+        """The store URL with a relative SQLite path anchored at ``root``.
+
+        ``postgres://`` and ``postgresql://`` (as hosting providers print
+        them) mean psycopg 3, the driver we ship; SQLAlchemy would look for
+        psycopg2.
+        """
         url = self.store.url
+        for bare in ("postgres://", "postgresql://"):
+            if url.startswith(bare):
+                return "postgresql+psycopg://" + url[len(bare) :]
         prefix = "sqlite:///"
         if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix:
             rest = url[len(prefix) :]
@@ -286,6 +296,12 @@ def _finish(config: Config) -> Config:
         ) from None
     if not config.site.base_url.startswith(("http://", "https://")):
         raise ConfigError("must start with http:// or https://", field="site.base_url")
+    if not config.store.url.startswith(STORE_SCHEMES):
+        raise ConfigError(
+            f"unsupported store {config.store.url.split(':', 1)[0]!r}: use sqlite:///PATH"
+            " or postgresql+psycopg://USER@HOST/DB",
+            field="store.url",
+        )
     for i, hub in enumerate(config.feeds.hubs):
         if not hub.startswith(("http://", "https://")):
             raise ConfigError("must start with http:// or https://", field=f"feeds.hubs[{i}]")

@@ -84,5 +84,9 @@ class StoreError(SyndicatorError):
     sqlstate: str | None = None
 
 
+class ServeError(SyndicatorError):
+    """The server cannot start (its address is taken)."""
+
+
 class NotFoundError(SyndicatorError):
     """A named object (article, channel) does not exist."""

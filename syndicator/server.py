@@ -28,14 +28,16 @@ import logging
 import multiprocessing
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .config import ENV_VAR, Config
-from .errors import StoreError
+from .errors import ServeError, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +154,37 @@ def _server_class():  # type: ignore[no-untyped-def]
             self._waker.wake()
 
     return SignalSafeServer
+
+
+def check_address(config: Config, host: str | None = None, port: int | None = None) -> None:
+    """Refuse, in one line, an address something already listens on.
+
+    granian binds with ``SO_REUSEPORT``, so a second instance on the same
+    port would not fail: the kernel would split the readers between two
+    stores. A plain bind finds any listener first. Also warns when the
+    feeds' links (``[site] base_url``) name another port on this host.
+
+    :raises ServeError: when the address is taken or cannot be bound.
+    """
+    host = host or config.server.host
+    port = config.server.port if port is None else port
+    if port:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is fine
+            try:
+                probe.bind((host, port))
+            except OSError as exc:
+                raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    linked = urlsplit(config.site.base_url)
+    if linked.hostname in ("127.0.0.1", "localhost", host) and port:
+        linked_port = linked.port or (443 if linked.scheme == "https" else 80)
+        if linked_port != port:
+            log.warning(
+                "serving on port %s, but the feeds link to %s ([site] base_url)",
+                port,
+                config.site.base_url,
+            )
 
 
 def prepare_store(config: Config) -> None:

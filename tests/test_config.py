@@ -46,6 +46,7 @@ def test_load_config_shipped_file_is_valid() -> None:
         ('[site]\ntimezone = "Mars/Base"\n', "site.timezone", 2),
         ("[server]\nport = 99999\n", "server.port", 2),
         ('[channels.wechat]\ntitle = "x"\n', "channels.wechat", 1),
+        ('[store]\nurl = "mysql://u@h/db"\n', "store.url", 2),
         ('[server]\nhost = "a"\nthreads = 0\n', "server.threads", 3),
     ],
 )
@@ -97,3 +98,10 @@ def test_channel_matches_every_filter_given(tmp_path: Path) -> None:
         "zjgrrb-20210901-01-01",
         "zjgrrb-20210902-01-01",
     ]
+
+
+@pytest.mark.parametrize("given", ["postgres://u@h/db", "postgresql://u@h/db"])
+def test_bare_postgres_urls_mean_psycopg3(tmp_path: Path, given: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[store]\nurl = "{given}"\n', encoding="utf-8")
+    assert load_config(path).store_url == "postgresql+psycopg://u@h/db"

@@ -232,3 +232,39 @@ def test_worker_dies_with_a_killed_supervisor(tmp_path: Path, command: str) -> N
         if proc.poll() is None:
             proc.kill()
         proc.communicate()
+
+
+def test_a_second_server_on_a_taken_port_is_refused_in_one_line(tmp_path: Path) -> None:
+    """granian binds with SO_REUSEPORT: without a check, a second instance
+    would share the port and split readers between two stores."""
+    port = free_port()
+    config = _write_config(tmp_path, port)
+    exe = venv_bin("syndicator")
+    env = child_env()
+    for args in (["init"], ["import", str(SAMPLE_PAGE)], ["publish"]):
+        subprocess.run(
+            [exe, "--config", str(config), *args], check=True, env=env, capture_output=True
+        )
+    first = subprocess.Popen(
+        [exe, "--config", str(config), "serve"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    try:
+        _wait_for_feeds(first, f"http://127.0.0.1:{port}", 8, deadline=20)
+        for command in ("serve", "run"):
+            second = subprocess.run(
+                [exe, "--config", str(config), command],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=30,
+            )
+            assert second.returncode == 1, second
+            assert second.stderr.strip().splitlines()[-1] == (
+                f"Error: cannot listen on 127.0.0.1:{port}: Address already in use"
+            )
+            assert "Traceback" not in second.stderr
+    finally:
+        _stop(first)

@@ -125,3 +125,19 @@ def test_waker_survives_signals_racing_the_watcher() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "done"
     assert _race("stock", timeout=5) is None, "the race was not reproduced"
+
+
+def test_serving_on_another_port_than_the_links_name_is_warned(tmp_path, caplog) -> None:
+    from conftest import free_port, make_config
+
+    from syndicator.server import check_address
+
+    port = free_port()
+    config = make_config(tmp_path, site={"base_url": "http://127.0.0.1:8080"})
+    with caplog.at_level("WARNING", logger="syndicator.server"):
+        check_address(config, "127.0.0.1", port)
+    assert f"serving on port {port}, but the feeds link to http://127.0.0.1:8080" in caplog.text
+    caplog.clear()
+    matching = make_config(tmp_path, site={"base_url": f"http://127.0.0.1:{port}"})
+    check_address(matching, "127.0.0.1", port)
+    assert caplog.text == ""

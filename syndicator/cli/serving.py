@@ -28,11 +28,12 @@ def serve(state: State, host: str | None, port: int | None) -> None:
 
     Example: syndicator serve --port 8081
     """
-    from ..server import prepare_store
+    from ..server import check_address, prepare_store
     from ..server import serve as run_server
 
     config = state.config
     try:
+        check_address(config, host, port)
         prepare_store(config)  # a store that cannot be opened stops us here, in one line
     except SyndicatorError as exc:
         raise click.ClickException(str(exc)) from None
@@ -57,11 +58,16 @@ def run(state: State, host: str | None, port: int | None) -> None:
     import tempfile
 
     from .. import metrics
+    from ..server import check_address
     from ..server import serve as run_server
     from ..service import build_scheduler
     from ..websub import Pinger
 
     config = state.config
+    try:
+        check_address(config, host, port)
+    except SyndicatorError as exc:
+        raise click.ClickException(str(exc)) from None
     engine = state.engine()
     pinger = Pinger.from_config(config).start()
     scheduler = build_scheduler(engine, config, pinger=pinger) if config.scheduler.enabled else None
