@@ -225,3 +225,35 @@ def test_serve_stops_in_one_line_when_the_store_cannot_be_opened(runner, tmp_pat
     assert result.exit_code == 1
     assert "store" in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_reimporting_a_page_keeps_a_withdrawn_article_out(runner, config_file) -> None:
+    """``make run`` imports the demo page on every start; a withdrawal stays."""
+    from conftest import SAMPLE_PAGE
+
+    assert _invoke(runner, config_file, "import", str(SAMPLE_PAGE)).exit_code == 0
+    assert _invoke(runner, config_file, "withdraw", "zjgrrb-20210830-01-08").exit_code == 0
+    again = _invoke(runner, config_file, "import", str(SAMPLE_PAGE))
+    assert "0 new, 0 corrected, 8 unchanged" in again.output
+    dry = _invoke(runner, config_file, "publish", "--json")
+    report = json.loads(dry.output)
+    assert "zjgrrb-20210830-01-08" not in report["added"]
+
+
+def test_a_json_import_saying_published_brings_a_withdrawn_article_back(
+    runner, config_file, tmp_path
+) -> None:
+    article = json.loads((DATA / "articles.json").read_text(encoding="utf-8"))[0]
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(article, ensure_ascii=False), encoding="utf-8")
+    assert _invoke(runner, config_file, "import", str(path)).exit_code == 0
+    assert _invoke(runner, config_file, "withdraw", article["id"]).exit_code == 0
+    assert (
+        "0 new, 0 corrected, 1 unchanged"
+        in _invoke(runner, config_file, "import", str(path)).output
+    )
+    path.write_text(json.dumps({**article, "status": "published"}, ensure_ascii=False), "utf-8")
+    assert (
+        "0 new, 1 corrected, 0 unchanged"
+        in _invoke(runner, config_file, "import", str(path)).output
+    )

@@ -143,3 +143,25 @@ def test_overlapping_batches_in_opposite_orders_do_not_deadlock(engine) -> None:
         for t in threads:
             t.join(60)
     assert not failures, failures
+
+
+def test_a_reimport_does_not_undo_a_withdrawal(engine) -> None:
+    """Withdrawing is an editor's decision: a page re-sent (or ``make run``
+    importing the demo again) keeps it, and still corrects the text; only
+    an input that says ``status: published`` for the article takes it back."""
+    article = load_articles()[0]
+    with store.transaction(engine) as conn:
+        store.save_articles(conn, [article], now=NOW)
+        store.set_status(conn, article.id, "withdrawn")
+        again = store.save_articles(conn, [article], now=NOW)
+        assert again.unchanged == [article.id]
+        assert store.get_article(conn, article.id).status == "withdrawn"
+        fixed = store.save_articles(conn, [article.replace(title="更正")], now=NOW)
+        assert fixed.changed == [article.id]
+        kept = store.get_article(conn, article.id)
+        assert kept.status == "withdrawn" and kept.title == "更正"
+        back = store.save_articles(
+            conn, [article.replace(title="更正")], now=NOW, stated={article.id}
+        )
+        assert back.changed == [article.id]
+        assert store.get_article(conn, article.id).status == "published"

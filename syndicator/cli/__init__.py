@@ -246,7 +246,9 @@ def import_(
         for p in progress_bar(parsed, "saving"):
             if p.edition is not None:
                 store.save_edition(conn, p.edition)
-            reports.append((p.source, store.save_articles(conn, p.articles, now=now)))
+            reports.append(
+                (p.source, store.save_articles(conn, p.articles, now=now, stated=p.stated))
+            )
     if as_json:
         _dump([{"source": src, **r.to_dict()} for src, r in reports])
         return

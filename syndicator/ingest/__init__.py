@@ -57,6 +57,9 @@ class ParsedFile:
     articles: list[Article] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     warnings: list[ImportWarning] = field(default_factory=list)
+    #: Articles whose input names their ``status`` (JSON): only those may
+    #: bring a withdrawn article back (see ``store.save_articles``).
+    stated: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         return {

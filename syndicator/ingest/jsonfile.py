@@ -89,7 +89,12 @@ def parse_json(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
             )
         seen[article.id] = index
         articles.append(article)
-    return ParsedFile(source=source, edition=edition, articles=articles)
+    stated = frozenset(
+        a.id
+        for a, item in zip(articles, items, strict=True)
+        if isinstance(item, dict) and "status" in item
+    )
+    return ParsedFile(source=source, edition=edition, articles=articles, stated=stated)
 
 
 def _article(item: Any, options: ImportOptions) -> Article:

@@ -9,7 +9,7 @@ without comparing the whole store.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -54,8 +54,20 @@ def save_edition(conn: Connection, edition: Edition) -> None:
         )
 
 
-def save_articles(conn: Connection, items: Iterable[Article], *, now: datetime) -> SaveReport:
+def save_articles(
+    conn: Connection,
+    items: Iterable[Article],
+    *,
+    now: datetime,
+    stated: Collection[str] = (),
+) -> SaveReport:
     """Insert new articles and apply corrections; re-imports change nothing.
+
+    A withdrawn article stays withdrawn when an import brings it again as
+    published (a page re-sent after a typo fix, ``make run`` re-importing
+    the demo): withdrawing is an editor's decision, which only an input
+    that says ``"status": "published"`` for it (its id in ``stated``)
+    takes back. Its text is still corrected.
 
     A correction to an article readers have already seen gets a fresh
     ``updated_at`` (the later of the one supplied and ``now``) so feed
@@ -77,6 +89,13 @@ def save_articles(conn: Connection, items: Iterable[Article], *, now: datetime) 
             ).where(articles.c.id == article.id)
         ).first()
         digest = article.content_hash()
+        if (
+            row is not None
+            and row.status == "withdrawn"
+            and article.status == "published"
+            and article.id not in stated
+        ):
+            article = article.replace(status="withdrawn")
         if row is None:
             conn.execute(articles.insert().values(**_row(article, digest)))
             report.added.append(article.id)

@@ -183,7 +183,7 @@ def _save(parsed: Any) -> store.SaveReport:
             with store.transaction(get_engine()) as conn:
                 if parsed.edition is not None:
                     store.save_edition(conn, parsed.edition)
-                return store.save_articles(conn, parsed.articles, now=now)
+                return store.save_articles(conn, parsed.articles, now=now, stated=parsed.stated)
         except (sa.exc.IntegrityError, StoreError) as exc:
             lost_race = isinstance(exc, sa.exc.IntegrityError) or exc.sqlstate in RETRYABLE
             if not lost_race or attempt == 3:

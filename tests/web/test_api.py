@@ -97,13 +97,13 @@ def test_api_runs_a_transaction_again_when_the_database_broke_a_deadlock(
     real = store.save_articles
     calls = []
 
-    def flaky(conn, items, *, now):
+    def flaky(conn, items, *, now, stated=()):
         calls.append(1)
         if len(calls) == 1:
             error = StoreError("store: deadlock detected")
             error.sqlstate = sqlstate
             raise error
-        return real(conn, items, now=now)
+        return real(conn, items, now=now, stated=stated)
 
     monkeypatch.setattr(store, "save_articles", flaky)
     response = api.test_client().post("/api/articles", json=ARTICLES[0], headers=AUTH)
