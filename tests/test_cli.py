@@ -257,3 +257,12 @@ def test_a_json_import_saying_published_brings_a_withdrawn_article_back(
         "0 new, 1 corrected, 0 unchanged"
         in _invoke(runner, config_file, "import", str(path)).output
     )
+
+
+def test_publish_warns_when_now_goes_back_before_the_last_pass(runner, config_file) -> None:
+    assert _invoke(runner, config_file, "import", str(DATA / "articles.json")).exit_code == 0
+    first = _invoke(runner, config_file, "publish", "--now", "2021-09-03T12:00:00+08:00")
+    assert first.exit_code == 0 and "warning" not in first.stderr
+    back = _invoke(runner, config_file, "publish", "--now", "2021-09-01T12:00:00+08:00")
+    assert back.exit_code == 0
+    assert "warning: --now is before the last pass's clock" in back.stderr

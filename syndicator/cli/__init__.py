@@ -260,7 +260,10 @@ def import_(
 
 @cli.command()
 @click.option(
-    "--now", "now_text", help="Run the pass as if it were this ISO 8601 time (with offset)."
+    "--now",
+    "now_text",
+    help="Run the pass as if it were this ISO 8601 time (with offset). It writes the live "
+    "feeds: a time in the past takes out what was due since, until the next pass.",
 )
 @click.option("--force", is_flag=True, help="Render every channel even if nothing changed.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -284,10 +287,12 @@ def publish(state: State, now_text: str | None, force: bool, as_json: bool) -> N
             raise BadInput(str(exc)) from None
     else:
         now = _now(config)
+    engine = state.engine()
+    _warn_if_clock_goes_back(engine, now)
     progress = PassProgress()
     try:
         outcome = publish_or_follow(
-            state.engine(),
+            engine,
             config,
             now=now,
             force=force,
@@ -312,6 +317,21 @@ def publish(state: State, now_text: str | None, force: bool, as_json: bool) -> N
     click.echo(report.summary())
     for path in report.written:
         click.echo(f"  wrote {path}")
+
+
+def _warn_if_clock_goes_back(engine: Any, now: datetime) -> None:
+    """``publish --now`` before the last pass's clock rewinds the live feeds."""
+    from .. import store
+    from ..publish import COVERED_CLOCK
+
+    with engine.connect() as conn:
+        last = store.get_meta(conn, COVERED_CLOCK)
+    if last and now < datetime.fromisoformat(last):
+        click.echo(
+            f"warning: --now is before the last pass's clock ({last}): the live feeds"
+            " will show the store as of then until the next pass",
+            err=True,
+        )
 
 
 def _ping_hubs(config: Config, written: list[str]) -> None:
