@@ -57,6 +57,21 @@ class WechatPostError(InputError):
 
 
 @dataclass(frozen=True)
+class Limit:
+    """One ``draft/add`` limit broken: in English for the command line and
+    the logs, in Chinese for the newsroom's pages."""
+
+    en: str
+    zh: str
+
+    def __str__(self) -> str:
+        return self.en
+
+    def startswith(self, prefix: str) -> bool:
+        return self.en.startswith(prefix)
+
+
+@dataclass(frozen=True)
 class WechatPost:
     """One article's WeChat rendering, its ``draft/add`` object and what is wrong."""
 
@@ -64,12 +79,20 @@ class WechatPost:
     content: str
     payload: dict[str, Any]
     check: tuple[Problem, ...] = ()  # rules the content breaks (should never happen)
-    limits: tuple[str, ...] = ()  # limits the payload breaks (e.g. a long title)
+    limits: tuple[Limit, ...] = ()  # limits the payload breaks (e.g. a long title)
 
     @property
     def complaints(self) -> list[str]:
         """Human-readable, one line each: the checker's first, then the limits."""
-        return [f"content {p}" for p in self.check] + list(self.limits)
+        return [f"content {p}" for p in self.check] + [str(limit) for limit in self.limits]
+
+    @property
+    def complaints_zh(self) -> list[str]:
+        """The same for the newsroom's pages, in Chinese (the checker's rule
+        names stay as the checker says them: they never show for our own output)."""
+        return [f"正文不符合编辑器规则：{p}" for p in self.check] + [
+            limit.zh for limit in self.limits
+        ]
 
     @property
     def ready(self) -> bool:
@@ -140,7 +163,7 @@ def draft_article(
     }
 
 
-def payload_limits(payload: Mapping[str, Any], *, long_titles: bool = False) -> list[str]:
+def payload_limits(payload: Mapping[str, Any], *, long_titles: bool = False) -> list[Limit]:
     """Each limit of ``draft/add`` that ``payload`` breaks, as a sentence with the fix.
 
     Content size is the checker's business (see ``check_html``).
@@ -149,25 +172,45 @@ def payload_limits(payload: Mapping[str, Any], *, long_titles: bool = False) -> 
     title = payload["title"]
     limit = LONG_TITLE_LIMIT if long_titles else TITLE_LIMIT
     if len(title) > limit:
-        fix = (
-            "shorten it"
+        fix, fix_zh = (
+            ("shorten it", "请缩短")
             if long_titles
-            else ("shorten it, or set [wechat] long_titles = true (the editor allows 64)")
+            else (
+                "shorten it, or set [wechat] long_titles = true (the editor allows 64)",
+                "请缩短，或在配置中设 [wechat] long_titles = true（编辑器允许 64 字）",
+            )
         )
         problems.append(
-            f"title is {len(title)} characters, WeChat allows {limit}: «{title}»: {fix}"
+            Limit(
+                f"title is {len(title)} characters, WeChat allows {limit}: «{title}»: {fix}",
+                f"标题 {len(title)} 字，微信最多 {limit} 字：«{title}»：{fix_zh}",
+            )
         )
-    if len(payload["author"]) > AUTHOR_LIMIT:
+    author = payload["author"]
+    if len(author) > AUTHOR_LIMIT:
         problems.append(
-            f"author «{payload['author']}» is {len(payload['author'])} characters, "
-            f"WeChat allows {AUTHOR_LIMIT}: shorten the first author's name"
+            Limit(
+                f"author «{author}» is {len(author)} characters, "
+                f"WeChat allows {AUTHOR_LIMIT}: shorten the first author's name",
+                f"作者«{author}» {len(author)} 字，微信最多 {AUTHOR_LIMIT} 字："
+                "请缩短第一作者的名字",
+            )
         )
-    if len(payload["digest"]) > DIGEST_LIMIT:
-        problems.append(f"digest is {len(payload['digest'])} characters, WeChat allows 120")
+    digest = payload["digest"]
+    if len(digest) > DIGEST_LIMIT:
+        problems.append(
+            Limit(
+                f"digest is {len(digest)} characters, WeChat allows {DIGEST_LIMIT}",
+                f"摘要 {len(digest)} 字，微信最多 {DIGEST_LIMIT} 字",
+            )
+        )
     url_bytes = len(payload["content_source_url"].encode("utf-8"))
     if url_bytes > SOURCE_URL_LIMIT:
         problems.append(
-            f"content_source_url is {url_bytes} bytes, WeChat allows 1 KB: shorten source_url"
+            Limit(
+                f"content_source_url is {url_bytes} bytes, WeChat allows 1 KB: shorten source_url",
+                f"原文链接 {url_bytes} 字节，微信最多 1 KB：请缩短 source_url",
+            )
         )
     return problems
 

@@ -174,7 +174,7 @@ def _edition_page(day: date | None, editions: list[tuple[date, int]]) -> str:
                 "article": a,
                 "status": _status(a, now),
                 "digest": post.payload["digest"],
-                "wechat": post.complaints,
+                "wechat": post.complaints_zh,
             }
         )
     return render_template(
@@ -207,7 +207,7 @@ def article_page(article_id: str) -> str:
         article=article,
         status=_status(article, datetime.now(config.tz)),
         content=post.content,
-        complaints=post.complaints,
+        complaints=post.complaints_zh,
         copyable=not post.check,
         digest=post.payload["digest"],
         local_published=article.published_at.astimezone(config.tz),

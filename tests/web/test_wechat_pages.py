@@ -40,7 +40,7 @@ def test_index_lists_each_post_as_ready(client, loaded) -> None:
 
 def test_index_shows_the_complaints_of_a_post_that_is_not_ready(client, long_title) -> None:
     cells = _status_cells(client)
-    assert "title is 36 characters, WeChat allows 32" in cells[LONG]
+    assert "标题 36 字，微信最多 32 字" in cells[LONG]  # the newsroom reads Chinese
     assert sum(cell.startswith("可发布") for cell in cells.values()) == 7
 
 
@@ -75,9 +75,8 @@ def test_payload_over_a_limit_is_422_with_the_problems(client, long_title) -> No
     # The fragment is still fine to paste: the editor takes titles up to 64.
     assert client.get(f"/articles/{long_title.id}/wechat.html").status_code == 200
     page = html.fromstring(client.get(f"/articles/{long_title.id}").data)
-    assert (
-        "title is 36 characters" in page.xpath('//div[@class="wechat-problems"]')[0].text_content()
-    )
+    shown = page.xpath('//div[@class="wechat-problems"]')[0].text_content()
+    assert "标题 36 字，微信最多 32 字" in shown and "long_titles" in shown
     assert page.get_element_by_id("copy").get("disabled") is None
 
 
