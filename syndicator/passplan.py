@@ -10,10 +10,11 @@ writes a file or commits anything: :mod:`.publish` does that, files first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -108,14 +109,7 @@ def plan_everything(
         due_states = store.due_states(conn, now)
         published = store.published_states(conn)
 
-    report.added = sorted(set(due_states) - set(published))
-    report.removed = sorted(set(published) - set(due_states))
-    report.changed = sorted(
-        i
-        for i in set(due_states) & set(published)
-        if due_states[i].content_hash != published[i].content_hash
-        or due_states[i].updated_at != published[i].updated_at
-    )
+    _compare(report, due_states, published)
 
     touched = set(report.added) | set(report.changed)
     affected: set[str] = set()
@@ -190,14 +184,7 @@ def plan_changes(
         stored = store.get_articles(conn, candidates)
         published = store.published_for(conn, candidates)
     due = {i: s for i, s in stored.items() if s.status == "published" and s.published_at <= now}
-    report.added = sorted(set(due) - set(published))
-    report.removed = sorted(set(published) - set(due))
-    report.changed = sorted(
-        i
-        for i in set(due) & set(published)
-        if due[i].content_hash != published[i].content_hash
-        or due[i].updated_at != published[i].updated_at
-    )
+    _compare(report, due, published)
     if any(i not in stored for i in report.removed):
         return None  # a row deleted under us: only the full comparison knows its channels
     touched = set(report.added) | set(report.changed)
@@ -241,6 +228,20 @@ def plan_changes(
         for i in sorted(touched)
     ]
     return plan
+
+
+def _compare(
+    report: PassReport, due: Mapping[str, Any], published: Mapping[str, store.PublishedState]
+) -> None:
+    """Sort the ids into added, removed, and changed (its text or its time moved)."""
+    report.added = sorted(set(due) - set(published))
+    report.removed = sorted(set(published) - set(due))
+    report.changed = sorted(
+        i
+        for i in set(due) & set(published)
+        if due[i].content_hash != published[i].content_hash
+        or due[i].updated_at != published[i].updated_at
+    )
 
 
 def _first_published(state: store.PublishedState | None, now: datetime) -> datetime:

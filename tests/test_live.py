@@ -89,21 +89,32 @@ def _stop(proc: subprocess.Popen, *, group: bool = False) -> str:
     return out.decode(errors="replace")
 
 
-def test_run_serves_sample_feeds_and_stops_on_sigterm(tmp_path: Path) -> None:
+def _site(tmp_path: Path, *steps: str) -> tuple[int, Path, str, dict[str, str]]:
+    """A site on a free port, with ``init``, the sample page imported and ``steps`` run."""
     port = free_port()
     config = _write_config(tmp_path, port)
     exe = venv_bin("syndicator")
     env = child_env()
-    for args in (["init"], ["import", str(SAMPLE_PAGE)]):
+    for args in (["init"], ["import", str(SAMPLE_PAGE)], *([step] for step in steps)):
         subprocess.run(
             [exe, "--config", str(config), *args], check=True, env=env, capture_output=True
         )
-    proc = subprocess.Popen(
-        [exe, "--config", str(config), "run"],
+    return port, config, exe, env
+
+
+def _start(exe: str, config: Path, command: str, env: dict[str, str], **kwargs) -> subprocess.Popen:
+    return subprocess.Popen(
+        [exe, "--config", str(config), command],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env=env,
+        **kwargs,
     )
+
+
+def test_run_serves_sample_feeds_and_stops_on_sigterm(tmp_path: Path) -> None:
+    port, config, exe, env = _site(tmp_path)
+    proc = _start(exe, config, "run", env)
     try:
         base = f"http://127.0.0.1:{port}"
         elapsed = _wait_for_feeds(proc, base, 8, deadline=10)
@@ -196,21 +207,8 @@ def _alive(pid: int) -> bool:
 def test_worker_dies_with_a_killed_supervisor(tmp_path: Path, command: str) -> None:
     """kill -9 of the supervising process must not leave its HTTP worker
     serving stale feeds on the port (and saying it is healthy)."""
-    port = free_port()
-    config = _write_config(tmp_path, port)
-    exe = venv_bin("syndicator")
-    env = child_env()
-    for args in (["init"], ["import", str(SAMPLE_PAGE)], ["publish"]):
-        subprocess.run(
-            [exe, "--config", str(config), *args], check=True, env=env, capture_output=True
-        )
-    proc = subprocess.Popen(
-        [exe, "--config", str(config), command],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env=env,
-        start_new_session=True,
-    )
+    port, config, exe, env = _site(tmp_path, "publish")
+    proc = _start(exe, config, command, env, start_new_session=True)
     workers: list[int] = []
     try:
         _wait_for_feeds(proc, f"http://127.0.0.1:{port}", 8, deadline=20)
@@ -237,20 +235,8 @@ def test_worker_dies_with_a_killed_supervisor(tmp_path: Path, command: str) -> N
 def test_a_second_server_on_a_taken_port_is_refused_in_one_line(tmp_path: Path) -> None:
     """granian binds with SO_REUSEPORT: without a check, a second instance
     would share the port and split readers between two stores."""
-    port = free_port()
-    config = _write_config(tmp_path, port)
-    exe = venv_bin("syndicator")
-    env = child_env()
-    for args in (["init"], ["import", str(SAMPLE_PAGE)], ["publish"]):
-        subprocess.run(
-            [exe, "--config", str(config), *args], check=True, env=env, capture_output=True
-        )
-    first = subprocess.Popen(
-        [exe, "--config", str(config), "serve"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
+    port, config, exe, env = _site(tmp_path, "publish")
+    first = _start(exe, config, "serve", env)
     try:
         _wait_for_feeds(first, f"http://127.0.0.1:{port}", 8, deadline=20)
         for command in ("serve", "run"):
