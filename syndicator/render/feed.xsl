@@ -77,11 +77,21 @@
     <li>
       <h2 class="item-title"><a href="{link}"><xsl:value-of select="title"/></a></h2>
       <p class="meta">
-        <xsl:value-of select="pubDate"/>
+        <xsl:call-template name="rss-date"><xsl:with-param name="date" select="pubDate"/></xsl:call-template>
         <xsl:for-each select="dc:creator"> · <xsl:value-of select="."/></xsl:for-each>
       </p>
       <p class="summary"><xsl:value-of select="description"/></p>
     </li>
+  </xsl:template>
+
+  <!-- "Mon, 30 Aug 2021 06:00:00 +0800" shown as "2021-08-30 06:00", as Atom's
+       dates are: the feed's own time zone (Beijing), no day or month names. -->
+  <xsl:template name="rss-date">
+    <xsl:param name="date"/>
+    <xsl:variable name="month"
+      select="string-length(substring-before('JanFebMarAprMayJunJulAugSepOctNovDec', substring($date, 9, 3))) div 3 + 1"/>
+    <xsl:value-of select="concat(substring($date, 13, 4), '-', format-number($month, '00'), '-',
+                                 substring($date, 6, 2), ' ', substring($date, 18, 5))"/>
   </xsl:template>
 
   <xsl:template match="atom:entry">

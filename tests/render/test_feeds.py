@@ -200,6 +200,9 @@ def test_stylesheet_turns_feed_into_chinese_page_with_subscribe_line(ctx, sample
     assert page.xpath("//h2[@class='item-title']/a/text()") == SAMPLE_TITLES
     how = page.xpath("string(//*[@id='how-to-subscribe'])")
     assert "如何订阅" in how and ctx.feed_url(name) in how
+    # Dates read the same in both formats: Beijing time, 2021-08-30 06:00.
+    dates = [m.split("·")[0].strip() for m in page.xpath("//p[@class='meta']/text()")]
+    assert dates == ["2021-08-30 06:00"] * len(SAMPLE_TITLES)
 
 
 @pytest.mark.parametrize(
