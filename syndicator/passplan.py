@@ -157,7 +157,8 @@ def plan_everything(
     opml_updated = max((d[1] for d in plan.documents.values()), default=feeds.EPOCH)
     plan.documents[output / "opml.xml"] = (feeds.render_opml(config), opml_updated)
     plan.documents[output / feeds.STYLESHEET] = (feeds.stylesheet(), feeds.EPOCH)
-    _export(plan, config, by_id, wechat_wanted, progress)
+    stray = wechat_export.stray_posts(output, due_states)
+    _export(plan, config, by_id, wechat_wanted, progress, stray=stray)
     plan.states = [
         store.PublishedState(
             article_id=i,
@@ -268,15 +269,17 @@ def _export(
     by_id: dict[str, Article],
     wanted: set[str],
     progress: Progress = no_progress,
+    stray: set[str] | frozenset[str] = frozenset(),
 ) -> None:
-    """The WeChat files of ``wanted`` articles, and those of removed ones to delete."""
+    """The WeChat files of ``wanted`` articles, and those of removed (or
+    ``stray``: on disk but not due) ones to delete."""
     output = config.output_dir
     plan.export = wechat_export.plan_export(
         config,
         output,
         by_id,
         wanted,
-        plan.report.removed,
+        sorted(set(plan.report.removed) | stray),
         progress=lambda done, total: progress("rendering WeChat posts", done, total),
     )
     plan.documents.update(

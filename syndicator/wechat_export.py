@@ -36,6 +36,26 @@ def missing_posts(output_dir: Path, due_ids: Iterable[str]) -> set[str]:
     return {i for i in due_ids if not post_paths(output_dir, i)[0].exists()}
 
 
+def stray_posts(output_dir: Path, due_ids: Iterable[str]) -> set[str]:
+    """Articles with files here that are not due (any more).
+
+    A pass deletes the files of the articles it removes; an instance that
+    missed that pass (a follower, an output dir restored from a backup)
+    never removes them, and ``/feeds/wechat/`` would go on serving a
+    withdrawn article. A full pass looks for them.
+    """
+    folder = output_dir / DIRECTORY
+    if not folder.is_dir():
+        return set()
+    due = set(due_ids)
+    found = {
+        path.stem
+        for path in folder.iterdir()
+        if path.suffix in (".html", ".json") and not path.name.startswith(".")
+    }
+    return found - due
+
+
 @dataclass
 class Export:
     """What to write (path -> (bytes, article)) and what to remove."""

@@ -59,6 +59,27 @@ def test_follower_serves_the_publishers_bytes(engine, tmp_path) -> None:
         assert (a.output_dir / name).stat().st_mtime == (b.output_dir / name).stat().st_mtime
 
 
+def test_a_follower_drops_the_posts_of_a_withdrawn_article(engine, tmp_path) -> None:
+    """The publisher deletes them in the pass that removes the article; a
+    follower never sees that removal (the bookkeeping is already gone), so
+    its full render looks for posts of articles that are not due."""
+    a = make_config(tmp_path / "a")
+    b = make_config(tmp_path / "b")
+    articles = load_articles()
+    _save(engine, articles)
+    cluster.publish_or_follow(engine, a, now=NOON, instance="a")
+    cluster.follow_store(engine, b, instance="b")
+    gone = articles[0].id
+    assert (b.output_dir / "wechat" / f"{gone}.html").exists()
+    with engine.begin() as conn:
+        store.set_status(conn, gone, "withdrawn")
+    assert cluster.publish_or_follow(engine, a, now=NOON + timedelta(minutes=1)).generation == 2
+    assert cluster.follow_store(engine, b).role == "synced"
+    for root in (a.output_dir, b.output_dir):
+        assert not list((root / "wechat").glob(f"{gone}.*")), root
+    assert _snapshot(b.output_dir) == _snapshot(a.output_dir)
+
+
 def test_new_publisher_whose_dir_is_behind_renders_everything(engine, tmp_path) -> None:
     a = make_config(tmp_path / "a")
     b = make_config(tmp_path / "b")
