@@ -118,12 +118,21 @@ class _Waker:
 
     Here a handler only writes a byte to a pipe, which takes no Python
     lock; a thread reads the byte and sets the event.
+
+    A worker forked from this process (``serve``) must not inherit any of
+    it: until granian sets the worker's own handlers, a SIGTERM to the
+    worker would wake the *supervisor's* loop (which then spins, finding
+    no reason) and leave the worker running. So a forked child gets the
+    default SIGTERM/SIGINT/SIGHUP back, and ``wake`` answers only in the
+    process that made the waker.
     """
 
     def __init__(self, event: threading.Event) -> None:
         self._event = event
+        self._owner = os.getpid()
         self._read, self._write = os.pipe()
         os.set_blocking(self._write, False)
+        os.register_at_fork(after_in_child=self._forget)
         threading.Thread(target=self._run, name="signal-waker", daemon=True).start()
 
     def _run(self) -> None:
@@ -132,8 +141,20 @@ class _Waker:
 
     def wake(self) -> None:
         """Safe in a signal handler: one ``write(2)``, no lock."""
+        if os.getpid() != self._owner:
+            return
         with contextlib.suppress(BlockingIOError):  # full of wake-ups already
             os.write(self._write, b"\0")
+
+    def _forget(self) -> None:
+        """In a forked child: default signal handling, and not our pipe."""
+        if os.getpid() == self._owner:
+            return
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_DFL)
+        for fd in (self._read, self._write):
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
 def _server_class():  # type: ignore[no-untyped-def]

@@ -141,3 +141,32 @@ def test_serving_on_another_port_than_the_links_name_is_warned(tmp_path, caplog)
     matching = make_config(tmp_path, site={"base_url": f"http://127.0.0.1:{port}"})
     check_address(matching, "127.0.0.1", port)
     assert caplog.text == ""
+
+
+FORK = textwrap.dedent(
+    """
+    import os, signal, threading
+    from syndicator.server import _Waker
+
+    event = threading.Event()
+    waker = _Waker(event)
+    signal.signal(signal.SIGTERM, lambda *a: waker.wake())  # as the supervisor does
+    pid = os.fork()
+    if pid == 0:  # a forked worker, before granian sets its own handlers
+        ok = signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+        waker.wake()  # must not reach the parent's loop
+        os._exit(0 if ok else 3)
+    _, status = os.waitpid(pid, 0)
+    print(os.waitstatus_to_exitcode(status), event.wait(0.5))
+    """
+)
+
+
+def test_a_forked_worker_inherits_neither_the_handlers_nor_the_pipe() -> None:
+    """``serve`` forks its worker: a SIGTERM to it in its first moments must
+    stop it, not wake the supervisor's loop (which then spun at full CPU)."""
+    result = subprocess.run(
+        [sys.executable, "-c", FORK], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "False"]
