@@ -9,11 +9,13 @@ the files are in place, so a pass that dies half-way is simply redone.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
@@ -49,12 +51,31 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-def render_fingerprint(config: Config) -> str:
-    """A digest of the settings that shape output; a change re-renders everything."""
-    from . import __version__
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of the package's code and templates, read once per process.
 
+    A new release that renders differently (a new archive page, another
+    date in a feed, a changed stylesheet) must re-render what the last one
+    wrote: the changes-only pass would otherwise mend only the documents
+    it happens to touch, and followers, which render everything, would
+    serve other bytes than the publisher. The version number alone is not
+    bumped for every such change; the code itself is the honest measure.
+    """
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".xsl", ".html", ".css", ".js") and path.is_file():
+            digest.update(str(path.relative_to(package)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def render_fingerprint(config: Config) -> str:
+    """A digest of the code and the settings that shape output; a change
+    re-renders everything."""
     data = {
-        "version": __version__,
+        "code": code_fingerprint(),
         "site": config.site.__dict__,
         "feeds": config.feeds.__dict__,
         "interval": config.scheduler.interval,

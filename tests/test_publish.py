@@ -171,3 +171,22 @@ def test_run_pass_respects_channel_limit(engine, tmp_path) -> None:
 def test_run_pass_requires_aware_clock(engine, config) -> None:
     with pytest.raises(ValueError, match="aware"):
         run_pass(engine, config, now=datetime(2021, 9, 1, 12))
+
+
+def test_new_code_re_renders_what_the_old_code_wrote(engine, tmp_path, monkeypatch) -> None:
+    """An upgrade that renders differently must not leave the old bytes in
+    documents the changes-only pass has no reason to touch."""
+    from syndicator import publish
+
+    config = make_config(tmp_path, feeds={"limit": 1})
+    _save(engine, load_articles())
+    run_pass(engine, config, now=SEP2_NOON)
+    page = next((config.output_dir / "all" / "archive").glob("2021-*/atom.xml"))
+    fresh = page.read_bytes()
+    page.write_bytes(fresh.replace(b"</feed>", b"<!-- as an older release wrote it --></feed>"))
+    later = SEP2_NOON + timedelta(minutes=1)
+    assert run_pass(engine, config, now=later).written == []  # same code: nothing to do
+    monkeypatch.setattr(publish, "code_fingerprint", lambda: "the next release")
+    report = run_pass(engine, config, now=later + timedelta(minutes=1))
+    assert str(page.relative_to(config.output_dir)) in report.written
+    assert page.read_bytes() == fresh
