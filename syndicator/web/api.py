@@ -70,6 +70,14 @@ class RateLimiter:
                 self._forget_idle(now)
         return wait
 
+    def wait(self, client: str) -> float:
+        """Seconds until ``client`` may try again (0: now), spending nothing."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, since = self._buckets.get(client, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - since) * self.rate)
+        return 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
+
     def _forget_idle(self, now: float) -> None:
         full = self.capacity / self.rate
         for key, (_tokens, since) in list(self._buckets.items()):

@@ -33,10 +33,20 @@ STAFF = "staff"
 TOKEN_KEY = "syndicator.staff_token"
 
 
+#: Wrong staff passwords an address may try a minute (at most ``[api] rate_limit``).
+STAFF_GUESSES = 10
+LIMITER_KEY = "syndicator.staff_limiter"
+
+
 def init_app(app: Flask, token: str | None) -> None:
+    from .api import RateLimiter
+
     app.register_blueprint(bp)
     app.register_blueprint(bp, url_prefix="/staff", name=STAFF)
     app.extensions[TOKEN_KEY] = token or None
+    # Its own bucket: a mistyped password must not cost the CMS its API budget.
+    config = app.extensions["syndicator.config"]
+    app.extensions[LIMITER_KEY] = RateLimiter(min(STAFF_GUESSES, config.api.rate_limit))
 
 
 def _staff() -> bool:
@@ -65,14 +75,18 @@ def _guard() -> Response | None:
     token: str | None = current_app.extensions[TOKEN_KEY]
     if not token:
         return _text(404, "编辑页面未开启：设置 SYNDICATOR_API_TOKEN 后可用")
-    if hmac.compare_digest(_given_token().encode("utf-8"), token.encode("utf-8")):
-        return None
-    limiter = current_app.extensions.get("syndicator.rate_limiter")
-    wait = limiter.take(request.remote_addr or "?") if limiter is not None else 0
+    limiter = current_app.extensions[LIMITER_KEY]
+    client = request.remote_addr or "?"
+    # Checked before the password: once limited, no answer tells a right
+    # guess from a wrong one until the address's budget refills.
+    wait = limiter.wait(client)
     if wait:
         response = _text(429, "尝试次数过多，请稍后再试")
         response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
         return response
+    if hmac.compare_digest(_given_token().encode("utf-8"), token.encode("utf-8")):
+        return None
+    limiter.take(client)  # a wrong guess spends from the budget
     response = _text(401, "请输入编辑口令（SYNDICATOR_API_TOKEN）")
     response.headers["WWW-Authenticate"] = 'Basic realm="syndicator", charset="UTF-8"'
     return response
