@@ -205,8 +205,22 @@ def bump_generation(conn: Connection, *, clock: datetime, made_at: datetime | No
     set_meta(conn, "generation", str(number))
     set_meta(conn, "generation_clock", clock.isoformat())
     if made_at is not None:
-        set_meta(conn, "generation_made_at", made_at.astimezone(UTC).isoformat())
+        stamp = made_at.astimezone(UTC).isoformat()
+        set_meta(conn, "generation_made_at", stamp)
+        set_meta(conn, f"{MADE_AT}{number}", stamp)
+        conn.execute(meta.delete().where(meta.c.key == f"{MADE_AT}{number - KEPT_MADE_AT}"))
     return number
+
+
+#: Each recent generation's make time, for how long a follower has been behind.
+MADE_AT = "generation_made_at."
+KEPT_MADE_AT = 64
+
+
+def generation_made_at(conn: Connection, number: int) -> datetime | None:
+    """When generation ``number`` was made, if it is one of the last 64."""
+    stamp = get_meta(conn, f"{MADE_AT}{number}")
+    return datetime.fromisoformat(stamp) if stamp else None
 
 
 def record_last_pass(conn: Connection, *, finished_at: datetime, instance: str | None) -> None:

@@ -42,6 +42,13 @@ def healthz() -> Response:
         with get_engine().connect() as conn:
             last_at, last_by = store.last_pass_at(conn)
             generation = store.get_generation(conn)
+            local = local_generation(config.output_dir)
+            # Behind since the publisher made the first generation we lack.
+            behind_since = (
+                (store.generation_made_at(conn, (local or 0) + 1) or generation.made_at)
+                if (local or 0) < generation.number
+                else None
+            )
     except (sa.exc.SQLAlchemyError, StoreError) as exc:
         body.update(status="error", store=f"unreachable: {type(exc).__name__}")
         response = jsonify(body)
@@ -51,8 +58,6 @@ def healthz() -> Response:
     limit = STALE_INTERVALS * config.scheduler.interval
     age = (now - last_at).total_seconds() if last_at else None
     stale = age is None or age > limit
-    local = local_generation(config.output_dir)
-    behind_since = generation.made_at if (local or 0) < generation.number else None
     behind = behind_since is not None and (now - behind_since).total_seconds() > limit
     body.update(
         status="behind" if behind else "stale" if stale else "ok",

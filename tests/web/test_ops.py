@@ -137,9 +137,16 @@ def test_healthz_is_503_when_this_instance_stays_behind(client, engine, config, 
     assert fresh.status_code == 200 and fresh.json["generation"] == {"store": 1, "local": None}
     with engine.begin() as conn:
         long_ago = datetime.now(UTC) - timedelta(seconds=4 * config.scheduler.interval)
-        store.set_meta(conn, "generation_made_at", long_ago.isoformat())
+        store.set_meta(conn, "generation_made_at.1", long_ago.isoformat())
+    # The publisher keeps making new generations: the lag counts from the
+    # first one this instance lacks, not from the newest.
+    more = [a.replace(id=f"{a.id}-more") for a in load_articles()[:1]]
+    with engine.begin() as conn:
+        store.save_articles(conn, more, now=NOW)
+    cluster.publish_or_follow(engine, other, now=datetime.now(SHANGHAI), instance="other:1")
     behind = client.get("/healthz")
     assert behind.status_code == 503 and behind.json["status"] == "behind"
+    assert behind.json["generation"] == {"store": 2, "local": None}
     cluster.publish_or_follow(engine, config, now=datetime.now(SHANGHAI), instance="this:1")
     caught_up = client.get("/healthz")
-    assert caught_up.status_code == 200 and caught_up.json["generation"]["local"] == 1
+    assert caught_up.status_code == 200 and caught_up.json["generation"]["local"] == 2
