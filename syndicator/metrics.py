@@ -14,6 +14,7 @@ them in place of its own, empty, pass metrics (:func:`scrape`).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import resource
@@ -240,14 +241,27 @@ def export_to(path: str | None) -> None:
     flush()
 
 
+_flush_lock = threading.Lock()
+
+
 def flush() -> None:
-    """Replace the export file with the pass metrics as they are now."""
-    if _export_path is None:
+    """Replace the export file with the pass metrics as they are now.
+
+    Never raises: metrics are not worth failing a pass over (a full /tmp
+    shows as stale numbers, not as a failed tick).
+    """
+    path = _export_path
+    if path is None:
         return
-    tmp = f"{_export_path}.{os.getpid()}.tmp"
-    with open(tmp, "w", encoding="utf-8") as out:
-        out.write(REGISTRY.render(only=PASS_FAMILIES))
-    os.replace(tmp, _export_path)
+    with _flush_lock:  # two ticks at once write one after the other
+        tmp = f"{path}.{os.getpid()}.tmp"
+        try:
+            with open(tmp, "w", encoding="utf-8") as out:
+                out.write(REGISTRY.render(only=PASS_FAMILIES))
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def scrape() -> str:

@@ -29,9 +29,15 @@ def test_scheduler_job_does_not_pile_up_and_ticks_on_the_interval_grid(engine, c
     assert first is not None
 
 
-def test_failed_tick_is_counted_and_the_next_one_works(engine, config, monkeypatch) -> None:
+def test_failed_tick_is_counted_and_the_next_one_works(
+    engine, config, monkeypatch, tmp_path
+) -> None:
+    """Counted where /metrics reads it under run too (the exported file)."""
     from syndicator import cluster
 
+    exported = tmp_path / "passes.prom"
+    metrics.export_to(str(exported))
+    monkeypatch.setenv(metrics.EXPORT_ENV, str(exported))
     publisher = Publisher(engine, config, clock=lambda: NOW)
     failed_before = metrics.PASSES.value(role="failed")
 
@@ -39,8 +45,13 @@ def test_failed_tick_is_counted_and_the_next_one_works(engine, config, monkeypat
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr("syndicator.service.publish_or_follow", broken)
-    assert publisher.tick() is None
-    assert metrics.PASSES.value(role="failed") == failed_before + 1
+    try:
+        assert publisher.tick() is None
+        assert metrics.PASSES.value(role="failed") == failed_before + 1
+        line = f'syndicator_passes_total{{role="failed"}} {failed_before + 1:g}'
+        assert line in exported.read_text(encoding="utf-8")
+    finally:
+        metrics.export_to(None)
     monkeypatch.setattr("syndicator.service.publish_or_follow", cluster.publish_or_follow)
     assert publisher.tick().role == "published"
 
