@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Soak test: `syndicator run` under mixed polling and API writes, on loopback only.
+"""Soak test: `syndicator serve` under mixed polling and API writes, on loopback only.
 
     python bench/soak.py --minutes 5            # the full soak, prints a table
     python bench/soak.py --seconds 5 --json     # a quick one (the test suite runs this)
 
 It sets up a store in a temporary directory (SQLite, or ``--store`` a
-PostgreSQL URL), imports the sample page, starts ``syndicator run`` on a
-free port of 127.0.0.1 with the ingest API on, and then, for the given
+PostgreSQL URL), imports the sample page, starts ``syndicator serve`` on
+a free port of 127.0.0.1 with the ingest API on, beside a ``syndicator
+run`` on another port that publishes into the same output dir (as nginx
+serves what ``run`` writes; ``--command run`` loads the ``run`` instead),
+and then, for the given
 time, keeps ``--clients`` pollers busy at about ``--rate`` requests a
 second in all (conditional GETs of the feeds as aggregators do, pages,
 /healthz, /metrics, a few 404s) while a writer POSTs new articles,
@@ -223,7 +226,15 @@ def run(args: argparse.Namespace) -> dict:
     for extra in (["init"], ["import", str(SAMPLE)]):
         subprocess.run(base + extra, check=True, env=env, capture_output=True)
     log = (workdir / "server.log").open("wb")
-    server = subprocess.Popen([*base, "run"], stdout=log, stderr=subprocess.STDOUT, env=env)
+    publisher = None
+    if args.command == "serve":  # the passes happen beside the server under load
+        publisher = subprocess.Popen(
+            [*base, "run", "--port", str(free_port())],
+            stdout=(workdir / "publisher.log").open("wb"),
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    server = subprocess.Popen([*base, args.command], stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -285,12 +296,13 @@ def run(args: argparse.Namespace) -> dict:
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         alive = server.poll() is None
     finally:
-        if server.poll() is None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        for proc in (server, publisher):
+            if proc is not None and proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
         log.close()
 
     memory = sampler.summary(warm_after=args.duration * 0.2)
@@ -310,6 +322,7 @@ def run(args: argparse.Namespace) -> dict:
     five_xx = sum(c for (_k, s), c in stats.status.items() if s >= 500)
     feed = by_kind.get("feed", {"codes": {}})["codes"]
     result = {
+        "command": f"syndicator {args.command}",
         "seconds": round(elapsed, 1),
         "requests": stats.total,
         "requests_per_second": round(stats.total / elapsed, 1) if elapsed else 0,
@@ -346,7 +359,10 @@ def run(args: argparse.Namespace) -> dict:
 
 
 def print_table(r: dict) -> None:
-    print(f"soak: {r['seconds']} s, {r['requests']} requests ({r['requests_per_second']}/s)")
+    print(
+        f"soak of {r['command']}: {r['seconds']} s, {r['requests']} requests"
+        f" ({r['requests_per_second']}/s)"
+    )
     print(f"{'kind':<10}{'requests':>10}{'p50 ms':>9}{'p99 ms':>9}  codes")
     for kind, e in sorted(r["by_kind"].items()):
         codes = " ".join(f"{c}:{n}" for c, n in e["codes"].items())
@@ -382,6 +398,12 @@ def main(argv: list[str] | None = None) -> int:
         "--pool", type=int, default=40, help="article ids the writer cycles through"
     )
     parser.add_argument("--store", help="store URL (default: SQLite in the temp dir)")
+    parser.add_argument(
+        "--command",
+        choices=["serve", "run"],
+        default="serve",
+        help="the server under load (default serve, with a run publishing beside it)",
+    )
     parser.add_argument("--max-requests", type=int, default=2_000_000, help="hard request cap")
     parser.add_argument("--sample-every", type=float, default=5.0, help="RSS sampling period")
     parser.add_argument(
