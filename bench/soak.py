@@ -187,6 +187,9 @@ def writer(
                 "seq": 1,
                 "byline": "本报讯 记者测试",
                 "body": [{"type": "paragraph", "html": f"正文<strong>{n}</strong>。" * 30}],
+                # Re-posting a withdrawn id means "publish it again": say so,
+                # or the store keeps the editor's withdrawal.
+                "status": "published",
             }
             method, path = "POST", "/api/articles"
             body = json.dumps(article, ensure_ascii=False).encode("utf-8")
