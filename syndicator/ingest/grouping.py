@@ -144,6 +144,7 @@ def measure(lines: list[Line]) -> Page:
     between blocks (then a wider gap marks where a picture stood).
     """
     shapes = [layout.shape_of(line.text) for line in lines]
+    shapes = _fields_over_leads(lines, shapes)
     usual = layout.usual_gap(lines)
     long_lines = [line for line in lines if len(line.text) > layout.TITLE_MAX]
     indented = bool(long_lines) and sum(line.indent for line in long_lines) * 2 > len(long_lines)
@@ -172,6 +173,23 @@ def measure(lines: list[Line]) -> Page:
             shape.field or (i > 0 and page.in_field[-1] and page.fills_column(i - 1))
         )
     return page
+
+
+def _fields_over_leads(lines: list[Line], shapes: list[Shape]) -> list[Shape]:
+    """Let a label-value line right above a lead or byline be a headline again.
+
+    "报名时间：即日起至9月30日" is a datum inside a notice, so it is never
+    joined to the lines around it; but set over "本报讯 记者王敏报道 …" it
+    is the headline of the story that lead opens. Being a field only stops
+    joining; it must not hide a headline, or the next article, byline and
+    all, silently becomes body text of the one above.
+    """
+    out = list(shapes)
+    for i, shape in enumerate(shapes[:-1]):
+        after = shapes[i + 1]
+        if shape.field and (after.lead or after.byline) and layout.is_titlish(lines[i].text):
+            out[i] = replace(shape, titlish=True)
+    return out
 
 
 # -- group lines into articles ----------------------------------------------
