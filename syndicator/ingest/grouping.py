@@ -54,6 +54,7 @@ class Page:
     indented: bool  # paragraphs are marked by indentation
     width: int | None = None  # the column width of hard-wrapped text
     in_field: list[bool] = field(default_factory=list)  # part of a label-value line
+    gapped: bool = False  # blank lines separate the text blocks
 
     def fills_column(self, i: int) -> bool:
         """Was line ``i`` cut by a hard wrap (it fills the column) rather than ended?"""
@@ -166,7 +167,7 @@ def measure(lines: list[Line]) -> Page:
     # Only a page that separates blocks with blank lines can show a picture
     # as a wider gap; on a page without blank lines any gap is just a break.
     wide = [usual >= 1 and i > 0 and line.gap > usual for i, line in enumerate(lines)]
-    page = Page(lines, shapes, wide, indented, width)
+    page = Page(lines, shapes, wide, indented, width, gapped=usual >= 1)
     # A label-value line goes on while hard wrapping cut it ("报名地址：…浙江" / "工人日报社302室").
     for i, shape in enumerate(shapes):
         page.in_field.append(
@@ -299,9 +300,14 @@ def _lone_story(page: Page, i: int, j: int) -> bool:
     no picture gap shows it; what remains is a short headline after a
     finished paragraph, one paragraph that opens like a news lead
     ("昨日，…"), and right after it the next article's headline. A subhead
-    is followed by more of its article, not by another headline.
+    is followed by more of its article, not by another headline. Where
+    blank lines separate the blocks, photo news shows its picture gap, so
+    a short line over a lead there is a subhead ("赛程更紧凑" / "近日，…")
+    and this guess is not made.
     """
-    if j - i > 2 or j >= len(page.lines) or not layout.opens_like_lead(page.lines[j].text):
+    if page.gapped or j - i > 2 or j >= len(page.lines):
+        return False
+    if not layout.opens_like_lead(page.lines[j].text):
         return False
     for k in range(i, j):
         text = page.lines[k].text
