@@ -240,6 +240,14 @@ def group_lines(page: Page, notes: Notes) -> list[Draft]:
                     "then the next article",
                 )
                 opens = True
+            if opens and _cut_sentence_ends_block(page, i, j):
+                notes.warn(
+                    lines[j - 1].no,
+                    f"{lines[j - 1].text!r} holds a comma and is followed by plain text: read as "
+                    "the start of a paragraph cut by a column break, not as a headline",
+                )
+                j -= 1
+                opens = j > i
             if opens:
                 run = list(range(i, j))
                 if len(run) > MAX_TITLE_LINES:
@@ -271,7 +279,8 @@ def group_lines(page: Page, notes: Notes) -> list[Draft]:
             header_caption = page.wide[para_start] and current.body[0] == para_start
             over = bool(
                 (shape.terminal and _ends_signed(page, para_start, i))
-                or not current.title
+                # Text after "（上接第1版）" goes on: a line there is no headline.
+                or (not current.title and not layout.is_jump_in(lines[i].text))
                 or (current.title and not has_byline and (shape.credit or header_caption))
             )
         i += 1
@@ -318,6 +327,28 @@ def _lone_story(page: Page, i: int, j: int) -> bool:
         ):
             return False
     return _headline_at(page, page.para_end(j) + 1)
+
+
+def _cut_sentence_ends_block(page: Page, i: int, j: int) -> bool:
+    """Is the last line of the headline block ``i..j-1`` prose cut by a column break?
+
+    "女职工权益保护,既是法律要求,也是" / "企业社会责任。…": a line holding a
+    comma is a clause of a sentence when plain text, not a byline or a lead,
+    follows it, and either it ends on a function word (no headline ends
+    so) or another headline line stands above it. Headlines with a comma
+    ("果然,他们得了首金") are followed by their byline, lead or picture.
+    """
+    last = j - 1
+    if j >= len(page.lines) or page.hard_start(j) or page.opens_article(j):
+        return False
+    text, after = page.lines[last].text, page.lines[j].text
+    if (
+        text[-1] in "？！?!”：:"
+        or not layout.has_inner_punct(text[:-1])
+        or layout.opens_like_lead(after)
+    ):
+        return False
+    return last > i or not layout.reads_complete(text)
 
 
 def _headline_at(page: Page, k: int) -> bool:

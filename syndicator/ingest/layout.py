@@ -322,6 +322,11 @@ def is_jump(text: str) -> bool:
     return bool(_JUMP_RE.fullmatch(text))
 
 
+def is_jump_in(text: str) -> bool:
+    """A jump line that opens text continued from another page ("（上接第1版）")."""
+    return is_jump(text) and ("上接" in text or text.lstrip("（( ").startswith("接"))
+
+
 def is_caption_start(text: str) -> bool:
     """A line that opens like a photo caption ("图为…", "▲…")."""
     return bool(_CAPTION_START_RE.match(text))
