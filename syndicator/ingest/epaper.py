@@ -150,8 +150,43 @@ def _set_aside(
             notes.drop(line, "masthead" if i <= top else "footer")
         else:
             content.append(line)
+    _refuse_second_page(lines, content, facts, notes.source)
     _warn_inside(lines, fixed, content, notes)
     return content
+
+
+def _refuse_second_page(
+    lines: list[Line], content: list[Line], facts: masthead.Facts, source: str
+) -> None:
+    """Refuse a file holding two pages: a masthead date or page title inside the text.
+
+    A page's masthead is printed above its articles. One found between
+    article lines ("2021年9月6日 星期一", "浙江日报 - 第00003版:综合 -
+    2021年05月03日", a page label naming another page) means a second page
+    was pasted after the first: its masthead would end up in an article,
+    and all its articles would get the first page's date and page, so
+    wrong ids. Splitting the file is the editor's fix, not a guess.
+    """
+    if not content:
+        return
+    first, last = content[0].no, content[-1].no
+    for i, line in enumerate(lines):
+        if not first < line.no < last:
+            continue
+        text = line.text
+        around = [lines[k].text for k in (i - 1, i + 1) if 0 <= k < len(lines)]
+        label = masthead.page_label(text)
+        if (
+            masthead.is_masthead_date(text, around)
+            or masthead.page_title(text) is not None
+            or (label is not None and facts.page is not None and label[0] != facts.page)
+        ):
+            raise InputError(
+                f"a second page starts here ({text!r} is a page's masthead or title): "
+                "split the file into pages",
+                file=source,
+                line=line.no,
+            )
 
 
 def _warn_inside(

@@ -54,6 +54,7 @@ class Page:
     indented: bool  # paragraphs are marked by indentation
     width: int | None = None  # the column width of hard-wrapped text
     in_field: list[bool] = field(default_factory=list)  # part of a label-value line
+    gapped: bool = False  # blank lines separate the text blocks
 
     def fills_column(self, i: int) -> bool:
         """Was line ``i`` cut by a hard wrap (it fills the column) rather than ended?"""
@@ -144,6 +145,7 @@ def measure(lines: list[Line]) -> Page:
     between blocks (then a wider gap marks where a picture stood).
     """
     shapes = [layout.shape_of(line.text) for line in lines]
+    shapes = _fields_over_leads(lines, shapes)
     usual = layout.usual_gap(lines)
     long_lines = [line for line in lines if len(line.text) > layout.TITLE_MAX]
     indented = bool(long_lines) and sum(line.indent for line in long_lines) * 2 > len(long_lines)
@@ -165,13 +167,30 @@ def measure(lines: list[Line]) -> Page:
     # Only a page that separates blocks with blank lines can show a picture
     # as a wider gap; on a page without blank lines any gap is just a break.
     wide = [usual >= 1 and i > 0 and line.gap > usual for i, line in enumerate(lines)]
-    page = Page(lines, shapes, wide, indented, width)
+    page = Page(lines, shapes, wide, indented, width, gapped=usual >= 1)
     # A label-value line goes on while hard wrapping cut it ("报名地址：…浙江" / "工人日报社302室").
     for i, shape in enumerate(shapes):
         page.in_field.append(
             shape.field or (i > 0 and page.in_field[-1] and page.fills_column(i - 1))
         )
     return page
+
+
+def _fields_over_leads(lines: list[Line], shapes: list[Shape]) -> list[Shape]:
+    """Let a label-value line right above a lead or byline be a headline again.
+
+    "报名时间：即日起至9月30日" is a datum inside a notice, so it is never
+    joined to the lines around it; but set over "本报讯 记者王敏报道 …" it
+    is the headline of the story that lead opens. Being a field only stops
+    joining; it must not hide a headline, or the next article, byline and
+    all, silently becomes body text of the one above.
+    """
+    out = list(shapes)
+    for i, shape in enumerate(shapes[:-1]):
+        after = shapes[i + 1]
+        if shape.field and (after.lead or after.byline) and layout.is_titlish(lines[i].text):
+            out[i] = replace(shape, titlish=True)
+    return out
 
 
 # -- group lines into articles ----------------------------------------------
@@ -221,6 +240,14 @@ def group_lines(page: Page, notes: Notes) -> list[Draft]:
                     "then the next article",
                 )
                 opens = True
+            if opens and _cut_sentence_ends_block(page, i, j):
+                notes.warn(
+                    lines[j - 1].no,
+                    f"{lines[j - 1].text!r} holds a comma and is followed by plain text: read as "
+                    "the start of a paragraph cut by a column break, not as a headline",
+                )
+                j -= 1
+                opens = j > i
             if opens:
                 run = list(range(i, j))
                 if len(run) > MAX_TITLE_LINES:
@@ -252,7 +279,8 @@ def group_lines(page: Page, notes: Notes) -> list[Draft]:
             header_caption = page.wide[para_start] and current.body[0] == para_start
             over = bool(
                 (shape.terminal and _ends_signed(page, para_start, i))
-                or not current.title
+                # Text after "（上接第1版）" goes on: a line there is no headline.
+                or (not current.title and not layout.is_jump_in(lines[i].text))
                 or (current.title and not has_byline and (shape.credit or header_caption))
             )
         i += 1
@@ -281,9 +309,14 @@ def _lone_story(page: Page, i: int, j: int) -> bool:
     no picture gap shows it; what remains is a short headline after a
     finished paragraph, one paragraph that opens like a news lead
     ("昨日，…"), and right after it the next article's headline. A subhead
-    is followed by more of its article, not by another headline.
+    is followed by more of its article, not by another headline. Where
+    blank lines separate the blocks, photo news shows its picture gap, so
+    a short line over a lead there is a subhead ("赛程更紧凑" / "近日，…")
+    and this guess is not made.
     """
-    if j - i > 2 or j >= len(page.lines) or not layout.opens_like_lead(page.lines[j].text):
+    if page.gapped or j - i > 2 or j >= len(page.lines):
+        return False
+    if not layout.opens_like_lead(page.lines[j].text):
         return False
     for k in range(i, j):
         text = page.lines[k].text
@@ -294,6 +327,28 @@ def _lone_story(page: Page, i: int, j: int) -> bool:
         ):
             return False
     return _headline_at(page, page.para_end(j) + 1)
+
+
+def _cut_sentence_ends_block(page: Page, i: int, j: int) -> bool:
+    """Is the last line of the headline block ``i..j-1`` prose cut by a column break?
+
+    "女职工权益保护,既是法律要求,也是" / "企业社会责任。…": a line holding a
+    comma is a clause of a sentence when plain text, not a byline or a lead,
+    follows it, and either it ends on a function word (no headline ends
+    so) or another headline line stands above it. Headlines with a comma
+    ("果然,他们得了首金") are followed by their byline, lead or picture.
+    """
+    last = j - 1
+    if j >= len(page.lines) or page.hard_start(j) or page.opens_article(j):
+        return False
+    text, after = page.lines[last].text, page.lines[j].text
+    if (
+        text[-1] in "？！?!”：:"
+        or not layout.has_inner_punct(text[:-1])
+        or layout.opens_like_lead(after)
+    ):
+        return False
+    return last > i or not layout.reads_complete(text)
 
 
 def _headline_at(page: Page, k: int) -> bool:

@@ -249,8 +249,9 @@ def is_field(text: str) -> bool:
     """A label-value line ("报名地址：杭州市学院路107号", "咨询电话：0571-…").
 
     Addresses, phone numbers and times are set on a line of their own in
-    print, one per line: such a line neither continues into the next one
-    nor is a headline, whatever punctuation it ends with.
+    print, one per line: such a line never continues into the next one,
+    whatever punctuation it ends with. It is not headline-like by itself;
+    :func:`.grouping.measure` makes it one again over a lead or byline.
     """
     return len(text) <= _FIELD_MAX and bool(_FIELD_RE.fullmatch(text))
 
@@ -319,6 +320,11 @@ def is_sidebar(text: str) -> bool:
 def is_jump(text: str) -> bool:
     """A jump line ("（下转第2版）", "（完）"), part of the article it ends."""
     return bool(_JUMP_RE.fullmatch(text))
+
+
+def is_jump_in(text: str) -> bool:
+    """A jump line that opens text continued from another page ("（上接第1版）")."""
+    return is_jump(text) and ("上接" in text or text.lstrip("（( ").startswith("接"))
 
 
 def is_caption_start(text: str) -> bool:

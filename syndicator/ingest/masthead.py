@@ -296,14 +296,47 @@ def chrome_kind(text: str, facts: Facts) -> bool:
         return True
     if _META_RE.fullmatch(text):
         return True
+    title = page_title(text)
+    if title is not None:
+        if facts.page is None:
+            facts.page, facts.page_name = title[0]
+        facts.values.setdefault("chrome_date", title[1])
+        return True
+    return False
+
+
+def page_title(text: str) -> tuple[tuple[int, str | None], date] | None:
+    """Page label and date of a web page's title line.
+
+    "浙江日报 - 第00003版:综合 - 2021年05月03日 - …" starts every page
+    copied from an e-paper site, so it is chrome, and it names the page.
+    """
     parts = [p for p in _CHROME_SEP_RE.split(text) if p]
-    if len(parts) >= 3:
-        labels = [page_label(p) for p in parts]
-        dates = [read_date(p) for p in parts]
-        if any(labels) and any(dates):
-            label = next(lab for lab in labels if lab)
-            if facts.page is None:
-                facts.page, facts.page_name = label
-            facts.values.setdefault("chrome_date", next(d for d in dates if d))
+    if len(parts) < 3:
+        return None
+    label = next((lab for lab in map(page_label, parts) if lab), None)
+    when = next((d for d in map(read_date, parts) if d), None)
+    return (label, when) if label and when else None
+
+
+#: Facts printed beside the date only in a masthead ("2021年9月6日 星期一").
+_BESIDE_DATE = frozenset({"date", "weekday", "lunar_date", "paper", "issue_number", "serial"})
+
+
+def is_masthead_date(text: str, neighbours: list[str]) -> bool:
+    """Is this line the date of a page's masthead, wherever it stands?
+
+    A date on a line of its own also signs off a letter ("2021年12月2日"),
+    so it counts only with a weekday, lunar date or paper name beside it,
+    on the line itself or on a line next to it (or a page label there).
+    """
+    kinds = {kind for kind, _ in fact_line(text) or ()}
+    if "date" not in kinds or not kinds <= _BESIDE_DATE:
+        return False
+    if len(kinds) > 1:
+        return True
+    for other in neighbours:
+        around = {kind for kind, _ in fact_line(other) or ()}
+        if (around and around <= _BESIDE_DATE) or page_label(other) or _PAPER_RE.fullmatch(other):
             return True
     return False

@@ -10,12 +10,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from epaper_expect import page_path
 from hostile import HOSTILE_LINES, hostile_page, many_articles
 
 from syndicator.errors import InputError
 from syndicator.ingest import ImportOptions, load_file
 from syndicator.ingest.epaper import parse_page
 from syndicator.ingest.layout import MAX_LINE_CHARS, MAX_LINES, MAX_PAGE_CHARS
+from syndicator.ingest.masthead import is_masthead_date
 
 OPTIONS = ImportOptions(edition=date(2021, 8, 30))
 
@@ -112,3 +114,34 @@ def test_parse_page_survives_hostile_pages(kind: str) -> None:
 def test_parse_page_many_articles_all_found() -> None:
     parsed = parse_page(many_articles(300), source="many.txt", options=OPTIONS)
     assert len(parsed.articles) == 600
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "line_text"),
+    [
+        # The sample's footer, then p03's page label, date line, paper name.
+        ("zjgrrb-2021-08-30-p1", "zjgrrb-2021-09-06-p03", "2021年9月6日 星期一"),
+        # No blank line between the pages: the date is the second page's first line.
+        ("zjgrrb-2021-09-10-contact", "zjgrrb-2022-03-08-p04", "2022年3月8日 星期二"),
+        # A web page pasted after a print page: its title line repeats page and date.
+        ("rmrb-2021-05-03-p01", "zjrb-web-2021-05-03-p03", "浙江日报 - 第00003版:综合"),
+    ],
+)
+def test_parse_page_refuses_two_pages_in_one_file(first: str, second: str, line_text: str) -> None:
+    """The second masthead would land in an article, and every id would carry page one's date."""
+    pages = [page_path(name).read_text(encoding="utf-8-sig") for name in (first, second)]
+    text = pages[0].rstrip("\n") + "\n" + pages[1]
+    with pytest.raises(InputError, match="a second page starts here") as info:
+        parse_page(text, source="two.txt", options=OPTIONS)
+    assert info.value.line is not None
+    assert text.split("\n")[info.value.line - 1].startswith(line_text)
+    assert "split the file into pages" in str(info.value)
+
+
+def test_is_masthead_date_needs_more_than_a_date() -> None:
+    """A letter is signed off with a bare date; a masthead prints a weekday or paper with it."""
+    assert is_masthead_date("2021年9月6日 星期一", [])
+    assert is_masthead_date("2021年8月30日", ["辛丑年七月廿三", "星期一"])
+    assert is_masthead_date("2021年9月6日", ["第03版：综合新闻", "浙江工人日报"])
+    assert not is_masthead_date("2021年12月2日", ["浙江省总工会", "编者按:技能人才是支撑"])
+    assert not is_masthead_date("2021年9月6日上午,大会召开。", [])
