@@ -68,6 +68,35 @@ def head_rows(rows: Rows) -> int:
     return count
 
 
+def row_widths(rows: Rows) -> list[int]:
+    """How many columns each row takes, counting the ones rowspans carry down into it.
+
+    HTML places a row's cells in the columns that the spans of the rows
+    above leave free, so ``[a rowspan=2, b] / [c]`` is two columns wide in
+    both rows, and 20 cells with rowspan=2 over a row of 20 cells are 40.
+    Adding up colspans within a row counts neither. Spans are taken as
+    given; :func:`table_problem` bounds them before it calls this.
+    """
+    widths = []
+    covered: dict[int, int] = {}  # column -> rows (this one included) a rowspan holds
+    for row in rows:
+        col = 0
+        for cell in row:
+            while covered.get(col, 0) > 0:
+                col += 1
+            for c in range(col, col + cell.colspan):
+                covered[c] = cell.rowspan
+            col += cell.colspan
+        widths.append(max(col, max(covered, default=-1) + 1))
+        covered = {c: n - 1 for c, n in covered.items() if n > 1}
+    return widths
+
+
+def column_count(rows: Rows) -> int:
+    """The table's real width in columns (see :func:`row_widths`)."""
+    return max(row_widths(rows), default=0)
+
+
 def table_problem(rows: Rows) -> str | None:
     """Why ``rows`` cannot be a table (empty, too big, spans past its edge), or ``None``.
 
@@ -84,12 +113,15 @@ def table_problem(rows: Rows) -> str | None:
     for r, row in enumerate(rows):
         if not row:
             return f"row {r + 1} has no cells"
-        width = sum(c.colspan for c in row)
-        if width > MAX_TABLE_COLUMNS:
-            return f"row {r + 1} is {width} columns wide; at most {MAX_TABLE_COLUMNS}"
         for c, cell in enumerate(row):
             if not 1 <= cell.colspan <= MAX_TABLE_COLUMNS:
                 return f"row {r + 1}, cell {c + 1}: colspan must be 1 to {MAX_TABLE_COLUMNS}"
             if not 1 <= cell.rowspan <= len(rows) - r:
                 return f"row {r + 1}, cell {c + 1}: rowspan reaches past the last row"
+    for r, width in enumerate(row_widths(rows)):
+        if width > MAX_TABLE_COLUMNS:
+            return (
+                f"row {r + 1} is {width} columns wide, counting columns that rowspans"
+                f" above carry down; at most {MAX_TABLE_COLUMNS}"
+            )
     return None

@@ -25,6 +25,7 @@ from .cells import (  # noqa: F401  (re-exported: the table model is part of the
     MAX_TABLE_ROWS,
     Cell,
     Rows,
+    column_count,
     head_rows,
     table_problem,
 )

@@ -3,7 +3,7 @@
 A ``rowspan`` stops at the end of its row group (``<thead>``, ``<tbody>``),
 so a header cell spanning into the body used to push the body's cells
 into the wrong column. These tests read the rendered HTML with lxml and
-place every cell on the grid by HTML's table model.
+place every cell on the grid by HTML's table model (``tests/tablegrid.py``).
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from __future__ import annotations
 import pytest
 from conftest import load_articles
 from lxml import html as lxml_html
+from tablegrid import place
 
 from syndicator.model import Article, Block, Cell, head_rows
 from syndicator.render.html import render_table
 from syndicator.render.wechat import render_wechat
+from syndicator.render.wechat_post import build_post
 
 SPANNED_HEAD = (
     (Cell("地区", header=True, rowspan=2), Cell("工种", header=True), Cell("人数", header=True)),
@@ -27,22 +29,8 @@ def with_table(rows) -> Article:
 
 
 def columns(table) -> dict[str, int]:
-    """Each cell's text and the column a browser puts it in (row groups close spans)."""
-    out: dict[str, int] = {}
-    groups = [g for g in table if g.tag in ("thead", "tbody", "tfoot")] or [table]
-    for group in groups:
-        covered: dict[int, int] = {}  # column -> rows (this one included) a rowspan covers
-        for tr in group.iter("tr"):
-            col = 0
-            for cell in tr:
-                while covered.get(col, 0) > 0:
-                    col += 1
-                out[cell.text_content()] = col
-                for c in range(col, col + int(cell.get("colspan", 1))):
-                    covered[c] = int(cell.get("rowspan", 1))
-                col += int(cell.get("colspan", 1))
-            covered = {c: n - 1 for c, n in covered.items() if n > 1}
-    return out
+    """Each cell's text and the column a browser puts it in."""
+    return dict(place(table))
 
 
 def _table(fragment: str):
@@ -80,3 +68,14 @@ def test_head_extends_over_header_rows_a_span_reaches() -> None:
         "1": 1,
         "2": 2,
     }
+
+
+def test_wechat_post_with_a_table_too_wide_for_a_phone_is_not_ready(config) -> None:
+    rows = (
+        tuple(Cell(f"R{i}", rowspan=2) for i in range(20)),
+        tuple(Cell(f"S{i}") for i in range(20)),
+    )
+    post = build_post(with_table(rows), config)
+    assert not post.ready
+    assert [p.rule for p in post.check] == ["width"]
+    assert "40 columns" in post.check[0].message
