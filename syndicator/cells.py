@@ -11,11 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# A printed table is a few dozen cells; these bounds only keep a hostile or
+# A printed table is a few dozen cells; these bounds keep a hostile or
 # broken input (10,000 cells, colspan="65535") from reaching the renderers.
 MAX_TABLE_ROWS = 200
+#: Columns are counted as a browser lays them out (:func:`row_widths`). A
+#: phone shows fewer (the WeChat checker flags tables over 8); feeds are read
+#: on wider screens, so the model only refuses what no screen can show.
 MAX_TABLE_COLUMNS = 20
-MAX_TABLE_CELLS = 1000
+#: From the WeChat size budget: a post must stay under 20,000 characters and
+#: every cell carries its own inline style, about 70 characters of markup
+#: with its text (``render.wechat._CELL``). 200 cells of up to 8 characters
+#: take about 15,500, which leaves some 4,000 for the title, the footer and a
+#: few paragraphs around the table. Longer cell texts can still be too big,
+#: and the checker then says so (a test renders the largest table allowed).
+MAX_TABLE_CELLS = 200
 
 
 @dataclass(frozen=True, slots=True)
