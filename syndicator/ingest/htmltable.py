@@ -80,7 +80,7 @@ def table_block(block: dict[str, Any], where: str) -> dict[str, Any]:
             field=field,
         )
     table = tables[0]
-    rows = [_row(tr, r, field) for r, tr in enumerate(t for t in table.iter("tr") if len(t))]
+    rows = [_row(tr, r, field) for r, tr in enumerate(t for t in _rows(table) if len(t))]
     cells = tuple(tuple(Cell(**c) for c in row) for row in rows)
     problem = table_problem(cells)
     if problem:
@@ -142,6 +142,21 @@ def _text_outside(root: Any, table: Any) -> str:
     finally:
         parent.insert(index, table)
         table.tail = tail
+
+
+def _rows(table: Any) -> list[Any]:
+    """The ``<tr>`` elements in the order a browser shows them: head, body, foot.
+
+    ``<thead>`` and ``<tfoot>`` may stand anywhere in the markup (an old
+    habit puts the foot before the body); the first of each is drawn at the
+    top and at the bottom, any further ones in place, as plain row groups.
+    """
+    parts = list(table)
+    head = next((p for p in parts if p.tag == "thead"), None)
+    foot = next((p for p in parts if p.tag == "tfoot"), None)
+    middle = [p for p in parts if p is not head and p is not foot]
+    ordered = [p for p in (head, *middle, foot) if p is not None]
+    return [tr for part in ordered for tr in part.iter("tr")]
 
 
 def _row(tr: Any, r: int, field: str) -> list[dict[str, Any]]:

@@ -203,3 +203,36 @@ def test_text_beside_a_table_is_refused_naming_the_field_not_dropped() -> None:
     # The table's own words as ``text`` lose nothing: taken.
     article = import_body({"type": "paragraph", "text": "甲 乙\n丙丁", "html": GRID})
     assert cells(article.body[0]) == [["甲", "乙"], ["丙", "丁"]]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<table><tfoot><tr><td>合计</td></tr></tfoot><tbody><tr><td>杭州</td></tr></tbody>"
+        "<thead><tr><th>赛区</th></tr></thead></table>",
+        "<table><tbody><tr><td>杭州</td></tr></tbody><tfoot><tr><td>合计</td></tr></tfoot>"
+        "<thead><tr><th>赛区</th></tr></thead></table>",
+        "<table><thead><tr><th>赛区</th></tr></thead><tfoot><tr><td>合计</td></tr></tfoot>"
+        "<tr><td>杭州</td></tr></table>",
+    ],
+)
+def test_row_groups_come_out_as_browsers_show_them(html: str) -> None:
+    table = import_body({"type": "table", "html": html}).body[0]
+    assert cells(table) == [["赛区"], ["杭州"], ["合计"]]
+    assert [c.header for row in table.rows for c in row] == [True, False, False]
+
+
+def test_row_groups_order_matches_a_real_parser() -> None:
+    """lxml's reading of the same markup, rendered, agrees with the importer's order."""
+    from lxml import html as lxml_html
+
+    from syndicator.render.html import render_table
+
+    html = (
+        "<table><tfoot><tr><td>合计</td></tr></tfoot><thead><tr><th>赛区</th></tr></thead>"
+        "<tbody><tr><td>杭州</td></tr><tr><td>宁波</td></tr></tbody></table>"
+    )
+    block = import_body({"type": "table", "html": html}).body[0]
+    root = lxml_html.fragment_fromstring(render_table(block))
+    assert [" ".join(tr.itertext()) for tr in root.iter("tr")] == ["赛区", "杭州", "宁波", "合计"]
+    assert root.xpath("thead/tr/th/text()") == ["赛区"]
