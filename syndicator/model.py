@@ -19,6 +19,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
+from .cells import (  # noqa: F401  (re-exported: the table model is part of the content model)
+    MAX_TABLE_CELLS,
+    MAX_TABLE_COLUMNS,
+    MAX_TABLE_ROWS,
+    Cell,
+    Rows,
+    column_count,
+    head_rows,
+    table_problem,
+)
 from .errors import InputError
 
 Status = Literal["draft", "published", "withdrawn"]
@@ -26,12 +36,6 @@ BlockType = Literal["paragraph", "subhead", "image", "quote", "table"]
 
 STATUSES: tuple[str, ...] = ("draft", "published", "withdrawn")
 BLOCK_TYPES: tuple[str, ...] = ("paragraph", "subhead", "image", "quote", "table")
-
-# A printed table is a few dozen cells; these bounds only keep a hostile or
-# broken input (10,000 cells, colspan="65535") from reaching the renderers.
-MAX_TABLE_ROWS = 200
-MAX_TABLE_COLUMNS = 20
-MAX_TABLE_CELLS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,71 +51,6 @@ class Author:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "role": self.role}
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One cell of a table: plain text, a header flag and its spans.
-
-    Text only, no markup: a cell is read on a phone, in a feed reader and
-    in the digest, and plain text is the one thing all of them keep.
-    """
-
-    text: str = ""
-    header: bool = False
-    colspan: int = 1
-    rowspan: int = 1
-
-    def to_dict(self, *, in_head: bool = False) -> str | dict[str, Any]:
-        """A bare string when nothing but the text needs saying, else an object."""
-        out: dict[str, Any] = {"text": self.text}
-        if self.header and not in_head:
-            out["header"] = True
-        if self.colspan != 1:
-            out["colspan"] = self.colspan
-        if self.rowspan != 1:
-            out["rowspan"] = self.rowspan
-        return self.text if len(out) == 1 else out
-
-
-Rows = tuple[tuple[Cell, ...], ...]
-
-
-def head_rows(rows: Rows) -> int:
-    """How many leading rows are all header cells: the table's ``<thead>``."""
-    count = 0
-    for row in rows:
-        if not row or not all(c.header for c in row):
-            break
-        count += 1
-    return count
-
-
-def table_problem(rows: Rows) -> str | None:
-    """Why ``rows`` cannot be a table (empty, too big, spans past its edge), or ``None``.
-
-    Shared by the dictionary form and the HTML importer so that both refuse
-    the same tables with the same words.
-    """
-    if not rows:
-        return "a table needs at least one row"
-    if len(rows) > MAX_TABLE_ROWS:
-        return f"{len(rows):,} rows; a table may have at most {MAX_TABLE_ROWS}"
-    cells = sum(len(row) for row in rows)
-    if cells > MAX_TABLE_CELLS:
-        return f"{cells:,} cells; a table may have at most {MAX_TABLE_CELLS:,}"
-    for r, row in enumerate(rows):
-        if not row:
-            return f"row {r + 1} has no cells"
-        width = sum(c.colspan for c in row)
-        if width > MAX_TABLE_COLUMNS:
-            return f"row {r + 1} is {width} columns wide; at most {MAX_TABLE_COLUMNS}"
-        for c, cell in enumerate(row):
-            if not 1 <= cell.colspan <= MAX_TABLE_COLUMNS:
-                return f"row {r + 1}, cell {c + 1}: colspan must be 1 to {MAX_TABLE_COLUMNS}"
-            if not 1 <= cell.rowspan <= len(rows) - r:
-                return f"row {r + 1}, cell {c + 1}: rowspan reaches past the last row"
-    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -165,7 +165,14 @@ def test_table_text_counts_as_article_text() -> None:
         ({"rows": [[{"text": "a", "colspan": 0}]]}, "body[0].rows[0][0].colspan", "at least 1"),
         ({"rows": [[{"text": "a", "colspan": "2"}]]}, "body[0].rows[0][0].colspan", "whole"),
         ({"rows": [[{"text": "a", "rowspan": 3}], ["b"]]}, "body[0].rows", "past the last row"),
-        ({"rows": [[{"text": "a", "colspan": 21}]]}, "body[0].rows", "21 columns wide"),
+        ({"rows": [[{"text": "a", "colspan": 21}]]}, "body[0].rows", "colspan must be 1 to 20"),
+        ({"rows": [["a"] * 21]}, "body[0].rows", "row 1 is 21 columns wide"),
+        # Columns held by rowspans count too: 20 carried down beside 20 more are 40.
+        (
+            {"rows": [[{"text": "a", "rowspan": 2}] * 20, ["b"] * 20]},
+            "body[0].rows",
+            "row 2 is 40 columns wide",
+        ),
         ({"rows": [[{"text": "a", "header": "yes"}]]}, "body[0].rows[0][0].header", "true"),
         ({"head": 1, "rows": [[{"text": "a", "header": False}]]}, "body[0].rows[0][0].header", ""),
         ({"head": 2, "rows": [["a"]]}, "body[0].head", "2 head rows"),

@@ -7,9 +7,13 @@ first cleaned with nh3 down to the table tags alone, with ``colspan`` and
 content, ``style``/``class``/handlers with the tags), and then read into
 rows of plain-text cells, the form every renderer draws as a real table.
 
+Paragraphs, list items and line breaks in a cell separate its words; text
+the author escaped (``&lt;b&gt;``) is decoded once and stays text.
+
 What cannot be a sane table is refused with the field named rather than
-guessed at: a table nested in a cell, text around the table, spans that
-are not small whole numbers, more cells than :data:`~syndicator.model.MAX_TABLE_CELLS`.
+guessed at: a table nested in a cell, text around the table or a ``text``
+field beside it, spans that are not small whole numbers, more cells than
+:data:`~syndicator.model.MAX_TABLE_CELLS`.
 """
 
 from __future__ import annotations
@@ -23,8 +27,12 @@ from lxml import html as lxml_html
 from ..errors import InputError
 from ..model import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, Cell, table_problem
 
-#: The only tags a table's HTML keeps (``br`` so that a line break still separates words).
-TABLE_TAGS = {"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "br"}
+#: Tags inside a cell that end a line or a paragraph. Cleaning would strip
+#: them and run their words together ("P1P2"), so they are kept through
+#: cleaning and read as separators.
+BREAKS = ("br", "p", "div", "li", "ul", "ol")
+#: The only tags a table's HTML keeps: its structure, and the breaks in its cells.
+TABLE_TAGS = {"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", *BREAKS}
 _SPANS = {"colspan", "rowspan"}
 _SPAN_LIMITS = {"colspan": MAX_TABLE_COLUMNS, "rowspan": MAX_TABLE_ROWS}
 _TABLE_MARKUP = re.compile(r"<\s*(table|thead|tbody|tfoot|tr|th|td)\b", re.IGNORECASE)
@@ -55,7 +63,7 @@ def table_block(block: dict[str, Any], where: str) -> dict[str, Any]:
     tables = list(root.iter("table"))
     if not tables:
         raise InputError("no <table>: wrap the rows and cells in <table>…</table>", field=field)
-    nested = next((t for t in tables[1:] if t.getparent() is not root), None)
+    nested = next((t for t in tables if next(t.iterancestors("table"), None) is not None), None)
     if nested is not None:
         raise InputError(
             "a table inside a table cell: tables do not nest in a post;"
@@ -64,7 +72,7 @@ def table_block(block: dict[str, Any], where: str) -> dict[str, Any]:
         )
     if len(tables) > 1:
         raise InputError(f"{len(tables)} tables in one block: give each its own", field=field)
-    outside = _text_outside(root)
+    outside = _text_outside(root, tables[0])
     if outside:
         raise InputError(
             f"text beside the table ({outside[:40]!r}): a table is a block of its own;"
@@ -72,11 +80,12 @@ def table_block(block: dict[str, Any], where: str) -> dict[str, Any]:
             field=field,
         )
     table = tables[0]
-    rows = [_row(tr, r, field) for r, tr in enumerate(t for t in table.iter("tr") if len(t))]
+    rows = [_row(tr, r, field) for r, tr in enumerate(t for t in _rows(table) if len(t))]
     cells = tuple(tuple(Cell(**c) for c in row) for row in rows)
     problem = table_problem(cells)
     if problem:
         raise InputError(problem, field=field)
+    _check_text(block, cells, where)
     out = {k: v for k, v in block.items() if k not in ("html", "text")}
     caption = " ".join(" ".join(c.text_content().split()) for c in table.iter("caption"))
     if caption:
@@ -87,6 +96,25 @@ def table_block(block: dict[str, Any], where: str) -> dict[str, Any]:
         out["caption"] = caption
     out["rows"] = rows
     return out
+
+
+def _check_text(block: dict[str, Any], rows: Any, where: str) -> None:
+    """Refuse a ``text`` beside the table's ``html`` unless it is the table's own words.
+
+    A CMS may send the table's words as ``text`` too (nothing is lost when
+    that is dropped); anything else would vanish silently, so the sender
+    is told to move it into a paragraph or the caption.
+    """
+    text = block.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return
+    words = "".join(cell.text for row in rows for cell in row)
+    if "".join(text.split()) != "".join(words.split()):
+        raise InputError(
+            f"text beside the table's html ({text.strip()[:40]!r}) would be lost:"
+            " put it in a paragraph block before or after the table, or in its caption",
+            field=f"{where}.text",
+        )
 
 
 def _clean(fragment: str) -> str:
@@ -103,14 +131,32 @@ def _parse(cleaned: str) -> Any:
     return lxml_html.fragment_fromstring(cleaned, create_parent="div")
 
 
-def _text_outside(root: Any) -> str:
-    """Words in ``root`` that are not inside one of its tables."""
-    parts = [root.text or ""]
-    for child in root:
-        if child.tag != "table":
-            parts.append(child.text_content())
-        parts.append(child.tail or "")
-    return " ".join("".join(parts).split())
+def _text_outside(root: Any, table: Any) -> str:
+    """Words in ``root`` that are not inside ``table`` (which may sit in a ``<div>`` or ``<p>``)."""
+    parent, tail = table.getparent(), table.tail
+    index = parent.index(table)
+    table.tail = None
+    parent.remove(table)
+    try:
+        return " ".join((root.text_content() + " " + (tail or "")).split())
+    finally:
+        parent.insert(index, table)
+        table.tail = tail
+
+
+def _rows(table: Any) -> list[Any]:
+    """The ``<tr>`` elements in the order a browser shows them: head, body, foot.
+
+    ``<thead>`` and ``<tfoot>`` may stand anywhere in the markup (an old
+    habit puts the foot before the body); the first of each is drawn at the
+    top and at the bottom, any further ones in place, as plain row groups.
+    """
+    parts = list(table)
+    head = next((p for p in parts if p.tag == "thead"), None)
+    foot = next((p for p in parts if p.tag == "tfoot"), None)
+    middle = [p for p in parts if p is not head and p is not foot]
+    ordered = [p for p in (head, *middle, foot) if p is not None]
+    return [tr for part in ordered for tr in part.iter("tr")]
 
 
 def _row(tr: Any, r: int, field: str) -> list[dict[str, Any]]:
@@ -118,7 +164,8 @@ def _row(tr: Any, r: int, field: str) -> list[dict[str, Any]]:
     in_head = tr.getparent() is not None and tr.getparent().tag == "thead"
     out = []
     for c, td in enumerate(cell for cell in tr if cell.tag in ("td", "th")):
-        for br in td.iter("br"):
+        for br in td.iter(*BREAKS):
+            br.text = " " + (br.text or "")
             br.tail = " " + (br.tail or "")
         cell: dict[str, Any] = {
             "text": " ".join(td.text_content().split()),

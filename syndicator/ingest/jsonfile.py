@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..model import Article, Edition, release_time
 from . import ImportOptions, ParsedFile
 from .htmltable import holds_table, table_block
-from .sanitize import sanitize_item
+from .sanitize import clean_text, sanitize_item
 
 _DECODER = json.JSONDecoder()
 
@@ -114,9 +114,13 @@ def _article(item: Any, options: ImportOptions) -> Article:
                 item["published_at"] = release_time(edition_at, page, seq).isoformat()
         if item.get("paper") is None and options.paper_name:
             item["paper"] = options.paper_name
+        # Plain-text fields first: a table's cells are read from its HTML
+        # afterwards, entities decoded once, so that text the author encoded
+        # (``&lt;b&gt;``) stays text instead of being decoded again and stripped.
+        item = sanitize_item(item)
         if isinstance(item.get("body"), list):
             item["body"] = [_clean_block(b, f"body[{i}]") for i, b in enumerate(item["body"])]
-    return Article.from_dict(sanitize_item(item))
+    return Article.from_dict(item)
 
 
 def _is_date(value: str) -> bool:
@@ -149,7 +153,7 @@ def _clean_block(block: Any, where: str) -> Any:
     ).strip()
     out = dict(block, html=cleaned)
     if not out.get("text"):
-        out["text"] = html_to_text(cleaned)
+        out["text"] = clean_text(html_to_text(cleaned))
     return out
 
 

@@ -126,20 +126,34 @@ class _Styles:
             ),
             # Fixed layout at the column's width: cells wrap, the table never
             # grows wider than the phone (the editor has no horizontal scroll).
-            table=_TABLE.format(margin="0 0 0.3em 0"),
-            table_last=_TABLE.format(margin="0 0 1em 0"),
-            cell=_CELL.format(t=t),
-            head_cell=_CELL.format(t=t) + "text-align:center;font-weight:bold;",
+            table=_TABLE.format(t=t, margin="0 0 0.3em 0"),
+            table_last=_TABLE.format(t=t, margin="0 0 1em 0"),
+            cell=_CELL.format(rule=short_colour(t.rule), text=short_colour(t.text)),
+            head_cell=_CELL.format(rule=short_colour(t.rule), text=short_colour(t.text))
+            + "text-align:center;font-weight:bold;",
         )
 
 
-_TABLE = "width:100%;max-width:100%;table-layout:fixed;border-collapse:collapse;margin:{margin};"
-# Every cell repeats its style (the editor keeps no stylesheet), so it is
-# kept short: a post must stay under 20,000 characters.
-_CELL = (
-    "border:1px solid {t.rule};padding:4px 6px;color:{t.text};font-size:{t.small_size}px;"
-    "line-height:1.5;word-wrap:break-word;"
+# Size, line height and wrapping are inherited, so the table states them
+# once for all its cells.
+_TABLE = (
+    "width:100%;max-width:100%;table-layout:fixed;border-collapse:collapse;margin:{margin};"
+    "font-size:{t.small_size}px;line-height:1.5;word-wrap:break-word;"
 )
+#: Every cell repeats its style (the editor keeps no stylesheet), and a post
+#: must stay under 20,000 characters, so a cell says only what it cannot
+#: inherit: its border and padding, and its colour (the editor gives cells
+#: its own). About 50 characters a cell; :data:`~syndicator.model.MAX_TABLE_CELLS`
+#: is set from this.
+_CELL = "border:1px solid {rule};padding:4px;color:{text};"
+
+
+def short_colour(colour: str) -> str:
+    """``#333333`` as ``#333``: the same colour in half the characters, where CSS allows."""
+    c = colour.lower()
+    if len(c) == 7 and c[1] == c[2] and c[3] == c[4] and c[5] == c[6]:
+        return f"#{c[1]}{c[3]}{c[5]}"
+    return colour
 
 
 class _Links:

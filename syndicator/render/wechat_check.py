@@ -45,6 +45,16 @@ _TABLE_PARENTS = {
     for child in ("thead", "tbody", "tr", "td", "th")
 }
 MAX_SPANS = {"colspan": 1000, "rowspan": 65534}  # HTML's own clamps
+#: The widest table a phone shows readably. A post is read in a column of
+#: about 327 px (a 375 px phone, the reader's 16 px margins, the post's 8 px
+#: padding), and the editor has no horizontal scroll: a fixed-layout table
+#: shares that width among its columns. A cell must fit two characters at
+#: the 14 px table size (most cells are a two-character word or a short
+#: number: 杭州, 电工, 236): 28 px of text, 8 px of padding, 1 px of border,
+#: about 37 px, and 327 / 37 is 8. Wider tables wrap every word one
+#: character per line (the reviewer's 10-column screenshots) or spill off
+#: the screen.
+MAX_PHONE_COLUMNS = 8
 WECHAT_LINK_HOSTS = frozenset({"mp.weixin.qq.com"})
 MAX_CHARS = 20_000  # content must be *fewer* than this many characters
 MAX_BYTES = 1_000_000  # and smaller than 1 MB
@@ -65,7 +75,7 @@ _LAYOUT_DISPLAY = {"flex", "inline-flex", "grid", "inline-grid"}
 class Problem:
     """One broken rule: which, what, and where (1-based line and column)."""
 
-    rule: str  # structure, tag, attribute, style, colour, link, size
+    rule: str  # structure, tag, attribute, style, colour, link, size, width
     message: str
     line: int = 1
     column: int = 1
@@ -93,7 +103,9 @@ def check_html(html: str) -> list[Problem]:
     numbers) where they belong (attribute); no CSS
     variables, flex/grid, ``position`` or ``!important`` (style); an
     explicit, non-black colour on every ``<p>`` (colour); no link outside
-    mp.weixin.qq.com (link); fewer than 20,000 characters and 1 MB (size).
+    mp.weixin.qq.com (link); fewer than 20,000 characters and 1 MB (size);
+    no table wider than :data:`MAX_PHONE_COLUMNS` columns, rowspans counted
+    (width).
     """
     checker = _Checker()
     checker.feed(html)
@@ -153,12 +165,56 @@ def _whole(value: str | None, limit: int) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 5 and 1 <= int(text) <= limit
 
 
+class _Grid:
+    """Columns of one table as a browser lays them out: rowspans hold their column below.
+
+    A rowspan ends with its row group (``<thead>``/``<tbody>``), as in HTML.
+    """
+
+    def __init__(self, line: int, column: int) -> None:
+        self.at = (line, column)
+        self.width = 0
+        self.covered: dict[int, int] = {}  # column -> rows (this one included) still held
+        self.col: int | None = None  # next free column of the open row, if one is open
+
+    def group(self) -> None:
+        self.end_row()
+        self.covered = {}
+
+    def row(self) -> None:
+        self.end_row()
+        self.col = 0
+
+    def cell(self, colspan: int, rowspan: int) -> None:
+        if self.col is None:
+            self.row()
+        col = self.col or 0
+        while self.covered.get(col, 0) > 0:
+            col += 1
+        for c in range(col, col + colspan):
+            self.covered[c] = rowspan
+        self.col = col + colspan
+
+    def end_row(self) -> None:
+        if self.col is None:
+            return
+        self.width = max(self.width, self.col, max(self.covered, default=-1) + 1)
+        self.covered = {c: n - 1 for c, n in self.covered.items() if n > 1}
+        self.col = None
+
+
+def _span(value: str | None, name: str) -> int:
+    """A span as a browser reads it; a malformed one (reported elsewhere) counts as 1."""
+    return int((value or "").strip()) if _whole(value, MAX_SPANS[name]) else 1
+
+
 class _Checker(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[Problem] = []
         self.stack: list[str] = []
         self.roots = 0
+        self.tables: list[_Grid] = []
 
     def _add(self, rule: str, message: str) -> None:
         line, col = self.getpos()
@@ -180,6 +236,7 @@ class _Checker(HTMLParser):
             if tag != "section" or self.roots > 1:
                 self._add("structure", f"<{tag}> outside the one root <section>")
         self._table_place(tag, self.stack[-1] if self.stack else None)
+        self._grid_open(tag, dict(attrs))
         if tag not in ALLOWED_TAGS:
             hint = _TAG_HINTS.get(tag) or "the WeChat editor does not keep it"
             self._add("tag", f"<{tag}>: {hint}")
@@ -227,6 +284,36 @@ class _Checker(HTMLParser):
             where = "/".join(f"<{t}>" for t in sorted(_TABLE_PARENTS[tag]))
             self._add("structure", f"<{tag}> outside {where} (the editor drops or moves it)")
 
+    def _grid_open(self, tag: str, attrs: dict[str, str | None]) -> None:
+        if tag == "table":
+            line, col = self.getpos()
+            self.tables.append(_Grid(line, col + 1))
+        elif not self.tables:
+            return
+        elif tag in ("thead", "tbody", "tfoot"):
+            self.tables[-1].group()
+        elif tag == "tr":
+            self.tables[-1].row()
+        elif tag in ("td", "th"):
+            colspan = _span(attrs.get("colspan"), "colspan")
+            self.tables[-1].cell(colspan, _span(attrs.get("rowspan"), "rowspan"))
+
+    def _grid_close(self, tag: str) -> None:
+        if tag == "tr" and self.tables:
+            self.tables[-1].end_row()
+        elif tag == "table" and self.tables:
+            grid = self.tables.pop()
+            grid.end_row()
+            if grid.width > MAX_PHONE_COLUMNS:
+                self.problems.append(
+                    Problem(
+                        "width",
+                        f"<table> {grid.width} columns wide: a phone shows at most "
+                        f"{MAX_PHONE_COLUMNS} readably; split it or turn it into a list",
+                        *grid.at,
+                    )
+                )
+
     def handle_endtag(self, tag: str) -> None:
         if tag in VOID_TAGS:
             return
@@ -235,6 +322,7 @@ class _Checker(HTMLParser):
             return
         while self.stack:
             open_tag = self.stack.pop()
+            self._grid_close(open_tag)
             if open_tag == tag:
                 break
             self._add("structure", f"<{open_tag}> is not closed before </{tag}>")
@@ -261,6 +349,8 @@ class _Checker(HTMLParser):
     def finish(self) -> list[Problem]:
         for tag in reversed(self.stack):
             self._add("structure", f"<{tag}> is never closed")
+            self._grid_close(tag)
         if self.roots == 0:
             self._add("structure", "no root <section>")
-        return self.problems
+        # A table's width is known at its end but reported at its start.
+        return sorted(self.problems, key=lambda p: (p.line, p.column))

@@ -128,7 +128,7 @@ def test_markup_in_cell_text_is_removed_like_any_plain_text() -> None:
         ),
         (
             {"type": "table", "html": "<table>" + ("<tr>" + "<td>格</td>" * 100 + "</tr>") * 100},
-            "10,000 cells; a table may have at most 1,000",
+            "10,000 cells; a table may have at most 200",
         ),
         (
             {
@@ -159,3 +159,80 @@ def test_refusal_points_at_the_line_of_the_table(tmp_path: Path) -> None:
         load_file(path, OPTIONS)
     line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if '"html"' in text)
     assert str(info.value).startswith(f"{path}:{line}: body[1].html: 201 rows")
+
+
+@pytest.mark.parametrize(
+    ("cell", "text"),
+    [
+        ("<p>P1</p><p>P2</p>", "P1 P2"),
+        ("<ul><li>一</li><li>二</li></ul>", "一 二"),
+        ("<ol><li>一</li><li>二</li></ol>后", "一 二 后"),
+        ("前<div>甲</div><div>乙</div>", "前 甲 乙"),
+        ("甲<br>乙", "甲 乙"),
+        ("<b>粗</b>体", "粗体"),  # inline markup joins nothing
+    ],
+)
+def test_blocks_inside_a_cell_separate_its_words(cell: str, text: str) -> None:
+    html = f"<div><table><tr><td>{cell}</td><td>x</td></tr></table></div>"
+    assert cells(import_body({"type": "table", "html": html}).body[0]) == [[text, "x"]]
+
+
+@pytest.mark.parametrize(
+    ("cell", "text"),
+    [
+        ("&lt;script&gt;alert(1)&lt;/script&gt;KEEP", "<script>alert(1)</script>KEEP"),
+        ("x &lt;b&gt; y", "x <b> y"),
+        ("a &amp;lt; b", "a &lt; b"),
+    ],
+)
+def test_text_the_author_encoded_in_a_cell_stays_text(cell: str, text: str) -> None:
+    article = import_body({"type": "table", "html": f"<table><tr><td>{cell}</td></tr></table>"})
+    assert cells(article.body[0]) == [[text]]
+    # Still text, never markup, when shown.
+    from lxml import html as lxml_html
+
+    from syndicator.render.html import render_table
+
+    root = lxml_html.fragment_fromstring(render_table(article.body[0]))
+    assert not root.xpath("//script|//b") and root.xpath("string(//td)") == text
+
+
+def test_text_beside_a_table_is_refused_naming_the_field_not_dropped() -> None:
+    error = refusal({"type": "paragraph", "text": "表格说明。", "html": GRID})
+    assert error.field == "body[0].text" and "表格说明" in error.message
+    # The table's own words as ``text`` lose nothing: taken.
+    article = import_body({"type": "paragraph", "text": "甲 乙\n丙丁", "html": GRID})
+    assert cells(article.body[0]) == [["甲", "乙"], ["丙", "丁"]]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<table><tfoot><tr><td>合计</td></tr></tfoot><tbody><tr><td>杭州</td></tr></tbody>"
+        "<thead><tr><th>赛区</th></tr></thead></table>",
+        "<table><tbody><tr><td>杭州</td></tr></tbody><tfoot><tr><td>合计</td></tr></tfoot>"
+        "<thead><tr><th>赛区</th></tr></thead></table>",
+        "<table><thead><tr><th>赛区</th></tr></thead><tfoot><tr><td>合计</td></tr></tfoot>"
+        "<tr><td>杭州</td></tr></table>",
+    ],
+)
+def test_row_groups_come_out_as_browsers_show_them(html: str) -> None:
+    table = import_body({"type": "table", "html": html}).body[0]
+    assert cells(table) == [["赛区"], ["杭州"], ["合计"]]
+    assert [c.header for row in table.rows for c in row] == [True, False, False]
+
+
+def test_row_groups_order_matches_a_real_parser() -> None:
+    """lxml's reading of the same markup, rendered, agrees with the importer's order."""
+    from lxml import html as lxml_html
+
+    from syndicator.render.html import render_table
+
+    html = (
+        "<table><tfoot><tr><td>合计</td></tr></tfoot><thead><tr><th>赛区</th></tr></thead>"
+        "<tbody><tr><td>杭州</td></tr><tr><td>宁波</td></tr></tbody></table>"
+    )
+    block = import_body({"type": "table", "html": html}).body[0]
+    root = lxml_html.fragment_fromstring(render_table(block))
+    assert [" ".join(tr.itertext()) for tr in root.iter("tr")] == ["赛区", "杭州", "宁波", "合计"]
+    assert root.xpath("thead/tr/th/text()") == ["赛区"]

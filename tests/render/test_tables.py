@@ -17,9 +17,9 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from syndicator.ingest import ImportOptions, load_file
-from syndicator.model import Article, Block, Cell
+from syndicator.model import MAX_TABLE_CELLS, Article, Block, Cell, table_problem
 from syndicator.render import feeds
-from syndicator.render.wechat_check import check_html, parse_style
+from syndicator.render.wechat_check import MAX_CHARS, check_html, parse_style
 from syndicator.render.wechat_post import build_post
 
 CELLS = ["赛区", "工种", "人数", "杭州", "电工", "236", "宁波", "焊工", "198"]
@@ -143,3 +143,26 @@ def test_feeds_escape_cell_text(config) -> None:
     doc = feeds.render_channel(ctx, [spanned(text="<b>粗</b>&")])
     item = json.loads(doc["feed.json"])["items"][0]
     assert re.search(r'<td colspan="2">&lt;b&gt;粗&lt;/b&gt;&amp;</td>', item["content_html"])
+
+
+def test_wechat_largest_allowed_table_fits_the_size_budget(config) -> None:
+    """MAX_TABLE_CELLS cells of 8 characters, 8 columns, a header row, in the sample article."""
+    columns = 8
+    head = (tuple(Cell("表头文字表头文字", header=True) for _ in range(columns)),)
+    body = tuple(
+        tuple(Cell(f"杭州市{r:03d}电工"[:8]) for _ in range(columns))
+        for r in range(MAX_TABLE_CELLS // columns - 1)
+    )
+    rows = head + body
+    assert sum(map(len, rows)) == MAX_TABLE_CELLS and table_problem(rows) is None
+    article = load_articles()[1]
+    table = Block("table", caption="各赛区报名人数", credit="制表：程雪", rows=rows)
+    post = build_post(article.replace(body=(*article.body, table)), config)
+    assert check_html(post.content) == [], len(post.content)
+    assert post.ready
+
+
+def test_wechat_modest_table_is_well_under_the_size_limit(config) -> None:
+    rows = tuple(tuple(Cell("杭州市电工") for _ in range(6)) for _ in range(25))
+    post = build_post(load_articles()[1].replace(body=(Block("table", rows=rows),)), config)
+    assert len(post.content) < MAX_CHARS * 0.7 and check_html(post.content) == []

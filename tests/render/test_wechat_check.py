@@ -140,3 +140,45 @@ def test_check_html_text_that_looks_like_markup_is_fine_when_escaped() -> None:
 )
 def test_is_wechat_link(url: str, ok: bool) -> None:
     assert is_wechat_link(url) is ok
+
+
+def _grid(*rows: str, head: str = "") -> str:
+    """A table of ``rows``, each a string of cells; ``head`` goes in a ``<thead>``."""
+    body = "".join(f"<tr>{row}</tr>" for row in rows)
+    thead = f"<thead><tr>{head}</tr></thead>" if head else ""
+    return _wrap(f"<table>{thead}<tbody>{body}</tbody></table>")
+
+
+TD = "<td>格</td>"
+
+
+@pytest.mark.parametrize(
+    ("html", "width"),
+    [
+        (_grid(TD * 8), None),
+        (_grid(TD * 9), 9),
+        (_grid('<td colspan="5">a</td>' + TD * 4), 9),
+        # 20 cells held down by rowspan=2 beside a row of 20 more: 40 real columns.
+        (_grid('<td rowspan="2">a</td>' * 20, TD * 20), 40),
+        (_grid('<td rowspan="2">a</td>' * 4, TD * 5), 9),
+        (_grid('<td rowspan="2">a</td>' * 4, TD * 4), None),
+        # A rowspan stops at the end of its row group: the body starts afresh.
+        (_grid(TD * 8, head='<th rowspan="2">a</th>' * 4), None),
+    ],
+)
+def test_check_html_flags_tables_wider_than_a_phone(html: str, width: int | None) -> None:
+    problems = [p for p in check_html(html) if p.rule == "width"]
+    assert [p.message.split(" columns")[0] for p in problems] == (
+        [f"<table> {width}"] if width else []
+    )
+    assert [p.rule for p in check_html(html)] == ["width"] * bool(width)
+    if width:
+        assert (problems[0].line, problems[0].column) == (1, len('<section style="margin:0;">') + 1)
+
+
+def test_check_html_measures_nested_tables_apart() -> None:
+    inner = f"<table><tbody><tr>{TD * 9}</tr></tbody></table>"
+    html = _grid(f"<td>{inner}</td>" + TD)
+    assert [p.message.split(" columns")[0] for p in check_html(html) if p.rule == "width"] == [
+        "<table> 9"
+    ]

@@ -4,8 +4,10 @@ Random articles carry long titles, emoji, markup and control characters in
 their text, malformed inline HTML with scripts, styles and links of every
 kind, many pictures with odd addresses, and tables with such text in
 their cells, odd spans and ragged rows. Whatever comes in, the post
-passes the WeChat checker, its plain text shows up as text (escaped, never
-markup), and the payload's limits are reported exactly when broken.
+passes the WeChat checker (but for size and table width, which it reports
+exactly when they are over: those are the author's to fix), its plain
+text shows up as text (escaped, never markup), and the payload's limits
+are reported exactly when broken.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ import pytest
 from conftest import SHANGHAI, make_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import html as lxml_html
+from tablegrid import width
 
 from syndicator.model import Article, Author, Block, Cell
 from syndicator.render.wechat import clean_text
-from syndicator.render.wechat_check import MAX_CHARS
+from syndicator.render.wechat_check import MAX_CHARS, MAX_PHONE_COLUMNS
 from syndicator.render.wechat_post import build_post
 
 NASTY = [
@@ -164,10 +168,15 @@ def test_renderer_never_emits_what_the_checker_rejects(
     post = build_post(article, config)
     content = post.content
 
-    # 1. The checker finds nothing, but for size, reported exactly when it is over.
-    assert [str(p) for p in post.check if p.rule != "size"] == []
+    # 1. The checker finds nothing, but for size and width, reported exactly when over.
+    assert [str(p) for p in post.check if p.rule not in ("size", "width")] == []
     too_big = len(content) >= MAX_CHARS or len(content.encode()) >= 1_000_000
     assert any(p.rule == "size" for p in post.check) == too_big
+    tables = lxml_html.fragment_fromstring(content).iter("table")
+    wide = [w for w in map(width, tables) if w > MAX_PHONE_COLUMNS]
+    assert [p.message.split(" columns")[0] for p in post.check if p.rule == "width"] == [
+        f"<table> {w}" for w in wide
+    ]
 
     # 2. Text is escaped, never injected: plain-text fields come out as text, in order.
     reader = _Text()
