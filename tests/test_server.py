@@ -124,7 +124,9 @@ def test_waker_survives_signals_racing_the_watcher() -> None:
     assert result is not None, "the main thread deadlocked in the signal handler"
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "done"
-    assert _race("stock", timeout=5) is None, "the race was not reproduced"
+    # The race is timing: give the control three tries to hang (it hung in
+    # every try on these machines, within a few iterations).
+    assert any(_race("stock", timeout=5) is None for _ in range(3)), "race not reproduced"
 
 
 def test_serving_on_another_port_than_the_links_name_is_warned(tmp_path, caplog) -> None:
