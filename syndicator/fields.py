@@ -69,7 +69,17 @@ def parse_datetime(value: Any, name: str) -> datetime:
         raise InputError("expected an ISO 8601 date-time string", field=name)
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise InputError(f"naive date-time {value!s}: add an offset such as +08:00", field=name)
+    if not YEARS[0] <= parsed.year <= YEARS[1]:
+        raise InputError(f"{value!s} is out of range: years {YEARS[0]} to {YEARS[1]}", field=name)
     return parsed
+
+
+#: Years a date may have: a newspaper's, with room; year 1 or 9999 would
+#: overflow when moved to UTC or another zone.
+YEARS = (1900, 9000)
+#: The largest page, order on a page, or table span a field may hold (the
+#: store's integers, and every sort, stay far from any limit).
+MAX_NUMBER = 100_000
 
 
 def _text(value: Any, name: str, *, optional: bool) -> str | None:
@@ -92,6 +102,8 @@ def _int(value: Any, name: str) -> int:
         raise InputError(f"expected a whole number, got {value!r}", field=name)
     if value < 0:
         raise InputError("must not be negative", field=name)
+    if value > MAX_NUMBER:
+        raise InputError(f"{value} is too large (at most {MAX_NUMBER:,})", field=name)
     return value
 
 

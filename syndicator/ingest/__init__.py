@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import InputError
 from ..model import Article, Edition
+from .sanitize import xml_safe
 
 Format = Literal["auto", "epaper", "json"]
 
@@ -159,7 +160,9 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> str:
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\t\f")
     if controls > max(8, len(text) // 200):
         raise InputError("binary file (control characters); expected page text", file=source)
-    return text
+    # A form feed or vertical tab (a PDF's page or column break) ends a line;
+    # the few other controls a text may carry go, as no feed can hold them.
+    return xml_safe(text.replace("\f", "\n").replace("\v", "\n"))
 
 
 def _wide(encoding: str | None) -> bool:

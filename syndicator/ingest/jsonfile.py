@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..model import Article, Edition, release_time
 from . import ImportOptions, ParsedFile
 from .htmltable import holds_table, table_block
-from .sanitize import clean_text, sanitize_item
+from .sanitize import clean_text, sanitize_item, xml_safe_tree
 
 _DECODER = json.JSONDecoder()
 
@@ -40,6 +40,7 @@ def parse_json(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
         ) from None
     except RecursionError:
         raise InputError("malformed JSON: nested too deeply", file=source) from None
+    data = xml_safe_tree(data)  # before any field is read: no feed can carry a NUL
     positions = _Positions(text)
     edition = None
     if isinstance(data, dict) and "articles" in data:

@@ -22,6 +22,7 @@ walls, not the only one.
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -44,6 +45,39 @@ TEXT_FIELDS = (
 )
 URL_SCHEMES = ("http", "https")
 _BAD_URL_CHARS = set(" \t\r\n\"'<>\\`")
+
+
+#: Characters XML 1.0 cannot carry (C0 controls but tab and newline, lone
+#: surrogates, U+FFFE/U+FFFF). One of them in one article made every feed
+#: document unrenderable (lxml refuses it), so no pass could publish.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(value: str) -> str:
+    """``value`` without the characters no feed can carry: NUL and the
+    noncharacters go, other controls (a form feed, a vertical tab) become
+    a space; a carriage return, a newline."""
+    if not _NOT_XML.search(value) and "\r" not in value:
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _NOT_XML.sub(_replacement, value)
+
+
+def _replacement(match: re.Match[str]) -> str:
+    """A control character parted words: a space. Anything else: nothing."""
+    char = match.group()
+    return " " if "\x01" <= char <= "\x1f" else ""
+
+
+def xml_safe_tree(value: Any) -> Any:
+    """:func:`xml_safe` for every string in parsed JSON (keys too), whatever field it is."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, list):
+        return [xml_safe_tree(v) for v in value]
+    if isinstance(value, dict):
+        return {xml_safe_tree(k): xml_safe_tree(v) for k, v in value.items()}
+    return value
 
 
 def clean_text(value: str) -> str:

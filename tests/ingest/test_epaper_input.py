@@ -145,3 +145,19 @@ def test_is_masthead_date_needs_more_than_a_date() -> None:
     assert is_masthead_date("2021年9月6日", ["第03版：综合新闻", "浙江工人日报"])
     assert not is_masthead_date("2021年12月2日", ["浙江省总工会", "编者按:技能人才是支撑"])
     assert not is_masthead_date("2021年9月6日上午,大会召开。", [])
+
+
+def test_a_few_control_characters_are_cleaned_not_kept(tmp_path: Path) -> None:
+    """A vertical tab or a unit separator in page text (PDF extraction leaves
+    them) would make the feeds unrenderable: they become spaces or line ends."""
+    from conftest import SAMPLE_PAGE
+
+    text = SAMPLE_PAGE.read_text(encoding="utf-8")
+    dirty = text.replace("数字化改革", "数字化\u001f改革", 1).replace("。", "。\u000b", 1)
+    path = tmp_path / "dirty.txt"
+    path.write_text(dirty, encoding="utf-8")
+    parsed = load_file(path, OPTIONS, fmt="epaper")
+    assert len(parsed.articles) == 8
+    for article in parsed.articles:
+        for value in (article.title, *(b.text or "" for b in article.body)):
+            assert not any(ord(c) < 32 and c not in "\n\t" for c in value), value

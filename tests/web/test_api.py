@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
-from conftest import DATA, make_config
+from conftest import DATA, SHANGHAI, make_config
 
 from syndicator import store
 from syndicator.errors import StoreError
@@ -205,3 +206,41 @@ def test_api_body_without_a_length_is_cut_at_the_limit(tmp_path, engine) -> None
         environ_base={"wsgi.input_terminated": True},
     )
     assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"page": 10**30}, "page"),
+        ({"published_at": "0001-01-01T00:00:00+08:00"}, "published_at"),
+    ],
+)
+def test_api_out_of_range_numbers_and_dates_are_400_not_500(api, engine, change, field) -> None:
+    response = api.test_client().post("/api/articles", json={**ARTICLES[0], **change}, headers=AUTH)
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert response.json["field"] == field
+    assert _count(engine) == 0
+
+
+def test_api_control_characters_cannot_stop_publishing(api, engine, config) -> None:
+    """One title with a vertical tab or a NUL used to make every feed document
+    unrenderable (lxml refuses them): no pass published anything after it."""
+    from syndicator.publish import run_pass
+
+    bad = {
+        **ARTICLES[0],
+        "title": "坏\u000b标题\u0000",
+        "body": [{"type": "paragraph", "text": "正文\f。\ud800"}],
+    }
+    body = json.dumps(bad, ensure_ascii=True)  # as a client sends it: \\u escapes
+    response = api.test_client().post(
+        "/api/articles", data=body, content_type="application/json", headers=AUTH
+    )
+    assert response.status_code == 200, response.json
+    with engine.connect() as conn:
+        saved = store.get_article(conn, ARTICLES[0]["id"])
+    assert saved.title == "坏 标题" and saved.body[0].text == "正文 。"
+    report = run_pass(engine, config, now=datetime.now(SHANGHAI))
+    assert ARTICLES[0]["id"] in report.added
+    rss = (config.output_dir / "all" / "rss.xml").read_text(encoding="utf-8")
+    assert "坏 标题" in rss
