@@ -148,8 +148,6 @@ class _Waker:
 
     def _forget(self) -> None:
         """In a forked child: default signal handling, and not our pipe."""
-        if os.getpid() == self._owner:
-            return
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(signum, signal.SIG_DFL)
         for fd in (self._read, self._write):

@@ -67,9 +67,6 @@ class Limit:
     def __str__(self) -> str:
         return self.en
 
-    def startswith(self, prefix: str) -> bool:
-        return self.en.startswith(prefix)
-
 
 @dataclass(frozen=True)
 class WechatPost:

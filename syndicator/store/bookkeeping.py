@@ -183,18 +183,13 @@ class Generation:
 
     number: int
     clock: datetime | None
-    #: When (wall clock) the publisher made it: how long a follower has been behind.
-    made_at: datetime | None = None
 
 
 def get_generation(conn: Connection) -> Generation:
     number = get_meta(conn, "generation")
     clock = get_meta(conn, "generation_clock")
-    made_at = get_meta(conn, "generation_made_at")
     return Generation(
-        int(number) if number else 0,
-        datetime.fromisoformat(clock) if clock else None,
-        datetime.fromisoformat(made_at) if made_at else None,
+        int(number) if number else 0, datetime.fromisoformat(clock) if clock else None
     )
 
 
@@ -205,9 +200,7 @@ def bump_generation(conn: Connection, *, clock: datetime, made_at: datetime | No
     set_meta(conn, "generation", str(number))
     set_meta(conn, "generation_clock", clock.isoformat())
     if made_at is not None:
-        stamp = made_at.astimezone(UTC).isoformat()
-        set_meta(conn, "generation_made_at", stamp)
-        set_meta(conn, f"{MADE_AT}{number}", stamp)
+        set_meta(conn, f"{MADE_AT}{number}", made_at.astimezone(UTC).isoformat())
         conn.execute(meta.delete().where(meta.c.key == f"{MADE_AT}{number - KEPT_MADE_AT}"))
     return number
 

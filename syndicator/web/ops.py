@@ -45,7 +45,10 @@ def healthz() -> Response:
             local = local_generation(config.output_dir)
             # Behind since the publisher made the first generation we lack.
             behind_since = (
-                (store.generation_made_at(conn, (local or 0) + 1) or generation.made_at)
+                (
+                    store.generation_made_at(conn, (local or 0) + 1)
+                    or store.generation_made_at(conn, generation.number)
+                )
                 if (local or 0) < generation.number
                 else None
             )
