@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from syndicator import store
 from syndicator.config import Config, config_from_dict
 from syndicator.ingest import ImportOptions, load_file
-from syndicator.model import Article
+from syndicator.model import Article, article_from_dict
 
 # PostgreSQL databases of the tests' own: ``store_engine``, ``pg_database``.
 pytest_plugins = ["pgstore"]
@@ -102,7 +102,7 @@ def loaded(engine, sample) -> list[Article]:
 def load_articles(name: str = "articles.json") -> list[Article]:
     """Hand-written articles from tests/data (images, links, tags, sections)."""
     raw = json.loads((DATA / name).read_text(encoding="utf-8"))
-    return [Article.from_dict(item) for item in raw]
+    return [article_from_dict(item) for item in raw]
 
 
 @pytest.fixture

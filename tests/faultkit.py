@@ -24,8 +24,9 @@ from typing import Any
 from conftest import SHANGHAI
 from lxml import etree
 
-from syndicator import checkpoints, cluster, store
+from syndicator import store
 from syndicator.model import Article, Block
+from syndicator.publish import checkpoints, cluster
 
 SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 CHANNELS = {"yaowen": {"section": "要闻"}, "page2": {"page": 2}}

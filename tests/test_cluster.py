@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import SHANGHAI, load_articles, make_config
 
-from syndicator import cluster, files, store
-from syndicator.lock import store_lock, wait_for_release
+from syndicator import store
+from syndicator.publish import cluster
+from syndicator.publish import output_files as files
+from syndicator.store.lock import store_lock, wait_for_release
 
 NOON = datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI)
 

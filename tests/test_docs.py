@@ -34,7 +34,7 @@ def test_every_command_and_option_is_in_the_readme() -> None:
 def test_every_config_key_is_commented_in_config_toml() -> None:
     import dataclasses
 
-    from syndicator.config import _SECTIONS
+    from syndicator.config.settings import _SECTIONS
 
     text = (ROOT / "config.toml").read_text(encoding="utf-8")
     for section, cls in _SECTIONS.items():

@@ -25,7 +25,9 @@ import pytest
 from conftest import SHANGHAI, make_config
 from faultkit import CHANNELS, check_documents, feed_ids, fork_tick, make_article, tick
 
-from syndicator import checkpoints, cluster, publish, store
+from syndicator import store
+from syndicator.publish import checkpoints, cluster
+from syndicator.publish import run as publish
 
 pytestmark = pytest.mark.slow
 

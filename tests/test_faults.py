@@ -44,7 +44,9 @@ from faultkit import (
     temp_files,
 )
 
-from syndicator import cluster, files, store
+from syndicator import store
+from syndicator.publish import cluster
+from syndicator.publish import output_files as files
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 from datetime import UTC, datetime
 
-from syndicator.files import write_documents
+from syndicator.publish.output_files import write_documents
 
 
 def test_write_documents_writes_changed_files_with_twins_and_times(tmp_path) -> None:

@@ -1,7 +1,10 @@
-"""The data flow is one-way: ingest -> store -> publish -> render -> web/cli.
+"""The data flow is one-way: ingest -> store -> publish -> render -> files/HTTP.
 
-Read every module's imports with ``ast`` and check them against the table
-in STYLE.md, so a shortcut (a renderer reading the store, say) fails CI.
+Every module's imports (lazy ones inside functions included) are read with
+``ast`` and held against one table with a row per package, the table of
+STYLE.md and of the README's Layout section. A shortcut (a renderer
+reading the store, the scheduler pinging hubs itself) fails CI, and so
+does a cycle between two modules, even inside one package.
 """
 
 from __future__ import annotations
@@ -9,123 +12,163 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "syndicator"
 
+#: The modules that may stand at the package's top level: cross-cutting
+#: concerns every layer may use, and the package's own entry points.
+CROSS_CUTTING = {"errors", "logs", "metrics"}
+TOP_LEVEL = CROSS_CUTTING | {"__init__", "__main__"}
+
+#: package -> the packages it may import. Every package may import the
+#: cross-cutting modules and the root (for ``__version__``).
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
-    "themes": {"errors"},
-    "tables": {"errors"},
-    "config": {"errors", "themes", "tables"},
-    "cells": set(),  # the table part of the model: stdlib only
-    "model": {"errors", "fields", "cells"},
-    "fields": {"model", "errors"},
-    "files": set(),
-    "checkpoints": set(),
-    "metrics": set(),
     "logs": set(),
-    "ingest": {"model", "config", "errors", "ingest"},
-    "lock": {"errors"},
-    "migrations": {"lock", "errors"},
-    "store": {"model", "config", "errors", "migrations"},
-    "render": {"model", "config", "errors", "render", "themes"},
-    "wechat_export": {"render", "model", "config", "errors"},
-    "wechat_api": {"errors"},
-    "push": {"wechat_api", "render", "model", "config", "errors"},
-    "history": {"render", "model", "config", "errors", "files"},
-    "passplan": {"store", "render", "model", "config", "errors", "history", "wechat_export"},
-    "publish": {
-        "store",
-        "render",
-        "model",
-        "config",
-        "errors",
-        "files",
-        "history",
-        "wechat_export",
-        "passplan",
-        "checkpoints",
-    },
-    "websub": {"config", "__init__"},
-    "cluster": {"publish", "store", "config", "errors", "files", "lock"},
-    "planner": {"store"},
-    "service": {"publish", "store", "config", "errors", "cluster", "metrics", "websub", "planner"},
-    "web": {
-        "publish",
-        "cluster",
-        "store",
-        "ingest",
-        "render",
-        "model",
-        "config",
-        "errors",
+    "metrics": set(),
+    "model": set(),
+    "config": {"model"},
+    "ingest": {"model", "config"},
+    "store": {"model", "config"},
+    "render": {"model", "config"},
+    "publish": {"store", "render", "model", "config"},
+    "integrations": {"store", "render", "model", "config"},
+    "actions": {"publish", "integrations", "ingest", "store", "render", "model", "config"},
+    "web": {"actions", "publish", "integrations", "ingest", "store", "render", "model", "config"},
+    "cli": {
         "web",
-        "metrics",
+        "actions",
+        "publish",
+        "integrations",
+        "ingest",
+        "store",
+        "render",
+        "model",
+        "config",
     },
-    "server": {"config", "errors", "web"},
-    "progress": set(),
-    "cli": {"*"},
     "__main__": {"cli"},
     "__init__": set(),
 }
 
 
-def _layer(path: Path) -> str:
-    rel = path.relative_to(PACKAGE)
-    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    layers = set()
-    depth_base = len(path.relative_to(PACKAGE).parts) - 1
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level:
-            up = node.level - 1
-            if up < depth_base:  # a sibling inside the same subpackage
-                layers.add(path.relative_to(PACKAGE).parts[0])
-                continue
-            target = (node.module or "").split(".")[0]
-            if target:
-                layers.add(target)
-            else:  # "from .. import x": a module, or a package attribute
-                layers.update(
-                    "__init__" if alias.name.startswith("__") else alias.name
-                    for alias in node.names
-                )
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("syndicator"):
-            parts = node.module.split(".")
-            layers.add(parts[1] if len(parts) > 1 else "__init__")
-        elif isinstance(node, ast.Import):
+MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _package(module: str) -> str:
+    """The table's row of a module: its first name below ``syndicator``."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _targets(module: str, path: Path) -> Iterator[str]:
+    """The syndicator modules ``module`` imports, each resolved to a module."""
+    is_package = path.name == "__init__.py"
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.name.startswith("syndicator."):
-                    layers.add(alias.name.split(".")[1])
-    return layers
-
-
-def test_modules_import_only_downstream_layers() -> None:
-    problems = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        layer = _layer(path)
-        allowed = ALLOWED.get(layer)
-        assert allowed is not None, f"{path}: layer {layer!r} missing from the table"
-        if "*" in allowed:
+                if alias.name.split(".")[0] == "syndicator":
+                    yield alias.name
             continue
-        for target in _imports(path) - {layer, "__init__"}:
-            if target not in allowed:
-                problems.append(f"{path.relative_to(PACKAGE)} imports {target}")
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level:
+            base = module.split(".")
+            if not is_package:
+                base = base[:-1]
+            base = base[: len(base) - (node.level - 1)]
+            origin = ".".join([*base, *([node.module] if node.module else [])])
+        else:
+            origin = node.module or ""
+        if origin.split(".")[0] != "syndicator":
+            continue
+        for alias in node.names:
+            sub = f"{origin}.{alias.name}"
+            yield sub if sub in MODULES else origin
+
+
+def _graph() -> dict[str, set[str]]:
+    graph = {}
+    for module, path in MODULES.items():
+        targets = set(_targets(module, path))
+        unknown = targets - MODULES.keys()
+        assert not unknown, f"{module} imports what does not exist: {sorted(unknown)}"
+        graph[module] = targets - {module}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one node (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_top_level_holds_only_the_cross_cutting_modules() -> None:
+    loose = {p.stem for p in PACKAGE.glob("*.py")} - TOP_LEVEL
+    assert not loose, f"modules at the top of syndicator/ that belong in a package: {loose}"
+
+
+def test_every_package_has_a_row_in_the_table() -> None:
+    packages = {_package(m) for m in MODULES}
+    assert packages <= ALLOWED.keys(), packages - ALLOWED.keys()
+
+
+def test_packages_import_only_downstream_packages() -> None:
+    problems = []
+    for module, targets in _graph().items():
+        row = _package(module)
+        allowed = ALLOWED[row] | CROSS_CUTTING | {row, "__init__"}
+        for target in sorted(targets):
+            if _package(target) not in allowed:
+                problems.append(f"{module} imports {target}")
     assert not problems, "\n".join(problems)
 
 
-def test_nothing_imports_cli_and_only_cli_and_server_import_web() -> None:
-    for path in sorted(PACKAGE.rglob("*.py")):
-        layer = _layer(path)
-        imported = _imports(path)
-        if layer not in ("cli", "__main__"):
-            assert "cli" not in imported, path
-        if layer not in ("cli", "web", "server"):
-            assert "web" not in imported, path
+def test_no_module_import_cycle() -> None:
+    assert _cycles(_graph()) == []
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    """The check above is worth something only if it can fail."""
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert _cycles(graph) == [["a", "b", "c"]]
 
 
 def test_renderers_do_not_read_the_clock() -> None:
@@ -134,25 +177,23 @@ def test_renderers_do_not_read_the_clock() -> None:
         assert ".now(" not in text and "time.time(" not in text, path
 
 
-def _module_names() -> list[str]:
+def _importable_modules() -> list[str]:
     """Every module but ``__main__`` and Alembic's scripts (they run under Alembic)."""
-    names = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-        if parts[-1] == "__init__":
-            parts = parts[:-1]
-        if parts[-1] == "__main__" or (parts[1:2] == ("migrations",) and len(parts) > 2):
-            continue
-        names.append(".".join(parts))
-    return names
+    return [
+        name
+        for name in MODULES
+        if not name.endswith("__main__")
+        and not (".migrations." in name and not name.endswith(".migrations"))
+    ]
 
 
 def test_every_module_imports_on_its_own() -> None:
     """Each module imports in a fresh interpreter, first thing.
 
-    A granian worker starts from ``syndicator.server`` alone, so a module
-    that works only because another one happened to be imported before it
-    (feedgen.util needs lxml.etree loaded) breaks the server, not the tests.
+    A granian worker starts from ``syndicator.web.server`` alone, so a
+    module that works only because another one happened to be imported
+    before it (feedgen.util needs lxml.etree loaded) breaks the server,
+    not the tests.
     """
     procs = {
         name: subprocess.Popen(
@@ -161,7 +202,7 @@ def test_every_module_imports_on_its_own() -> None:
             stderr=subprocess.PIPE,
             text=True,
         )
-        for name in _module_names()
+        for name in _importable_modules()
     }
     failures = {}
     for name, proc in procs.items():

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 from conftest import SHANGHAI, load_articles
 
-from syndicator import migrations, store
+from syndicator import store
+from syndicator.store import migrations
 
 NOW = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
 

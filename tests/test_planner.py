@@ -8,7 +8,7 @@ from apscheduler.schedulers.base import STATE_RUNNING
 from conftest import SHANGHAI, load_articles
 
 from syndicator import store
-from syndicator.planner import PassPlanner
+from syndicator.publish.due_times import PassPlanner
 
 SEP1_NOON = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from syndicator import progress
+from syndicator.cli import progress
 
 
 @pytest.mark.parametrize("terminal", [True, False])

@@ -10,7 +10,7 @@ from conftest import SHANGHAI, load_articles, make_config
 
 from syndicator import store
 from syndicator.publish import run_pass
-from syndicator.render import feeds
+from syndicator.render.feeds import documents as feeds
 
 SEP1_NOON = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
 SEP2_NOON = SEP1_NOON + timedelta(days=1)
@@ -176,7 +176,7 @@ def test_run_pass_requires_aware_clock(engine, config) -> None:
 def test_new_code_re_renders_what_the_old_code_wrote(engine, tmp_path, monkeypatch) -> None:
     """An upgrade that renders differently must not leave the old bytes in
     documents the changes-only pass has no reason to touch."""
-    from syndicator import publish
+    from syndicator.publish import run as publish
 
     config = make_config(tmp_path, feeds={"limit": 1})
     _save(engine, load_articles())

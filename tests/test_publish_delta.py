@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import SHANGHAI, load_articles, make_config
 
-from syndicator import publish, store
+from syndicator import store
+from syndicator.publish import run as publish
 
 START = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
 CHANNELS = {

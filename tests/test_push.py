@@ -13,10 +13,10 @@ from wechat_fake import APP_ID, SECRET, FakeWechat, png
 from syndicator import store
 from syndicator.cli import cli
 from syndicator.errors import InputError
+from syndicator.integrations.push import APPID_ENV, SECRET_ENV, client_from_env, push_article
+from syndicator.integrations.wechat_api import TokenCache, WechatApiError, WechatClient
 from syndicator.model import Block
-from syndicator.push import APPID_ENV, SECRET_ENV, client_from_env, push_article
-from syndicator.render.wechat_check import check_html
-from syndicator.wechat_api import TokenCache, WechatApiError, WechatClient
+from syndicator.render.wechat.check import check_html
 
 ENV = {APPID_ENV: APP_ID, SECRET_ENV: SECRET}
 NOW = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)

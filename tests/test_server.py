@@ -16,14 +16,14 @@ import threading
 
 import pytest
 
-from syndicator.server import _server_class, _Waker
+from syndicator.web.server import _server_class, _Waker
 
 
 def _server():  # type: ignore[no-untyped-def]
     from granian.constants import Interfaces
 
     return _server_class()(
-        "syndicator.server:worker_app",
+        "syndicator.web.server:worker_app",
         factory=True,
         interface=Interfaces.WSGI,
         address="127.0.0.1",
@@ -58,7 +58,7 @@ def test_handler_returns_while_its_thread_holds_the_event_lock(handler: str) -> 
 def test_stock_granian_handler_deadlocks_where_ours_does_not() -> None:
     """Control for the test above: granian's own handler, run the same way,
     does block. If a granian release fixes this, the test says so and the
-    workaround in ``syndicator.server`` can go."""
+    workaround in ``syndicator.web.server`` can go."""
     from granian.server import Server
 
     server = _server()
@@ -78,7 +78,7 @@ def test_stock_granian_handler_deadlocks_where_ours_does_not() -> None:
 RACE = textwrap.dedent(
     """
     import os, signal, sys, threading
-    from syndicator.server import _Waker
+    from syndicator.web.server import _Waker
 
     event = threading.Event()
     waker = _Waker(event)
@@ -132,11 +132,11 @@ def test_waker_survives_signals_racing_the_watcher() -> None:
 def test_serving_on_another_port_than_the_links_name_is_warned(tmp_path, caplog) -> None:
     from conftest import free_port, make_config
 
-    from syndicator.server import check_address
+    from syndicator.web.server import check_address
 
     port = free_port()
     config = make_config(tmp_path, site={"base_url": "http://127.0.0.1:8080"})
-    with caplog.at_level("WARNING", logger="syndicator.server"):
+    with caplog.at_level("WARNING", logger="syndicator.web.server"):
         check_address(config, "127.0.0.1", port)
     assert f"serving on port {port}, but the feeds link to http://127.0.0.1:8080" in caplog.text
     caplog.clear()
@@ -148,7 +148,7 @@ def test_serving_on_another_port_than_the_links_name_is_warned(tmp_path, caplog)
 FORK = textwrap.dedent(
     """
     import os, signal, threading
-    from syndicator.server import _Waker
+    from syndicator.web.server import _Waker
 
     event = threading.Event()
     waker = _Waker(event)

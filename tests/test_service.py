@@ -8,13 +8,7 @@ from datetime import datetime, timedelta
 from conftest import SHANGHAI
 
 from syndicator import metrics
-from syndicator.service import (
-    JOB_ID,
-    NOW_JOB_ID,
-    TICK_ORIGIN,
-    Publisher,
-    build_scheduler,
-)
+from syndicator.publish.scheduler import JOB_ID, NOW_JOB_ID, TICK_ORIGIN, Publisher, build_scheduler
 
 NOW = datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI)
 
@@ -33,7 +27,7 @@ def test_failed_tick_is_counted_and_the_next_one_works(
     engine, config, monkeypatch, tmp_path
 ) -> None:
     """Counted where /metrics reads it under run too (the exported file)."""
-    from syndicator import cluster
+    from syndicator.publish import cluster
 
     exported = tmp_path / "passes.prom"
     metrics.export_to(str(exported))
@@ -44,7 +38,7 @@ def test_failed_tick_is_counted_and_the_next_one_works(
     def broken(*_args, **_kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("syndicator.service.publish_or_follow", broken)
+    monkeypatch.setattr("syndicator.publish.scheduler.publish_or_follow", broken)
     try:
         assert publisher.tick() is None
         assert metrics.PASSES.value(role="failed") == failed_before + 1
@@ -52,7 +46,7 @@ def test_failed_tick_is_counted_and_the_next_one_works(
         assert line in exported.read_text(encoding="utf-8")
     finally:
         metrics.export_to(None)
-    monkeypatch.setattr("syndicator.service.publish_or_follow", cluster.publish_or_follow)
+    monkeypatch.setattr("syndicator.publish.scheduler.publish_or_follow", cluster.publish_or_follow)
     assert publisher.tick().role == "published"
 
 

@@ -8,8 +8,8 @@ import pytest
 from conftest import ROOT
 
 from syndicator.config import config_from_dict, load_config
+from syndicator.config.themes import BUILTIN_THEMES, Theme
 from syndicator.errors import ConfigError
-from syndicator.themes import BUILTIN_THEMES, Theme
 
 
 def test_builtin_themes_are_neutral_and_the_papers_red() -> None:

@@ -11,8 +11,9 @@ import pytest
 from conftest import SHANGHAI, load_articles, make_config
 from localhub import LocalHub
 
-from syndicator import store, websub
-from syndicator.service import Publisher
+from syndicator import store
+from syndicator.integrations import websub
+from syndicator.publish.scheduler import Publisher
 
 NOW = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
 

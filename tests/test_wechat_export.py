@@ -11,7 +11,7 @@ from conftest import SHANGHAI, load_articles, make_config
 
 from syndicator import store
 from syndicator.publish import run_pass
-from syndicator.render.wechat_post import build_post
+from syndicator.render.wechat.post import build_post
 
 NOON = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
 ECONOMY = "zjgrrb-20210901-02-01"
@@ -71,7 +71,7 @@ def test_pass_writes_no_json_for_a_post_over_a_limit(engine, config, caplog) -> 
     run_pass(engine, config, now=NOON)
     later = NOON + timedelta(hours=1)
     _save(engine, [articles[0].replace(title="长" * 40)], now=later)
-    with caplog.at_level(logging.WARNING, logger="syndicator.wechat_export"):
+    with caplog.at_level(logging.WARNING, logger="syndicator.publish.wechat_files"):
         run_pass(engine, config, now=later)
     names = _wechat_files(config)
     assert f"{ECONOMY}.html" in names and f"{ECONOMY}.json" not in names

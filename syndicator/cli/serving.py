@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from ..errors import SyndicatorError
-from . import State, cli, pass_state
+from .base import State, cli, pass_state
 
 
 def _server_options(func: Any) -> Any:
@@ -28,8 +28,8 @@ def serve(state: State, host: str | None, port: int | None) -> None:
 
     Example: syndicator serve --port 8081
     """
-    from ..server import check_address, prepare_store
-    from ..server import serve as run_server
+    from ..web.server import check_address, prepare_store
+    from ..web.server import serve as run_server
 
     config = state.config
     try:
@@ -58,10 +58,10 @@ def run(state: State, host: str | None, port: int | None) -> None:
     import tempfile
 
     from .. import metrics
-    from ..server import check_address
-    from ..server import serve as run_server
-    from ..service import build_scheduler
-    from ..websub import Pinger
+    from ..integrations.websub import Pinger
+    from ..publish.scheduler import build_scheduler
+    from ..web.server import check_address
+    from ..web.server import serve as run_server
 
     config = state.config
     try:

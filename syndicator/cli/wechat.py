@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from ..errors import InputError, SyndicatorError
-from . import BadInput, State, cli, pass_state
+from .base import BadInput, State, cli, pass_state
 
 
 class _DefaultGroup(click.Group):
@@ -58,7 +58,7 @@ def wechat_show(state: State, article_id: str, as_json: bool) -> None:
     """
     from datetime import datetime
 
-    from ..render.wechat_post import build_post
+    from ..render.wechat.post import build_post
 
     article = _article(state, article_id)
     if article.status != "published":
@@ -85,7 +85,7 @@ def wechat_check(source: Any) -> None:
 
     Example: syndicator wechat check post.html
     """
-    from ..render.wechat_check import check_html
+    from ..render.wechat.check import check_html
 
     problems = check_html(source.read())
     for problem in problems:
@@ -107,7 +107,7 @@ def wechat_push(state: State, article_id: str) -> None:
 
     Example: syndicator wechat push zjgrrb-20210830-01-01
     """
-    from ..push import client_from_env, push_article
+    from ..integrations.push import client_from_env, push_article
 
     article = _article(state, article_id)
     try:

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..model import Article, Author, Block, Edition, make_article_id, release_time, summarize
-from . import ImportOptions, bylines, credits, layout
+from . import bylines, credits, layout
 from .grouping import SUBHEAD_MAX, Draft, Notes, Page, join_lines
 from .layout import Line
+from .parsed import ImportOptions
 
 #: Characters a headline does not end on; a line ending on one continues
 #: on the next line ("我市12人获" / "省五一劳动奖章").

@@ -34,10 +34,11 @@ from datetime import date, datetime
 
 from ..errors import InputError
 from ..model import Article, Edition
-from . import ImportOptions, ParsedFile, bylines, layout, masthead
+from . import bylines, layout, masthead
 from .articles import PageInfo, build_article
 from .grouping import Notes, group_lines, measure
 from .layout import Line
+from .parsed import ImportOptions, ParsedFile
 from .signed import split_signed
 
 #: The masthead (or the footer) is never longer than this many lines.

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from . import Dropped, ImportWarning, bylines, credits, layout
+from . import bylines, credits, layout
 from .layout import Line, Shape
+from .parsed import Dropped, ImportWarning
 
 #: A headline block has at most kicker, two wrapped title lines, subtitle.
 MAX_TITLE_LINES = 4

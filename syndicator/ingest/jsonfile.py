@@ -16,9 +16,9 @@ from typing import Any
 import nh3
 
 from ..errors import InputError
-from ..model import Article, Edition, release_time
-from . import ImportOptions, ParsedFile
+from ..model import Article, article_from_dict, edition_from_dict, release_time
 from .htmltable import holds_table, table_block
+from .parsed import ImportOptions, ParsedFile
 from .sanitize import clean_text, sanitize_item, xml_safe_tree
 
 _DECODER = json.JSONDecoder()
@@ -50,7 +50,7 @@ def parse_json(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
         offset = positions.value_offset(root, "articles")
         if data.get("edition") is not None:
             try:
-                edition = Edition.from_dict(data["edition"])
+                edition = edition_from_dict(data["edition"])
             except InputError as exc:
                 line = positions.line_of(positions.key_offset(root, f"edition.{exc.field}"))
                 raise exc.located(file=source, line=line, prefix="edition") from None
@@ -121,7 +121,7 @@ def _article(item: Any, options: ImportOptions) -> Article:
         item = sanitize_item(item)
         if isinstance(item.get("body"), list):
             item["body"] = [_clean_block(b, f"body[{i}]") for i, b in enumerate(item["body"])]
-    return Article.from_dict(item)
+    return article_from_dict(item)
 
 
 def _is_date(value: str) -> bool:

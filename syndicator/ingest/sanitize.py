@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import nh3
 
 from ..errors import InputError
-from ..model import Article
+from ..model import Article, article_from_dict
 
 #: Article fields that are plain text.
 TEXT_FIELDS = (
@@ -164,4 +164,4 @@ def _cell(cell: Any) -> Any:
 
 def sanitize_article(article: Article) -> Article:
     """The same cleaning for an importer that builds articles directly."""
-    return Article.from_dict(sanitize_item(article.to_dict()))
+    return article_from_dict(sanitize_item(article.to_dict()))

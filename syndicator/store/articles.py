@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..model import Article, Edition
+from ..model import Article, Edition, article_from_dict, edition_from_dict
 from .schema import articles, changes, editions, meta
 
 # -- writing -----------------------------------------------------------------
@@ -271,7 +271,7 @@ def _row(article: Article, digest: str) -> dict[str, Any]:
 
 
 def _article(data: dict[str, Any]) -> Article:
-    return Article.from_dict(data)
+    return article_from_dict(data)
 
 
 def get_article(conn: Connection, article_id: str) -> Article | None:
@@ -346,7 +346,7 @@ def get_edition(conn: Connection, day: date) -> Edition | None:
     row = conn.execute(
         sa.select(editions.c.data).where(editions.c.date == day).order_by(editions.c.paper)
     ).first()
-    return Edition.from_dict(row.data) if row else None
+    return edition_from_dict(row.data) if row else None
 
 
 def count_articles(conn: Connection) -> int:

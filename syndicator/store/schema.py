@@ -141,7 +141,7 @@ def create_store_engine(url: str) -> Engine:
 
 def init_schema(engine: Engine) -> None:
     """Create or upgrade the schema (Alembic migrations); safe to run on every start."""
-    from ..migrations import upgrade
+    from .migrations import upgrade
 
     upgrade(engine)
 

@@ -28,7 +28,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from ..render.context import FORMATS
+from ..render.feeds.context import FORMATS
 from .security import CONTENT_SECURITY_POLICY
 
 MEDIA_TYPES = {

@@ -20,7 +20,7 @@ from werkzeug.security import safe_join
 
 from .. import metrics
 from ..config import WECHAT_DIR, Config
-from ..render.context import ARCHIVE_DIR
+from ..render.feeds.context import ARCHIVE_DIR
 from .documents import DocumentCache, accepts_gzip, is_fresh, prefers_html
 
 PREFIX = "/feeds/"

@@ -24,8 +24,8 @@ import sqlalchemy as sa
 from flask import Blueprint, Flask, Response, g, jsonify, request
 
 from .. import metrics, store
-from ..cluster import instance_id, local_generation
 from ..errors import StoreError
+from ..publish.cluster import instance_id, local_generation
 from .db import get_config, get_engine
 
 bp = Blueprint("ops", __name__)

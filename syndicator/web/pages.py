@@ -24,7 +24,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, render_templat
 from .. import store
 from ..errors import StoreError
 from ..model import Article
-from ..render import wechat_post
+from ..render.wechat import post as wechat_post
 from .db import get_config, get_conn
 
 bp = Blueprint("pages", __name__)

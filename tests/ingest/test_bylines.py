@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from syndicator.ingest.bylines import (
-    match_byline_line,
-    match_lead,
-    parse_byline,
-    split_signature,
-)
+from syndicator.ingest.bylines import match_byline_line, match_lead, parse_byline, split_signature
 from syndicator.ingest.credits import split_credit
 from syndicator.model import Author
 

@@ -24,7 +24,7 @@ from epaper_expect import (
 from syndicator.errors import InputError
 from syndicator.ingest import decode_text, load_file
 from syndicator.ingest.epaper import parse_page
-from syndicator.model import Article
+from syndicator.model import article_from_dict
 
 NAMES = corpus_names()
 
@@ -62,7 +62,7 @@ def test_parse_page_corpus_reparse_is_identical(name: str) -> None:
 def test_parse_page_corpus_articles_round_trip_as_json(name: str) -> None:
     _, parsed, _ = parse_case(name)
     for article in parsed.articles:
-        assert Article.from_dict(article.to_dict()) == article
+        assert article_from_dict(article.to_dict()) == article
         assert article.summary and len(article.summary) <= 120
 
 

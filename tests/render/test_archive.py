@@ -11,7 +11,8 @@ from lxml import etree
 from syndicator import store
 from syndicator.model import Block, sort_for_feed
 from syndicator.publish import run_pass
-from syndicator.render import archive, feeds
+from syndicator.render import feeds
+from syndicator.render.feeds import archive
 from syndicator.render.html import article_html
 
 NOW = datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI)

@@ -9,7 +9,7 @@ from conftest import load_articles, make_config
 
 from syndicator.model import sort_for_feed
 from syndicator.render import feeds
-from syndicator.render.fragments import FragmentCache
+from syndicator.render.feeds.fragments import FragmentCache
 
 
 @pytest.fixture

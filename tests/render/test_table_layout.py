@@ -15,8 +15,8 @@ from tablegrid import place
 
 from syndicator.model import Article, Block, Cell, head_rows
 from syndicator.render.html import render_table
-from syndicator.render.wechat import render_wechat
-from syndicator.render.wechat_post import build_post
+from syndicator.render.wechat.html import render_wechat
+from syndicator.render.wechat.post import build_post
 
 SPANNED_HEAD = (
     (Cell("地区", header=True, rowspan=2), Cell("工种", header=True), Cell("人数", header=True)),

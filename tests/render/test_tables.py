@@ -19,8 +19,8 @@ from lxml import html as lxml_html
 from syndicator.ingest import ImportOptions, load_file
 from syndicator.model import MAX_TABLE_CELLS, Article, Block, Cell, table_problem
 from syndicator.render import feeds
-from syndicator.render.wechat_check import MAX_CHARS, check_html, parse_style
-from syndicator.render.wechat_post import build_post
+from syndicator.render.wechat.check import MAX_CHARS, check_html, parse_style
+from syndicator.render.wechat.post import build_post
 
 CELLS = ["赛区", "工种", "人数", "杭州", "电工", "236", "宁波", "焊工", "198"]
 NS = {"content": "http://purl.org/rss/1.0/modules/content/", "atom": "http://www.w3.org/2005/Atom"}

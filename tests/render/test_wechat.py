@@ -9,17 +9,17 @@ import pytest
 from conftest import load_articles, make_config
 from lxml import html as lxml_html
 
+from syndicator.config.themes import BUILTIN_THEMES
 from syndicator.model import SENTENCE_ENDS, Author, Block
-from syndicator.render.wechat import render_wechat
-from syndicator.render.wechat_check import check_html, parse_style
-from syndicator.render.wechat_post import (
+from syndicator.render.wechat.check import check_html, parse_style
+from syndicator.render.wechat.html import render_wechat
+from syndicator.render.wechat.post import (
     DRAFT_FIELDS,
     WechatPostError,
     build_post,
     render_post,
     wechat_author,
 )
-from syndicator.themes import BUILTIN_THEMES
 
 
 def words(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from syndicator.render.wechat_check import MAX_CHARS, check_html, is_wechat_link
+from syndicator.render.wechat.check import MAX_CHARS, check_html, is_wechat_link
 
 P = '<p style="color:#333;">'
 GOOD = (

@@ -23,9 +23,9 @@ from lxml import html as lxml_html
 from tablegrid import width
 
 from syndicator.model import Article, Author, Block, Cell
-from syndicator.render.wechat import clean_text
-from syndicator.render.wechat_check import MAX_CHARS, MAX_PHONE_COLUMNS
-from syndicator.render.wechat_post import build_post
+from syndicator.render.wechat.check import MAX_CHARS, MAX_PHONE_COLUMNS
+from syndicator.render.wechat.html import clean_text
+from syndicator.render.wechat.post import build_post
 
 NASTY = [
     "<script>alert(1)</script>",

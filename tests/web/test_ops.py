@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from conftest import SHANGHAI, load_articles, make_config
 
-from syndicator import cluster, metrics, store
+from syndicator import metrics, store
 from syndicator.logs import JsonFormatter, setup_logging
+from syndicator.publish import cluster
 
 NOW = datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI)
 SAMPLE = re.compile(
@@ -67,7 +68,7 @@ def test_healthz_is_503_when_the_store_is_down(app, client) -> None:
 
 
 def test_metrics_in_prometheus_text_format(client, engine, config) -> None:
-    from syndicator.service import Publisher
+    from syndicator.publish.scheduler import Publisher
 
     with engine.begin() as conn:
         store.save_articles(conn, load_articles(), now=NOW)

@@ -33,7 +33,7 @@ from syndicator import store
 from syndicator.cli import cli
 from syndicator.ingest import load_file
 from syndicator.publish import run_pass
-from syndicator.render.wechat_post import render_post
+from syndicator.render.wechat.post import render_post
 from syndicator.web import create_app
 
 NOW = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)

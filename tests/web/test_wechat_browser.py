@@ -14,7 +14,7 @@ import pytest
 from conftest import SAMPLE_PAGE, child_env, venv_bin
 from lxml import html as lxml_html
 
-from syndicator.render.wechat_check import check_html, parse_style
+from syndicator.render.wechat.check import check_html, parse_style
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -9,8 +9,8 @@ from conftest import AFTER_EDITION
 from lxml import html
 
 from syndicator import store
-from syndicator.render import wechat_post
-from syndicator.render.wechat_check import Problem
+from syndicator.render.wechat import post as wechat_post
+from syndicator.render.wechat.check import Problem
 
 LONG = "这是一个非常非常长的标题" * 3  # 36 characters: over draft/add's 32
 

@@ -1,0 +1,183 @@
+"""Push an article to the Official Account's draft box.
+
+The steps of ``syndicator wechat push ID``: check the post (every rule and
+limit, before any network call); upload each body picture with
+``media/uploadimg`` and put the returned mmbiz URLs in the post (WeChat
+filters out pictures hosted elsewhere); upload the cover (the first
+picture, else ``[wechat] cover``) as a permanent material; check the final
+post again; ``draft/add``. Uploads are remembered by content hash in
+``<cache_dir>/<app id>/media.json``, so pushing a corrected article again
+uploads nothing twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Config
+from ..errors import InputError, SyndicatorError
+from ..model import Article
+from ..render.wechat.html import web_src
+from ..render.wechat.post import build_post
+from .wechat_api import TokenCache, WechatClient, write_private
+
+APPID_ENV = "SYNDICATOR_WECHAT_APPID"
+SECRET_ENV = "SYNDICATOR_WECHAT_SECRET"
+BODY_IMAGE_LIMIT = 1024 * 1024  # media/uploadimg: jpg/png under 1 MB
+COVER_LIMIT = 10 * 1024 * 1024  # material/add_material, type image: up to 10 MB
+_MAGIC = {b"\xff\xd8\xff": ("image/jpeg", "jpg"), b"\x89PNG\r\n\x1a\n": ("image/png", "png")}
+
+
+class PushError(SyndicatorError):
+    """A push could not complete for a reason outside WeChat's answers."""
+
+
+@dataclass
+class PushResult:
+    """What a push did: the draft's media id and how many uploads it needed."""
+
+    media_id: str
+    uploaded: int = 0
+    reused: int = 0
+
+    def summary(self) -> str:
+        return f"{self.uploaded} pictures uploaded, {self.reused} reused from the cache"
+
+
+def cache_root(config: Config) -> Path:
+    return (config.root / config.wechat.cache_dir).resolve()
+
+
+def client_from_env(config: Config, environ: Mapping[str, str] | None = None) -> WechatClient:
+    """A client for the account named by the environment.
+
+    :raises InputError: when the app id or secret is missing.
+    """
+    env = os.environ if environ is None else environ
+    app_id, secret = env.get(APPID_ENV, "").strip(), env.get(SECRET_ENV, "").strip()
+    if not app_id or not secret:
+        raise InputError(
+            f"set {APPID_ENV} and {SECRET_ENV} to the Official Account's "
+            "开发者ID(AppID) and 开发者密码(AppSecret)"
+        )
+    token_file = cache_root(config) / _safe(app_id) / "token.json"
+    return WechatClient(config.wechat.api_base, app_id, secret, token_cache=TokenCache(token_file))
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) or "app"
+
+
+class MediaCache:
+    """Uploaded pictures by SHA-256 of their bytes: body URLs and cover media ids."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        self.images: dict[str, str] = dict(data.get("images") or {})
+        self.covers: dict[str, str] = dict(data.get("covers") or {})
+
+    def save(self) -> None:
+        data = {"images": self.images, "covers": self.covers}
+        write_private(self.path, json.dumps(data, indent=1, sort_keys=True))
+
+
+def fetch_image(src: str, limit: int = COVER_LIMIT) -> bytes:
+    """The bytes of a picture on the web (``src`` is an http or https URL)."""
+    url = web_src(src)
+    if url is None:
+        raise PushError(f"cannot fetch picture {src}: not an http(s) address")
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            data = response.read(limit + 1)
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        raise PushError(f"cannot fetch picture {src}: HTTP {exc.code}") from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise PushError(f"cannot fetch picture {src}: {getattr(exc, 'reason', exc)}") from None
+    return data
+
+
+def image_kind(data: bytes, where: str, *, limit: int) -> tuple[str, str]:
+    """``(mime, extension)`` of a jpg/png picture, or an :class:`InputError` saying why not."""
+    kind = next((v for magic, v in _MAGIC.items() if data.startswith(magic)), None)
+    if kind is None:
+        raise InputError(f"{where}: WeChat takes jpg or png pictures only: convert it")
+    if len(data) > limit:
+        raise InputError(
+            f"{where}: {len(data) / 1024 / 1024:.1f} MB; WeChat takes at most "
+            f"{limit // 1024 // 1024} MB here: make it smaller"
+        )
+    return kind
+
+
+def push_article(
+    article: Article,
+    config: Config,
+    client: WechatClient,
+    *,
+    fetch: Callable[[str], bytes] = fetch_image,
+) -> PushResult:
+    """Upload an article's pictures and cover, then create its draft.
+
+    :raises InputError: the post breaks a rule, a picture is unusable, or
+        there is no cover.
+    :raises WechatApiError: WeChat answered an error (one clear sentence).
+    """
+    build_post(article, config).require_ready()
+    media = MediaCache(cache_root(config) / _safe(client.app_id) / "media.json")
+    result = PushResult(media_id="")
+    urls: dict[str, str] = {}
+    cover: bytes | None = None
+
+    def once(cache: dict[str, str], data: bytes, name: str, mime: str, upload) -> str:
+        """Upload ``data`` unless a picture with the same bytes already went up."""
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in cache:
+            result.reused += 1
+        else:
+            cache[digest] = upload(data, name.format(digest=digest[:16]), mime)
+            media.save()
+            result.uploaded += 1
+        return cache[digest]
+
+    for n, block in enumerate((b for b in article.images if web_src(b.src)), start=1):
+        src = block.src or ""
+        if src in urls:
+            continue
+        data = fetch(src)
+        mime, ext = image_kind(data, f"picture {n} ({src})", limit=BODY_IMAGE_LIMIT)
+        urls[src] = once(media.images, data, f"{{digest}}.{ext}", mime, client.upload_image)
+        cover = cover if cover is not None else data
+
+    if cover is None:
+        cover = _default_cover(article, config)
+    mime, ext = image_kind(cover, "cover", limit=COVER_LIMIT)
+    thumb = once(media.covers, cover, f"cover-{{digest}}.{ext}", mime, client.add_material)
+
+    post = build_post(article, config, image_urls=urls, thumb_media_id=thumb)
+    result.media_id = client.add_draft([post.require_ready().payload])
+    return result
+
+
+def _default_cover(article: Article, config: Config) -> bytes:
+    if not config.wechat.cover:
+        raise InputError(
+            f"{article.id}: no picture to use as the cover: set [wechat] cover "
+            "to a jpg/png file in config.toml"
+        )
+    path = (config.root / config.wechat.cover).resolve()
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"[wechat] cover: cannot read {path}: {exc.strerror}") from None

@@ -1,0 +1,175 @@
+"""The long-running job: the publish scheduler of ``syndicator run``.
+
+``run`` adds to the web server (:mod:`.server`) the APScheduler jobs that
+run the publish pass: once at start (a fresh install has feeds within
+seconds), every ``scheduler.interval`` seconds, at each article's due time
+and soon after any write to the store (:mod:`.planner`). With several
+instances on one store, each tick either publishes or follows the
+publisher (``cluster``). On Ctrl-C or SIGTERM the scheduler finishes the
+pass in progress, then exits.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.engine import Engine
+
+from .. import metrics
+from ..config import Config
+from ..integrations.websub import Pinger, changed_topics
+from .cluster import Outcome, instance_id, publish_or_follow
+from .due_times import PassPlanner
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+#: Ticks fall on multiples of the interval counted from here, so every
+#: instance ticks at the same moments and the lock, not luck, picks the
+#: one that publishes.
+TICK_ORIGIN = datetime(2000, 1, 1, tzinfo=UTC)
+JOB_ID = "publish"
+NOW_JOB_ID = "publish-now"
+PLANNER_JOB_ID = "planner"
+
+
+class Publisher:
+    """This instance's publish job: the pass if it gets the lock, else follow.
+
+    Scheduled ticks and triggered passes (after an API write) share one
+    mutex, so a process never runs two at once; a tick that finds a
+    triggered pass running simply skips.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        config: Config,
+        clock: Clock | None = None,
+        pinger: Pinger | None = None,
+    ) -> None:
+        self.engine = engine
+        self.config = config
+        self.pinger = pinger
+        self.clock = clock or (lambda: datetime.now(config.tz))
+        self.instance = instance_id()
+        self._mutex = threading.Lock()
+        self._clean = True  # the first tick removes what a killed writer left
+
+    def tick(self, triggered: bool = False) -> Outcome | None:
+        """Run one tick. A failure is logged and the previous feeds stay served."""
+        if not self._mutex.acquire(blocking=triggered):
+            return None
+        started = time.monotonic()
+        try:
+            outcome = publish_or_follow(
+                self.engine,
+                self.config,
+                now=self.clock(),
+                instance=self.instance,
+                wait=max(1.0, self.config.scheduler.interval / 2) if triggered else 0.0,
+                clean=self._clean,
+            )
+        except Exception:
+            self._clean = True
+            metrics.PASSES.inc(role="failed")
+            metrics.PASS_SECONDS.observe(time.monotonic() - started, role="failed")
+            metrics.flush()  # a failing store is when an alert needs the count
+            log.exception(
+                "publish pass failed; the previous feeds are still served",
+                extra={"event": "pass", "role": "failed", "instance": self.instance},
+            )
+            return None
+        finally:
+            self._mutex.release()
+        self._clean = False
+        self._record(outcome, triggered)
+        return outcome
+
+    def _record(self, outcome: Outcome, triggered: bool) -> None:
+        metrics.PASSES.inc(role=outcome.role)
+        metrics.PASS_SECONDS.observe(outcome.seconds, role=outcome.role)
+        metrics.LAST_PASS.set(outcome.finished_at.timestamp())
+        if outcome.role in ("published", "synced", "current"):
+            metrics.GENERATION.set(outcome.generation)
+        report = outcome.report
+        if outcome.role == "published" and report is not None:
+            # Only the publisher pings the WebSub hubs (in the background:
+            # the pass never waits); followers re-render the same feeds.
+            if self.pinger is not None and report.written:
+                self.pinger.publish(changed_topics(self.config, report.written))
+            for kind, ids in (
+                ("new", report.added),
+                ("corrected", report.changed),
+                ("removed", report.removed),
+            ):
+                if ids:
+                    metrics.ARTICLES.inc(len(ids), kind=kind)
+        metrics.flush()
+        quiet = outcome.role in ("current", "busy")
+        log.log(
+            logging.DEBUG if quiet else logging.INFO,
+            "tick: %s (generation %s, %.3fs)",
+            outcome.role,
+            outcome.generation,
+            outcome.seconds,
+            extra={"event": "pass", "triggered": triggered, **outcome.to_dict()},
+        )
+
+
+def build_scheduler(
+    engine: Engine, config: Config, clock: Clock | None = None, pinger: Pinger | None = None
+) -> BackgroundScheduler:
+    """A scheduler whose passes never pile up.
+
+    ``max_instances=1`` and coalescing mean a slow pass delays the next
+    one instead of running two at once; the misfire grace lets a pass that
+    was due while the machine slept still run. A first pass runs at once,
+    so a fresh install has feeds within seconds. The planner adds a pass
+    at each article's due time and one soon after any write to the store
+    (the ingest API in the server's worker, an import, another instance).
+    """
+    tz = config.tz
+    publisher = Publisher(engine, config, clock, pinger)
+    scheduler = BackgroundScheduler(timezone=tz)
+    planner = PassPlanner(
+        scheduler,
+        engine,
+        functools.partial(publisher.tick, triggered=True),
+        publisher.clock,
+        watch=config.scheduler.watch,
+    )
+    scheduler.add_job(
+        planner.loop,
+        "date",
+        run_date=datetime.now(tz) + timedelta(milliseconds=100),
+        id=PLANNER_JOB_ID,
+        name="passes at due times and after writes",
+        misfire_grace_time=None,
+    )
+    scheduler.add_job(
+        publisher.tick,
+        IntervalTrigger(seconds=config.scheduler.interval, start_date=TICK_ORIGIN, timezone=tz),
+        id=JOB_ID,
+        name="publish pass",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=config.scheduler.misfire_grace,
+    )
+    scheduler.add_job(
+        publisher.tick,
+        "date",
+        run_date=datetime.now(tz) + timedelta(milliseconds=100),
+        id=NOW_JOB_ID,
+        name="first publish pass",
+        misfire_grace_time=None,
+    )
+    return scheduler
