@@ -77,11 +77,22 @@ class ConfigError(InputError):
 class StoreError(SyndicatorError):
     """The store could not be reached or holds something unexpected.
 
-    ``sqlstate`` is the database's error code when it gave one, so a caller
-    can tell a transaction worth running again (a deadlock) from an outage.
+    ``sqlstate`` is the database's error code when it gave one.
+    :attr:`retryable` says the transaction was rolled back whole because a
+    concurrent writer won (the same new id inserted twice: ``lost_race``;
+    a serialization failure or a deadlock: the SQLSTATE), so running it
+    again may well succeed, unlike an outage.
     """
 
+    #: PostgreSQL's "serialization failure" and "deadlock detected".
+    RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+
     sqlstate: str | None = None
+    lost_race: bool = False
+
+    @property
+    def retryable(self) -> bool:
+        return self.lost_race or self.sqlstate in self.RETRYABLE_SQLSTATES
 
 
 class ServeError(SyndicatorError):

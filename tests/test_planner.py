@@ -1,4 +1,4 @@
-"""The planner runs a pass at each due time and after writes from elsewhere."""
+"""The due-time watch runs a pass at each due time and after writes from elsewhere."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from apscheduler.schedulers.base import STATE_RUNNING
 from conftest import SHANGHAI, load_articles
 
 from syndicator import store
-from syndicator.publish.due_times import PassPlanner
+from syndicator.publish.due_times import DueTimeWatch
 
 SEP1_NOON = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
 
@@ -20,7 +20,7 @@ class FakeScheduler:
 def test_planner_runs_after_writes_and_at_the_next_due_time(engine) -> None:
     passes: list[datetime] = []
     clock = [SEP1_NOON]
-    planner = PassPlanner(
+    planner = DueTimeWatch(
         FakeScheduler(), engine, lambda: passes.append(clock[0]), lambda: clock[0], watch=0.25
     )
     assert planner.step() == 0.25 and len(passes) == 1  # the first look: a pass
@@ -61,7 +61,7 @@ def test_write_during_a_pass_gets_a_pass_of_its_own(engine) -> None:
             with engine.begin() as conn:
                 store.save_articles(conn, articles[:1], now=SEP1_NOON)
 
-    planner = PassPlanner(FakeScheduler(), engine, job, lambda: SEP1_NOON, watch=0.25)
+    planner = DueTimeWatch(FakeScheduler(), engine, job, lambda: SEP1_NOON, watch=0.25)
     planner.step()
     assert len(passes) == 1
     planner.step()
@@ -92,7 +92,7 @@ def test_articles_falling_due_while_a_pass_runs_get_a_pass(engine) -> None:
         passes.append(clock[0])
         clock[0] += timedelta(milliseconds=50)
 
-    planner = PassPlanner(FakeScheduler(), engine, job, lambda: clock[0], watch=0.25)
+    planner = DueTimeWatch(FakeScheduler(), engine, job, lambda: clock[0], watch=0.25)
     # The first pass sees nothing due at its clock; both fall due while it
     # runs, so the planner passes again at once, and then has nothing left.
     assert planner.step() == 0.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import socket
 import time
 from collections import Counter
@@ -12,6 +13,7 @@ from conftest import SHANGHAI, load_articles, make_config
 from localhub import LocalHub
 
 from syndicator import store
+from syndicator.actions import announce_changes
 from syndicator.integrations import websub
 from syndicator.publish.scheduler import Publisher
 
@@ -50,7 +52,9 @@ def test_pass_changing_two_channels_pings_each_feed_once_per_hub(engine, tmp_pat
     pinger = websub.Pinger.from_config(config).start()
     try:
         _save(engine, load_articles())
-        Publisher(engine, config, lambda: NOW, pinger).tick()
+        Publisher(
+            engine, config, lambda: NOW, functools.partial(announce_changes, pinger, config)
+        ).tick()
         assert pinger.wait_idle(5)
         first = {url for _mode, url in one.pings}
         assert len(first) == len(one.pings) == 9  # all, economy, yaowen x 3 formats
@@ -61,9 +65,16 @@ def test_pass_changing_two_channels_pings_each_feed_once_per_hub(engine, tmp_pat
         article = load_articles()[0]
         fixed_at = NOW + timedelta(hours=1)
         _save(engine, [article.replace(title="杭州湾新区重大项目集中开工")], now=fixed_at)
-        Publisher(engine, config, lambda: fixed_at, pinger).tick()
+        Publisher(
+            engine, config, lambda: fixed_at, functools.partial(announce_changes, pinger, config)
+        ).tick()
         # A pass that changes nothing pings nobody.
-        Publisher(engine, config, lambda: fixed_at + timedelta(minutes=1), pinger).tick()
+        Publisher(
+            engine,
+            config,
+            lambda: fixed_at + timedelta(minutes=1),
+            functools.partial(announce_changes, pinger, config),
+        ).tick()
         assert pinger.wait_idle(5)
     finally:
         pinger.stop()
@@ -92,7 +103,9 @@ def test_hub_that_hangs_does_not_delay_the_pass_or_other_hubs(
     pinger = websub.Pinger.from_config(config).start()
     try:
         started = time.monotonic()
-        Publisher(engine, config, lambda: NOW, pinger).tick()
+        Publisher(
+            engine, config, lambda: NOW, functools.partial(announce_changes, pinger, config)
+        ).tick()
         assert time.monotonic() - started < 10.0
         deadline = time.monotonic() + 3
         while len(live.pings) < 9 and time.monotonic() < deadline:

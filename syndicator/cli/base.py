@@ -14,15 +14,29 @@ from datetime import datetime
 from typing import Any
 
 import click
+from sqlalchemy.engine import Engine
 
 from ..config import Config, find_config_path, load_config
-from ..errors import InputError, SyndicatorError
+from ..errors import InputError, NotFoundError, SyndicatorError
 
 
 class BadInput(click.ClickException):
     """Exit code 2 with a one-line message, without click's usage text."""
 
     exit_code = 2
+
+
+def exit_for(error: SyndicatorError) -> click.ClickException:
+    """The CLI's one error boundary: a library error as one line and an exit code.
+
+    Bad input (a file, a field, a config key, an id that names nothing)
+    exits 2; every other failure the library knows (the store is locked
+    or down, a pass or a push failed) exits 1. Nothing else maps errors,
+    so no command can forget one and end in a traceback.
+    """
+    if isinstance(error, InputError | NotFoundError):
+        return BadInput(str(error))
+    return click.ClickException(str(error))
 
 
 @dataclass
@@ -33,20 +47,16 @@ class State:
     @property
     def config(self) -> Config:
         if self._config is None:
-            try:
-                self._config = load_config(find_config_path(self.config_path))
-            except InputError as exc:
-                raise BadInput(str(exc)) from None
+            self._config = load_config(find_config_path(self.config_path))
         return self._config
 
-    def engine(self) -> Any:
+    def engine(self) -> Engine:
         from .. import store
 
-        engine = store.create_store_engine(self.config.store_url)
-        try:
-            store.init_schema(engine)
-        except SyndicatorError as exc:
-            raise click.ClickException(str(exc)) from None
+        engine = store.create_store_engine(
+            self.config.store_url, busy_timeout=self.config.store.busy_timeout
+        )
+        store.init_schema(engine)
         return engine
 
 
@@ -72,6 +82,12 @@ class SyndicatorGroup(click.Group):
 
     WITH_VALUE = ("--config", "--log-format")
     FLAGS = ("-v", "--verbose")
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SyndicatorError as exc:
+            raise exit_for(exc) from None
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         head: list[str] = []  # up to the command name

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 import click
 
-from ..config import Config
-from ..errors import InputError, SyndicatorError
+from .. import actions
+from ..model.fields import parse_datetime
 from .base import BadInput, State, _dump, _now, cli, pass_state
 from .progress import PassProgress, progress_bar
 
@@ -68,9 +67,6 @@ def import_(
 
     Example: syndicator import --dry-run --json demo/zjgrrb-2021-08-30-p1.txt
     """
-    from .. import store
-    from ..ingest import ImportOptions, load_file
-
     config = state.config
     if edition is not None:
         try:
@@ -79,25 +75,12 @@ def import_(
             raise BadInput(f"--edition: not a date: {edition!r} (use YYYY-MM-DD)") from None
     else:
         edition_date = None
-    options = ImportOptions(
-        paper_id=config.site.paper_id,
-        paper_name=config.site.title,
-        tz=config.tz,
-        publish_time=config.ingest.publish_clock,
-        edition=edition_date,
-        page=page,
-        encoding=encoding or config.ingest.encoding,
-    )
-    parsed = []
-    for path in progress_bar(paths, "parsing"):
-        try:
-            result = load_file(path, options, fmt)  # type: ignore[arg-type]
-        except InputError as exc:
-            raise BadInput(str(exc)) from None
+    options = actions.import_options(config, edition=edition_date, page=page, encoding=encoding)
+    parsed = actions.parse_files(paths, options, fmt, progress=progress_bar)  # type: ignore[arg-type]
+    for result in parsed:
         for warning in result.warnings:
-            where = f"{path}:{warning.line}" if warning.line else path
+            where = f"{result.source}:{warning.line}" if warning.line else result.source
             click.echo(f"{where}: warning: {warning.message}", err=True)
-        parsed.append(result)
 
     if dry_run:
         if as_json:
@@ -114,16 +97,7 @@ def import_(
                     click.echo(f"  {a.id}  {kicker}{a.title}")
         return
 
-    engine = state.engine()
-    reports = []
-    now = _now(config)
-    with store.transaction(engine) as conn:
-        for p in progress_bar(parsed, "saving"):
-            if p.edition is not None:
-                store.save_edition(conn, p.edition)
-            reports.append(
-                (p.source, store.save_articles(conn, p.articles, now=now, stated=p.stated))
-            )
+    reports = actions.save_parsed(state.engine(), parsed, now=_now(config), progress=progress_bar)
     if as_json:
         _dump([{"source": src, **r.to_dict()} for src, r in reports])
         return
@@ -151,76 +125,31 @@ def publish(state: State, now_text: str | None, force: bool, as_json: bool) -> N
 
     Example: syndicator publish --now 2021-08-30T06:00:00+08:00
     """
-    from ..model.fields import parse_datetime
-    from ..publish.cluster import publish_or_follow
-
     config = state.config
-    if now_text:
-        try:
-            now = parse_datetime(now_text, "--now")
-        except InputError as exc:
-            raise BadInput(str(exc)) from None
-    else:
-        now = _now(config)
+    now = parse_datetime(now_text, "--now") if now_text else _now(config)
     engine = state.engine()
-    _warn_if_clock_goes_back(engine, now)
+    rewound = actions.clock_rewinds(engine, now)
+    if rewound:
+        click.echo(
+            f"warning: --now is before the last pass's clock ({rewound}): the live feeds"
+            " will show the store as of then until the next pass",
+            err=True,
+        )
     progress = PassProgress()
     try:
-        outcome = publish_or_follow(
-            engine,
-            config,
-            now=now,
-            force=force,
-            wait=60.0,
-            follow=False,
-            clean=True,
-            progress=progress,
+        report, reached = actions.publish_now(
+            engine, config, now=now, force=force, progress=progress
         )
-    except SyndicatorError as exc:
-        raise click.ClickException(str(exc)) from None
     finally:
         progress.close()
-    if outcome.report is None:
-        raise click.ClickException(
-            "another instance has been running a pass for a minute; try again later"
-        )
-    report = outcome.report
-    _ping_hubs(config, report.written)
+    if not reached:
+        click.echo("warning: some WebSub hubs were not reached; see the log", err=True)
     if as_json:
         _dump(report.to_dict())
         return
     click.echo(report.summary())
     for path in report.written:
         click.echo(f"  wrote {path}")
-
-
-def _warn_if_clock_goes_back(engine: Any, now: datetime) -> None:
-    """``publish --now`` before the last pass's clock rewinds the live feeds."""
-    from .. import store
-    from ..publish import COVERED_CLOCK
-
-    with engine.connect() as conn:
-        last = store.get_meta(conn, COVERED_CLOCK)
-    if last and now < datetime.fromisoformat(last):
-        click.echo(
-            f"warning: --now is before the last pass's clock ({last}): the live feeds"
-            " will show the store as of then until the next pass",
-            err=True,
-        )
-
-
-def _ping_hubs(config: Config, written: list[str]) -> None:
-    """WebSub pings for a one-off pass: wait a little, then leave the rest."""
-    from ..integrations.websub import Pinger, changed_topics
-
-    topics = changed_topics(config, written)
-    if not (config.feeds.hubs and topics):
-        return
-    pinger = Pinger.from_config(config).start()
-    pinger.publish(topics)
-    if not pinger.wait_idle(timeout=30):
-        click.echo("warning: some WebSub hubs were not reached; see the log", err=True)
-    pinger.stop(timeout=1)
 
 
 @cli.command()
@@ -231,9 +160,17 @@ def withdraw(state: State, article_id: str) -> None:
 
     Example: syndicator withdraw zjgrrb-20210830-01-03
     """
-    from .. import store
-
-    with store.transaction(state.engine()) as conn:
-        if not store.set_status(conn, article_id, "withdrawn"):
-            raise BadInput(f"no article with id {article_id!r}")
+    actions.withdraw_article(state.engine(), article_id)
     click.echo(f"{article_id}: withdrawn; it leaves the feeds on the next pass")
+
+
+@cli.command()
+@click.argument("article_id")
+@pass_state
+def restore(state: State, article_id: str) -> None:
+    """Publish a withdrawn article again: it returns to the feeds on the next pass.
+
+    Example: syndicator restore zjgrrb-20210830-01-03
+    """
+    actions.restore_article(state.engine(), article_id)
+    click.echo(f"{article_id}: published; it returns to the feeds on the next pass")

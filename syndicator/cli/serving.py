@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from ..errors import SyndicatorError
+from .. import actions
 from .base import State, cli, pass_state
 
 
@@ -32,11 +32,8 @@ def serve(state: State, host: str | None, port: int | None) -> None:
     from ..web.server import serve as run_server
 
     config = state.config
-    try:
-        check_address(config, host, port)
-        prepare_store(config)  # a store that cannot be opened stops us here, in one line
-    except SyndicatorError as exc:
-        raise click.ClickException(str(exc)) from None
+    check_address(config, host, port)
+    prepare_store(config)  # a store that cannot be opened stops us here, in one line
     run_server(config, host=host, port=port, spawn=False)
 
 
@@ -59,18 +56,16 @@ def run(state: State, host: str | None, port: int | None) -> None:
 
     from .. import metrics
     from ..integrations.websub import Pinger
-    from ..publish.scheduler import build_scheduler
     from ..web.server import check_address
     from ..web.server import serve as run_server
 
     config = state.config
-    try:
-        check_address(config, host, port)
-    except SyndicatorError as exc:
-        raise click.ClickException(str(exc)) from None
+    check_address(config, host, port)
     engine = state.engine()
     pinger = Pinger.from_config(config).start()
-    scheduler = build_scheduler(engine, config, pinger=pinger) if config.scheduler.enabled else None
+    scheduler = (
+        actions.start_scheduler(engine, config, pinger) if config.scheduler.enabled else None
+    )
     # The passes run here, the requests in the worker: hand it the pass metrics.
     handle, exported = tempfile.mkstemp(prefix="syndicator-passes-", suffix=".prom")
     os.close(handle)

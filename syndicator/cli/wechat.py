@@ -6,8 +6,8 @@ from typing import Any
 
 import click
 
-from ..errors import InputError, SyndicatorError
-from .base import BadInput, State, cli, pass_state
+from .. import actions
+from .base import State, cli, pass_state
 
 
 class _DefaultGroup(click.Group):
@@ -27,16 +27,6 @@ def wechat() -> None:
 
     Example: syndicator wechat zjgrrb-20210830-01-01 --json
     """
-
-
-def _article(state: State, article_id: str) -> Any:
-    from .. import store
-
-    with state.engine().connect() as conn:
-        article = store.get_article(conn, article_id)
-    if article is None:
-        raise BadInput(f"no article with id {article_id!r}")
-    return article
 
 
 @wechat.command("show")
@@ -60,20 +50,17 @@ def wechat_show(state: State, article_id: str, as_json: bool) -> None:
 
     from ..render.wechat.post import build_post
 
-    article = _article(state, article_id)
+    article = actions.get_article(state.engine(), article_id)
     if article.status != "published":
         click.echo(f"warning: {article_id} is {article.status}: not in the feeds", err=True)
     elif article.published_at > datetime.now(state.config.tz):
         due = article.published_at.astimezone(state.config.tz)
         click.echo(f"warning: {article_id} is not due until {due:%Y-%m-%d %H:%M}", err=True)
     post = build_post(article, state.config)
-    try:
-        if as_json:
-            click.echo(post.require_ready().json, nl=False)
-        else:
-            click.echo(post.require_content().content)
-    except InputError as exc:
-        raise BadInput(str(exc)) from None
+    if as_json:
+        click.echo(post.require_ready().json, nl=False)
+    else:
+        click.echo(post.require_content().content)
 
 
 @wechat.command("check")
@@ -107,13 +94,5 @@ def wechat_push(state: State, article_id: str) -> None:
 
     Example: syndicator wechat push zjgrrb-20210830-01-01
     """
-    from ..integrations.push import client_from_env, push_article
-
-    article = _article(state, article_id)
-    try:
-        result = push_article(article, state.config, client_from_env(state.config))
-    except InputError as exc:
-        raise BadInput(str(exc)) from None
-    except SyndicatorError as exc:
-        raise click.ClickException(str(exc)) from None
+    result = actions.push_draft(state.engine(), state.config, article_id)
     click.echo(f"{article_id}: draft created, media_id {result.media_id} ({result.summary()})")

@@ -56,6 +56,7 @@ class SiteConfig:
 @dataclass(frozen=True)
 class StoreConfig:
     url: str = "sqlite:///syndicator.db"
+    busy_timeout: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -310,6 +311,7 @@ def _finish(config: Config) -> Config:
             "use lowercase letters, digits, '-' or '_' (at most 32)", field="site.paper_id"
         )
     for name, low in (
+        ("store.busy_timeout", 0),
         ("scheduler.interval", 1),
         ("scheduler.watch", 0),
         ("server.port", 0),

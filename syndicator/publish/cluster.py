@@ -32,7 +32,8 @@ from .. import store
 from ..config import Config
 from ..store.lock import directory_lock, store_lock, wait_for_release
 from .output_files import remove_temp_files, write_atomic
-from .run import FEED_FILES, PassReport, Progress, feed_path, run_pass
+from .plan import PassReport, Progress, outputs_complete
+from .run import run_pass
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +166,7 @@ def follow_store(
     with directory_lock(output):
         removed = _clean(output) if clean else []
         if generation.clock is None or (
-            local_generation(output) == generation.number and _complete(config)
+            local_generation(output) == generation.number and outputs_complete(config)
         ):
             return Outcome(
                 "current", instance, started, datetime.now(tz), generation.number, None, removed
@@ -176,13 +177,6 @@ def follow_store(
         _mark(output, generation.number)
     return Outcome(
         "synced", instance, started, datetime.now(tz), generation.number, report, removed
-    )
-
-
-def _complete(config: Config) -> bool:
-    output = config.output_dir
-    return (output / "opml.xml").exists() and all(
-        feed_path(output, c.name, f).exists() for c in config.channels for f in FEED_FILES
     )
 
 

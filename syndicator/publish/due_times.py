@@ -1,17 +1,17 @@
 """When the publish pass runs: at every article's due time, and soon after any write.
 
 Polling the store on a fixed interval makes a reader wait up to that
-interval for an article that is already due. The planner instead asks
+interval for an article that is already due. The watch instead asks
 the store after each pass when the next scheduled article becomes due
 (``store.next_due_at``, an indexed ``min``) and sleeps until that moment,
 so an article is published at its due time, not up to a minute later.
 Writes from elsewhere (``syndicator import``, the ingest API in the
 server's worker process, another instance) bump the store's revision; the
-planner reads it (one row) every ``scheduler.watch`` seconds and runs a
+watch reads it (one row) every ``scheduler.watch`` seconds and runs a
 pass when it moved, which also finds the next due time. The scheduler's
 interval pass stays as the safety net.
 
-The planner is one long-running job of the scheduler: it never adds or
+The watch is one long-running job of the scheduler: it never adds or
 removes jobs (APScheduler deadlocks when a job does that while
 ``shutdown(wait=True)`` waits for it), and it returns within a watch
 period once the scheduler stops. All passes go through ``job``, whose own
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 MAX_NAP = 1.0
 
 
-class PassPlanner:
+class DueTimeWatch:
     """Runs ``job`` (one publish pass) at the next due time, or after a write."""
 
     def __init__(
@@ -91,7 +91,7 @@ class PassPlanner:
             try:
                 nap = self.step()
             except Exception:  # the job logs its own failures; this is the store away
-                log.debug("planner: store unavailable", exc_info=True)
+                log.debug("due times: store unavailable", exc_info=True)
                 nap = MAX_NAP
             if nap > 0:
                 time.sleep(nap)
@@ -101,5 +101,5 @@ class PassPlanner:
             with self.engine.connect() as conn:
                 return query(conn)
         except Exception:  # the store is away: the interval pass will say so
-            log.debug("planner: store unavailable", exc_info=True)
+            log.debug("due times: store unavailable", exc_info=True)
             return None

@@ -23,8 +23,7 @@ from .. import store
 from ..config import ChannelConfig, Config
 from ..model import Article
 from ..render import feeds
-from . import channel_files as history
-from . import wechat_files as wechat_export
+from . import channel_files, wechat_files
 
 FEED_FILES = tuple(feeds.FORMATS)
 
@@ -77,8 +76,8 @@ class PassPlan:
 
     report: PassReport
     documents: dict[Path, tuple[bytes, datetime]] = field(default_factory=dict)
-    outputs: list[history.ChannelOutput] = field(default_factory=list)
-    export: wechat_export.Export = field(default_factory=wechat_export.Export)
+    outputs: list[channel_files.ChannelOutput] = field(default_factory=list)
+    export: wechat_files.Export = field(default_factory=wechat_files.Export)
     states: list[store.PublishedState] = field(default_factory=list)
     #: The store revision the plan covers; the render fingerprint it was made
     #: with, and the one the store held (both recorded by the commit).
@@ -101,6 +100,30 @@ def counted(items: list, step: str, progress: Progress):  # type: ignore[no-unty
         yield item
 
 
+def channel_complete(output: Path, channel: ChannelConfig) -> bool:
+    """Whether a channel's feed files are on disk and its manifest knows its items."""
+    return all(
+        feed_path(output, channel.name, f).exists() for f in FEED_FILES
+    ) and channel_files.can_update(output, channel)
+
+
+def outputs_complete(config: Config) -> bool:
+    """Whether an output dir holds everything a pass writes, as far as a look can tell.
+
+    Every channel complete, the OPML, the stylesheet and the WeChat folder
+    (a single lost WeChat file comes back with ``--force``). The one
+    definition: the pass trusts its bookkeeping only when this holds, and a
+    follower whose dir is at the store's generation re-renders when it does not.
+    """
+    output = config.output_dir
+    return (
+        (output / "opml.xml").exists()
+        and (output / feeds.STYLESHEET).exists()
+        and (output / wechat_files.DIRECTORY).is_dir()
+        and all(channel_complete(output, c) for c in config.channels)
+    )
+
+
 def plan_everything(
     engine: Engine, config: Config, *, now: datetime, force: bool, progress: Progress = no_progress
 ) -> PassPlan:
@@ -117,19 +140,13 @@ def plan_everything(
     affected: set[str] = set()
     for article_id in report.removed:
         affected.update(published[article_id].channels)
-    missing = {
-        c.name
-        for c in config.channels
-        if not all(feed_path(output, c.name, f).exists() for f in FEED_FILES)
-        or not history.can_update(output, c)
-    }
-    affected |= missing
+    affected |= {c.name for c in config.channels if not channel_complete(output, c)}
     if force:
         affected |= {c.name for c in config.channels}
 
     # WeChat posts of new and changed articles, and of any whose files are missing.
     wechat_wanted = (
-        set(due_states) if force else touched | wechat_export.missing_posts(output, due_states)
+        set(due_states) if force else touched | wechat_files.missing_posts(output, due_states)
     )
 
     due: list[Article] = []
@@ -151,7 +168,7 @@ def plan_everything(
     channels = [c for c in config.channels if c.name in affected]
     for done, channel in enumerate(channels, 1):
         plan.outputs.append(
-            history.channel_output(config, channel, due, output, force=force, listed=listed)
+            channel_files.channel_output(config, channel, due, output, force=force, listed=listed)
         )
         plan.documents.update(plan.outputs[-1].documents)
         progress("rendering channels", done, len(channels))
@@ -159,7 +176,7 @@ def plan_everything(
     opml_updated = max((d[1] for d in plan.documents.values()), default=feeds.EPOCH)
     plan.documents[output / "opml.xml"] = (feeds.render_opml(config), opml_updated)
     plan.documents[output / feeds.STYLESHEET] = (feeds.stylesheet(), feeds.EPOCH)
-    stray = wechat_export.stray_posts(output, due_states)
+    stray = wechat_files.stray_posts(output, due_states)
     _export(plan, config, by_id, wechat_wanted, progress, stray=stray)
     plan.states = [
         store.PublishedState(
@@ -208,7 +225,7 @@ def plan_changes(
             if channel.name not in dirty:
                 continue
             plan.outputs.append(
-                history.update_channel(
+                channel_files.update_channel(
                     config,
                     channel,
                     output,
@@ -276,7 +293,7 @@ def _export(
     """The WeChat files of ``wanted`` articles, and those of removed (or
     ``stray``: on disk but not due) ones to delete."""
     output = config.output_dir
-    plan.export = wechat_export.plan_export(
+    plan.export = wechat_files.plan_export(
         config,
         output,
         by_id,

@@ -22,34 +22,18 @@ from sqlalchemy.engine import Engine
 from .. import store
 from ..config import ChannelConfig, Config
 from ..model import Article
-from ..render import feeds
-from . import channel_files as history
 from . import checkpoints
-from . import wechat_files as wechat_export
 from .output_files import remove_document, write_documents
 from .plan import (
-    FEED_FILES,
     PassPlan,
     PassReport,
     Progress,
     counted,
-    feed_path,
     no_progress,
+    outputs_complete,
     plan_changes,
     plan_everything,
 )
-
-__all__ = [
-    "FEED_FILES",
-    "PassPlan",
-    "PassReport",
-    "Progress",
-    "commit_plan",
-    "feed_path",
-    "plan_pass",
-    "run_pass",
-    "write_plan",
-]
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +155,7 @@ def plan_pass(
     plan = None
     if record and not force and covered is not None and last_clock is not None:
         since = datetime.fromisoformat(last_clock)
-        if now >= since and _outputs_complete(config):
+        if now >= since and outputs_complete(config):
             plan = plan_changes(engine, config, now=now, revision=int(covered), since=since)
     if plan is None:
         plan = plan_everything(engine, config, now=now, force=force, progress=progress)
@@ -236,16 +220,3 @@ def commit_plan(
                 files=len(report.written),
                 instance=instance,
             )
-
-
-def _outputs_complete(config: Config) -> bool:
-    """Every channel's feeds and manifest, the OPML, the stylesheet and the WeChat
-    folder are on disk (a single lost WeChat file comes back with ``--force``)."""
-    output = config.output_dir
-    if not (output / "opml.xml").exists() or not (output / feeds.STYLESHEET).exists():
-        return False
-    if not (output / wechat_export.DIRECTORY).is_dir():
-        return False
-    return all(
-        feed_path(output, c.name, f).exists() for c in config.channels for f in FEED_FILES
-    ) and all(history.can_update(output, c) for c in config.channels)

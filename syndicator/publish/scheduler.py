@@ -3,7 +3,7 @@
 ``run`` adds to the web server (:mod:`.server`) the APScheduler jobs that
 run the publish pass: once at start (a fresh install has feeds within
 seconds), every ``scheduler.interval`` seconds, at each article's due time
-and soon after any write to the store (:mod:`.planner`). With several
+and soon after any write to the store (:mod:`.due_times`). With several
 instances on one store, each tick either publishes or follows the
 publisher (``cluster``). On Ctrl-C or SIGTERM the scheduler finishes the
 pass in progress, then exits.
@@ -24,9 +24,9 @@ from sqlalchemy.engine import Engine
 
 from .. import metrics
 from ..config import Config
-from ..integrations.websub import Pinger, changed_topics
 from .cluster import Outcome, instance_id, publish_or_follow
-from .due_times import PassPlanner
+from .due_times import DueTimeWatch
+from .plan import PassReport
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ Clock = Callable[[], datetime]
 TICK_ORIGIN = datetime(2000, 1, 1, tzinfo=UTC)
 JOB_ID = "publish"
 NOW_JOB_ID = "publish-now"
-PLANNER_JOB_ID = "planner"
+DUE_TIMES_JOB_ID = "due-times"
 
 
 class Publisher:
@@ -54,11 +54,11 @@ class Publisher:
         engine: Engine,
         config: Config,
         clock: Clock | None = None,
-        pinger: Pinger | None = None,
+        on_published: Callable[[PassReport], object] | None = None,
     ) -> None:
         self.engine = engine
         self.config = config
-        self.pinger = pinger
+        self.on_published = on_published
         self.clock = clock or (lambda: datetime.now(config.tz))
         self.instance = instance_id()
         self._mutex = threading.Lock()
@@ -102,10 +102,10 @@ class Publisher:
             metrics.GENERATION.set(outcome.generation)
         report = outcome.report
         if outcome.role == "published" and report is not None:
-            # Only the publisher pings the WebSub hubs (in the background:
-            # the pass never waits); followers re-render the same feeds.
-            if self.pinger is not None and report.written:
-                self.pinger.publish(changed_topics(self.config, report.written))
+            # Only the publisher announces its pass (the WebSub pings, in the
+            # background: the pass never waits); followers re-render the same feeds.
+            if self.on_published is not None and report.written:
+                self.on_published(report)
             for kind, ids in (
                 ("new", report.added),
                 ("corrected", report.changed),
@@ -126,21 +126,24 @@ class Publisher:
 
 
 def build_scheduler(
-    engine: Engine, config: Config, clock: Clock | None = None, pinger: Pinger | None = None
+    engine: Engine,
+    config: Config,
+    clock: Clock | None = None,
+    on_published: Callable[[PassReport], object] | None = None,
 ) -> BackgroundScheduler:
     """A scheduler whose passes never pile up.
 
     ``max_instances=1`` and coalescing mean a slow pass delays the next
     one instead of running two at once; the misfire grace lets a pass that
     was due while the machine slept still run. A first pass runs at once,
-    so a fresh install has feeds within seconds. The planner adds a pass
+    so a fresh install has feeds within seconds. The due-time watch adds a pass
     at each article's due time and one soon after any write to the store
     (the ingest API in the server's worker, an import, another instance).
     """
     tz = config.tz
-    publisher = Publisher(engine, config, clock, pinger)
+    publisher = Publisher(engine, config, clock, on_published)
     scheduler = BackgroundScheduler(timezone=tz)
-    planner = PassPlanner(
+    due_times = DueTimeWatch(
         scheduler,
         engine,
         functools.partial(publisher.tick, triggered=True),
@@ -148,10 +151,10 @@ def build_scheduler(
         watch=config.scheduler.watch,
     )
     scheduler.add_job(
-        planner.loop,
+        due_times.loop,
         "date",
         run_date=datetime.now(tz) + timedelta(milliseconds=100),
-        id=PLANNER_JOB_ID,
+        id=DUE_TIMES_JOB_ID,
         name="passes at due times and after writes",
         misfire_grace_time=None,
     )

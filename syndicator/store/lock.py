@@ -133,14 +133,9 @@ def wait_for_release(engine: Engine, name: str, *, timeout: float) -> bool:
 @contextlib.contextmanager
 def _pg_session(engine: Engine) -> Iterator[Connection]:
     """A connection of its own, in autocommit: the lock is the session's, not a transaction's."""
-    try:
-        conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-    except sa.exc.OperationalError as exc:
-        raise StoreError(f"store: cannot reach {engine.url!r} for a lock: {exc.orig}") from None
+    conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
     try:
         yield conn
-    except sa.exc.OperationalError as exc:
-        raise StoreError(f"store: lost the lock session: {exc.orig}") from None
     finally:
         conn.close()
 
@@ -149,7 +144,7 @@ def _pg_unlock(conn: Connection, function: str, key: int) -> None:
     """Release a session lock; a session that cannot say so is dropped, lock and all."""
     try:
         conn.execute(sa.text(f"SELECT {function}(:key)"), {"key": key})
-    except sa.exc.DBAPIError:
+    except StoreError:
         conn.invalidate()
 
 

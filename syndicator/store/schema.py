@@ -118,14 +118,17 @@ passes = sa.Table(
 # -- engine ------------------------------------------------------------------
 
 
-def create_store_engine(url: str) -> Engine:
+def create_store_engine(url: str, *, busy_timeout: float = 30.0) -> Engine:
     """An engine for ``url`` with the settings each backend needs.
 
     SQLite gets WAL (readers never block the publish pass) and foreign
-    keys; a busy timeout covers the CLI importing while ``run`` publishes.
+    keys; ``busy_timeout`` seconds cover the CLI importing while ``run``
+    publishes. Every driver error, reads included, comes out of the engine
+    as a :class:`StoreError` (:func:`_as_store_error`), so no caller needs
+    to know SQLAlchemy's exceptions.
     """
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        engine = sa.create_engine(url, connect_args={"timeout": busy_timeout})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -135,8 +138,31 @@ def create_store_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _as_store_error)
+    return engine
+
+
+def _as_store_error(context: sa.engine.ExceptionContext) -> None:
+    """The store's one error boundary: a driver error becomes a :class:`StoreError`.
+
+    A failed pre-ping is left alone: the pool reconnects on its own. An
+    error of ours raised inside SQLAlchemy (a naive datetime refused by
+    :class:`AwareDateTime`) goes out as it came in.
+    """
+    if context.is_pre_ping:
+        return
+    original = context.original_exception
+    if isinstance(original, StoreError):
+        raise original
+    if context.connection is None and context.statement is None:
+        error = StoreError(f"store: cannot open {context.engine.url!r}: {original}")
+    else:
+        error = StoreError(f"store: {original}")
+    error.sqlstate = getattr(original, "sqlstate", None)
+    error.lost_race = isinstance(context.sqlalchemy_exception, sa.exc.IntegrityError)
+    raise error from original
 
 
 def init_schema(engine: Engine) -> None:
@@ -148,11 +174,6 @@ def init_schema(engine: Engine) -> None:
 
 @contextlib.contextmanager
 def transaction(engine: Engine) -> Iterator[Connection]:
-    """A connection inside one transaction, with driver errors named as store errors."""
-    try:
-        with engine.begin() as conn:
-            yield conn
-    except sa.exc.OperationalError as exc:
-        error = StoreError(f"store: {exc.orig}")
-        error.sqlstate = getattr(exc.orig, "sqlstate", None)
-        raise error from None
+    """A connection inside one transaction: committed when the block ends, else rolled back."""
+    with engine.begin() as conn:
+        yield conn

@@ -25,14 +25,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from .. import metrics, store
-from ..errors import InputError, StoreError
-from ..ingest import ImportOptions
-from ..ingest.jsonfile import parse_json
+from .. import actions, metrics
 from .db import get_config, get_engine
 
 log = logging.getLogger(__name__)
@@ -128,16 +124,6 @@ def _http_error(exc: HTTPException) -> Response:
     return error(exc.code or 500, exc.description or exc.name)
 
 
-def _import_options() -> ImportOptions:
-    config = get_config()
-    return ImportOptions(
-        paper_id=config.site.paper_id,
-        paper_name=config.site.title,
-        tz=config.tz,
-        publish_time=config.ingest.publish_clock,
-    )
-
-
 def _trigger() -> bool:
     hook: Callable[[], None] | None = current_app.extensions.get(TRIGGER_KEY)
     if hook is None:
@@ -158,11 +144,10 @@ def post_articles() -> Response:
         return error(400, f"body is not UTF-8 (byte {exc.start})")
     if not text.strip():
         return error(400, "empty body: send an article object or a list of them")
-    try:
-        parsed = parse_json(text, source=SOURCE, options=_import_options())
-    except InputError as exc:
-        return error(400, str(exc), field=exc.field, line=exc.line)
-    report = _save(parsed)
+    parsed = actions.parse_posted(text, get_config(), source=SOURCE)
+    [(_source, report)] = actions.save_parsed(
+        get_engine(), [parsed], now=datetime.now(get_config().tz)
+    )
     for kind in ("added", "changed", "unchanged"):
         if getattr(report, kind):
             metrics.API_ARTICLES.inc(len(getattr(report, kind)), result=kind)
@@ -177,35 +162,10 @@ def post_articles() -> Response:
     return jsonify({**report.to_dict(), "pass": "started" if triggered else "next tick"})
 
 
-#: PostgreSQL's "serialization failure" and "deadlock detected": the
-#: transaction was rolled back whole and may simply run again.
-RETRYABLE = {"40001", "40P01"}
-
-
-def _save(parsed: Any) -> store.SaveReport:
-    """One transaction, run again (up to three times) when it lost a race:
-    a concurrent insert of the same id, or a deadlock the database broke."""
-    now = datetime.now(get_config().tz)
-    for attempt in (1, 2, 3):
-        try:
-            with store.transaction(get_engine()) as conn:
-                if parsed.edition is not None:
-                    store.save_edition(conn, parsed.edition)
-                return store.save_articles(conn, parsed.articles, now=now, stated=parsed.stated)
-        except (sa.exc.IntegrityError, StoreError) as exc:
-            lost_race = isinstance(exc, sa.exc.IntegrityError) or exc.sqlstate in RETRYABLE
-            if not lost_race or attempt == 3:
-                raise
-    raise AssertionError("unreachable")
-
-
 @bp.delete("/articles/<article_id>")
 def delete_article(article_id: str) -> Response:
     """Withdraw an article: it leaves every feed on the next pass (started at once)."""
-    with store.transaction(get_engine()) as conn:
-        found = store.set_status(conn, article_id, "withdrawn")
-    if not found:
-        return error(404, f"no article with id {article_id!r}")
+    actions.withdraw_article(get_engine(), article_id)
     metrics.API_ARTICLES.inc(result="withdrawn")
     triggered = _trigger()
     log.info(
@@ -216,9 +176,3 @@ def delete_article(article_id: str) -> Response:
     return jsonify(
         {"id": article_id, "status": "withdrawn", "pass": "started" if triggered else "next tick"}
     )
-
-
-@bp.errorhandler(StoreError)
-def _store_error(exc: StoreError) -> Response:
-    log.error("api: %s", exc)
-    return error(503, "the store is unavailable; try again")

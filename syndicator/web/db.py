@@ -35,7 +35,7 @@ def close_conn(_exc: BaseException | None = None) -> None:
 
 def init_app(app: Flask) -> None:
     config: Config = app.extensions["syndicator.config"]
-    engine = store.create_store_engine(config.store_url)
+    engine = store.create_store_engine(config.store_url, busy_timeout=config.store.busy_timeout)
     if not app.config.get("STORE_READY"):  # a server's worker: its supervisor did this
         store.init_schema(engine)
     app.extensions["syndicator.engine"] = engine

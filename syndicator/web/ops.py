@@ -20,7 +20,6 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
 from flask import Blueprint, Flask, Response, g, jsonify, request
 
 from .. import metrics, store
@@ -52,7 +51,7 @@ def healthz() -> Response:
                 if (local or 0) < generation.number
                 else None
             )
-    except (sa.exc.SQLAlchemyError, StoreError) as exc:
+    except StoreError as exc:
         body.update(status="error", store=f"unreachable: {type(exc).__name__}")
         response = jsonify(body)
         response.status_code = 503

@@ -18,11 +18,9 @@ import hmac
 import math
 from datetime import date, datetime
 
-import sqlalchemy as sa
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 
 from .. import store
-from ..errors import StoreError
 from ..model import Article
 from ..render.wechat import post as wechat_post
 from .db import get_config, get_conn
@@ -96,16 +94,6 @@ def _guard() -> Response | None:
 def _private(response: Response) -> Response:
     if _staff():
         response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-@bp.errorhandler(sa.exc.OperationalError)
-@bp.errorhandler(StoreError)
-def _store_away(_exc: Exception) -> Response:
-    """The store is down or restarting: say so and when to try again, not
-    a bare 500 (the feeds keep being served from their files meanwhile)."""
-    response = _text(503, "稿库暂时无法访问，请稍后刷新")
-    response.headers["Retry-After"] = "10"
     return response
 
 

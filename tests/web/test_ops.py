@@ -8,7 +8,6 @@ import logging
 import re
 from datetime import UTC, datetime, timedelta
 
-import sqlalchemy as sa
 from conftest import SHANGHAI, load_articles, make_config
 
 from syndicator import metrics, store
@@ -59,8 +58,8 @@ def test_last_pass_time_moves_even_when_nothing_changed(engine, config) -> None:
 
 
 def test_healthz_is_503_when_the_store_is_down(app, client) -> None:
-    app.extensions["syndicator.engine"] = sa.create_engine(
-        "postgresql+psycopg://postgres@127.0.0.1:9/nowhere", poolclass=sa.NullPool
+    app.extensions["syndicator.engine"] = store.create_store_engine(
+        "postgresql+psycopg://postgres@127.0.0.1:9/nowhere"
     )
     response = client.get("/healthz")
     assert response.status_code == 503

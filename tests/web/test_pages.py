@@ -101,10 +101,8 @@ def test_static_copy_script_is_served(client) -> None:
 
 def test_pages_say_503_while_the_store_is_away(app, client) -> None:
     """Feeds are files and keep being served; the pages need the store."""
-    import sqlalchemy as sa
-
-    app.extensions["syndicator.engine"] = sa.create_engine(
-        "postgresql+psycopg://postgres@127.0.0.1:9/nowhere", poolclass=sa.NullPool
+    app.extensions["syndicator.engine"] = store.create_store_engine(
+        "postgresql+psycopg://postgres@127.0.0.1:9/nowhere"
     )
     for url in ("/", "/articles/zjgrrb-20210830-01-01", "/editions/2021-08-30"):
         response = client.get(url)

@@ -19,7 +19,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ...errors import StoreError
 from ..lock import lock_key, store_lock
 
 HERE = Path(__file__).resolve().parent
@@ -69,20 +68,17 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
     :raises StoreError: when the store cannot be reached or a migration fails.
     """
-    try:
-        with engine.connect() as conn:
-            if current_revision(conn) == head_revision() and revision == "head":
-                return
-        if engine.dialect.name == "postgresql":
-            with engine.begin() as conn:
-                key = {"k": lock_key("migrate")}
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), key)
-                _upgrade(conn, revision)
+    with engine.connect() as conn:
+        if current_revision(conn) == head_revision() and revision == "head":
             return
-        with store_lock(engine, "migrate", wait=60.0), engine.begin() as conn:
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            key = {"k": lock_key("migrate")}
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), key)
             _upgrade(conn, revision)
-    except sa.exc.OperationalError as exc:
-        raise StoreError(f"store: cannot open {engine.url!r}: {exc.orig}") from None
+        return
+    with store_lock(engine, "migrate", wait=60.0), engine.begin() as conn:
+        _upgrade(conn, revision)
 
 
 def _upgrade(conn: Connection, revision: str) -> None:

@@ -1,0 +1,139 @@
+"""Articles in and out of the store: import files, post from a CMS, withdraw, restore.
+
+A correction is no use case of its own: importing or posting an article
+whose id is stored already corrects it in place (same GUID, a new
+``updated_at``), whichever door it came through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy.engine import Engine
+
+from .. import store
+from ..config import Config
+from ..errors import NotFoundError, StoreError
+from ..ingest import Format, ImportOptions, ParsedFile, load_file, parse_json
+from ..model import Article
+
+T = TypeVar("T")
+
+#: How often a save that lost a race to a concurrent writer runs again.
+SAVE_ATTEMPTS = 3
+
+
+def _unchanged(items: Iterable[T], _step: str) -> Iterable[T]:
+    return items
+
+
+#: Wraps an iterable to show progress (the CLI's bars); named by its step.
+Progress = Callable[[Iterable[T], str], Iterable[T]]
+
+
+def import_options(
+    config: Config,
+    *,
+    edition: date | None = None,
+    page: int | None = None,
+    encoding: str | None = None,
+) -> ImportOptions:
+    """What an importer needs from the configuration, plus what a person stated."""
+    return ImportOptions(
+        paper_id=config.site.paper_id,
+        paper_name=config.site.title,
+        tz=config.tz,
+        publish_time=config.ingest.publish_clock,
+        edition=edition,
+        page=page,
+        encoding=encoding or config.ingest.encoding,
+    )
+
+
+def parse_files(
+    paths: Sequence[str | Path],
+    options: ImportOptions,
+    fmt: Format = "auto",
+    *,
+    progress: Progress = _unchanged,
+) -> list[ParsedFile]:
+    """Parse every file before anything is saved: one bad file stops them all.
+
+    :raises InputError: naming file, line and field of the first problem.
+    """
+    return [load_file(path, options, fmt) for path in progress(paths, "parsing")]
+
+
+def parse_posted(text: str, config: Config, *, source: str = "<request>") -> ParsedFile:
+    """An API body: exactly what ``import`` takes in a JSON file.
+
+    :raises InputError: naming the field (and line) of the first problem.
+    """
+    return parse_json(text, source=source, options=import_options(config))
+
+
+def save_parsed(
+    engine: Engine,
+    parsed: Sequence[ParsedFile],
+    *,
+    now: datetime,
+    progress: Progress = _unchanged,
+) -> list[tuple[str, store.SaveReport]]:
+    """Save parsed files in one transaction: all of them, or none.
+
+    A transaction that lost a race (another writer inserted the same new
+    id, or the database broke a deadlock) was rolled back whole, so it
+    simply runs again, up to :data:`SAVE_ATTEMPTS` times.
+
+    :return: each file's source and what its articles were: new,
+        corrected or unchanged.
+    :raises StoreError: when the store is down, locked or keeps losing.
+    """
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        try:
+            with store.transaction(engine) as conn:
+                reports = []
+                for p in progress(parsed, "saving"):
+                    if p.edition is not None:
+                        store.save_edition(conn, p.edition)
+                    saved = store.save_articles(conn, p.articles, now=now, stated=p.stated)
+                    reports.append((p.source, saved))
+                return reports
+        except StoreError as exc:
+            if not exc.retryable or attempt == SAVE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def get_article(engine: Engine, article_id: str) -> Article:
+    """:raises NotFoundError: when no article has that id."""
+    with engine.connect() as conn:
+        article = store.get_article(conn, article_id)
+    if article is None:
+        raise NotFoundError(f"no article with id {article_id!r}")
+    return article
+
+
+def withdraw_article(engine: Engine, article_id: str) -> None:
+    """Withdraw an article: it leaves every feed on the next pass.
+
+    :raises NotFoundError: when no article has that id.
+    """
+    _set_status(engine, article_id, "withdrawn")
+
+
+def restore_article(engine: Engine, article_id: str) -> None:
+    """Publish a withdrawn article (or a draft) again: it returns on the next pass.
+
+    :raises NotFoundError: when no article has that id.
+    """
+    _set_status(engine, article_id, "published")
+
+
+def _set_status(engine: Engine, article_id: str, status: str) -> None:
+    with store.transaction(engine) as conn:
+        if not store.set_status(conn, article_id, status):
+            raise NotFoundError(f"no article with id {article_id!r}")
