@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -11,6 +11,9 @@ from ..config import Config
 from ..errors import InputError, SyndicatorError
 from .base import BadInput, State, _dump, _now, cli, pass_state
 from .progress import PassProgress, progress_bar
+
+if TYPE_CHECKING:
+    from ..ingest.parsed import Format
 
 
 @cli.command()
@@ -53,7 +56,7 @@ def init(state: State) -> None:
 def import_(
     state: State,
     paths: tuple[str, ...],
-    fmt: str,
+    fmt: Format,
     edition: str | None,
     page: int | None,
     encoding: str | None,
@@ -91,7 +94,7 @@ def import_(
     parsed = []
     for path in progress_bar(paths, "parsing"):
         try:
-            result = load_file(path, options, fmt)  # type: ignore[arg-type]
+            result = load_file(path, options, fmt)
         except InputError as exc:
             raise BadInput(str(exc)) from None
         for warning in result.warnings:
