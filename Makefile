@@ -46,6 +46,7 @@ bench: install-test
 lint: install-test
 	$(BIN)/ruff check syndicator tests bench
 	$(BIN)/ruff format --check syndicator tests bench
+	$(BIN)/mypy syndicator
 
 format: install-test
 	$(BIN)/ruff format syndicator tests bench

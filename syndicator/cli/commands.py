@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,6 +11,9 @@ from .. import actions
 from ..model.fields import parse_datetime
 from .base import BadInput, State, _dump, _now, cli, pass_state
 from .progress import PassProgress, progress_bar
+
+if TYPE_CHECKING:
+    from ..ingest.parsed import Format
 
 
 @cli.command()
@@ -52,7 +56,7 @@ def init(state: State) -> None:
 def import_(
     state: State,
     paths: tuple[str, ...],
-    fmt: str,
+    fmt: Format,
     edition: str | None,
     page: int | None,
     encoding: str | None,
@@ -76,7 +80,7 @@ def import_(
     else:
         edition_date = None
     options = actions.import_options(config, edition=edition_date, page=page, encoding=encoding)
-    parsed = actions.parse_files(paths, options, fmt, progress=progress_bar)  # type: ignore[arg-type]
+    parsed = actions.parse_files(paths, options, fmt, progress=progress_bar)
     for result in parsed:
         for warning in result.warnings:
             where = f"{result.source}:{warning.line}" if warning.line else result.source

@@ -369,7 +369,7 @@ def shape_of(text: str) -> Shape:
     byline = None if lead or sidebar else bylines.match_byline_line(text)
     credit_split = credits.split_credit(text)
     credit = credit_split is not None
-    credit_only = credit and not credit_split[0]  # type: ignore[index]
+    credit_only = credit_split is not None and not credit_split[0]
     if credit_only:
         byline = None
     signature = bylines.split_signature(text) is not None

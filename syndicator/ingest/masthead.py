@@ -172,6 +172,13 @@ def read_date(text: str) -> date | None:
         return None
 
 
+def _separators_end(text: str, pos: int) -> int:
+    """Where the run of separators starting at ``pos`` ends."""
+    m = _SEPARATORS_RE.match(text, pos)
+    assert m is not None  # the pattern matches the empty string: it matches anywhere
+    return m.end()
+
+
 def fact_line(text: str) -> list[tuple[str, str]] | None:
     """Split a line into masthead facts, or ``None`` if anything else is on it.
 
@@ -180,14 +187,14 @@ def fact_line(text: str) -> list[tuple[str, str]] | None:
     if len(text) > 120:
         return None
     found: list[tuple[str, str]] = []
-    pos = _SEPARATORS_RE.match(text).end()  # type: ignore[union-attr]
+    pos = _separators_end(text, 0)
     while pos < len(text):
         # Facts must follow each other: prose fails at its first character.
         m = _FACT_RE.match(text, pos)
         if m is None or m.end() == pos:
             return None
         found.append((_FACT_KIND[m.lastgroup or ""], m.group(0)))
-        pos = _SEPARATORS_RE.match(text, m.end()).end()  # type: ignore[union-attr]
+        pos = _separators_end(text, m.end())
     return found or None
 
 
@@ -288,9 +295,9 @@ def chrome_kind(text: str, facts: Facts) -> bool:
     ):
         if not any(page_label(w) for w in words):
             return True
-        labels = [page_label(w) for w in words if page_label(w)]
+        labels = [label for label in map(page_label, words) if label]
         if len(labels) == 1 and facts.page is None:
-            facts.page, facts.page_name = labels[0]  # type: ignore[misc]
+            facts.page, facts.page_name = labels[0]
         return True
     if len(text) <= 80 and (_BROWSER_RE.search(text) or _COPYRIGHT_RE.search(text)):
         return True

@@ -42,8 +42,8 @@ def _split_once(draft: Draft, page: Page, notes: Notes) -> tuple[Draft, Draft] |
         (
             k
             for k, i in enumerate(body[:4])
-            if (shapes[i].lead and shapes[i].lead.named)
-            or (shapes[i].byline and shapes[i].byline[1])
+            if ((lead := shapes[i].lead) and lead.named)
+            or ((byline := shapes[i].byline) and byline[1])
         ),
         None,
     )

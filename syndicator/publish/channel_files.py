@@ -187,8 +187,9 @@ def update_channel(
     ctx = feeds.context_for(config, channel)
     limit = config.channel_limit(channel)
     root = output / channel.name / feeds.ARCHIVE_DIR
-    result = ChannelOutput(manifest_path=root / MANIFEST)
-    known = read_manifest(result.manifest_path)
+    manifest_path = root / MANIFEST
+    result = ChannelOutput(manifest_path=manifest_path)
+    known = read_manifest(manifest_path)
     old_current = {i: date.fromisoformat(d) for i, d in known.get(CURRENT, [])}
     old_days = {k for k in known if not k.startswith("@") and k != feeds.ORIGIN}
     items = window(limit + 1)  # one more: is anything left out at all?

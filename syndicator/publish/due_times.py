@@ -24,13 +24,16 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from .. import store
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 #: The longest sleep between two looks at the scheduler's state.
 MAX_NAP = 1.0
@@ -96,7 +99,7 @@ class DueTimeWatch:
             if nap > 0:
                 time.sleep(nap)
 
-    def _read(self, query: Callable[..., object]):  # type: ignore[no-untyped-def]
+    def _read(self, query: Callable[[Connection], T]) -> T | None:
         try:
             with self.engine.connect() as conn:
                 return query(conn)

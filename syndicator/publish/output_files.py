@@ -119,7 +119,7 @@ def remove_document(path: Path) -> bool:
     return existed
 
 
-def _libc_syncfs():  # type: ignore[no-untyped-def]
+def _libc_syncfs() -> Callable[[int], int] | None:
     """``syncfs(2)`` where the C library has it (Linux), else ``None``."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)

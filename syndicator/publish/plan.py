@@ -10,11 +10,12 @@ writes a file or commits anything: :mod:`.publish` does that, files first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -86,6 +87,8 @@ class PassPlan:
     stored_fingerprint: str | None = None
 
 
+T = TypeVar("T")
+
 #: ``progress(step, done, total)``: how far a long pass is (``syndicator publish``'s bars).
 Progress = Callable[[str, int, int], None]
 
@@ -94,7 +97,7 @@ def no_progress(_step: str, _done: int, _total: int) -> None:
     return None
 
 
-def counted(items: list, step: str, progress: Progress):  # type: ignore[no-untyped-def]
+def counted(items: list[T], step: str, progress: Progress) -> Iterator[T]:
     for done, item in enumerate(items, 1):
         progress(step, done, len(items))
         yield item
@@ -229,15 +232,10 @@ def plan_changes(
                     config,
                     channel,
                     output,
-                    window=lambda n, c=channel: _newest(conn, now, c, n),
-                    edition=lambda day, c=channel: [
-                        a for a in store.due_in_edition(conn, now, day) if c.matches(a)
-                    ],
+                    window=functools.partial(_newest, conn, now, channel),
+                    edition=functools.partial(_in_edition, conn, now, channel),
                     dirty=dirty[channel.name],
-                    listed=lambda ids, c=conn: {
-                        **dict.fromkeys(ids, now),
-                        **store.first_published(c, ids),
-                    },
+                    listed=functools.partial(_listed, conn, now),
                 )
             )
             plan.documents.update(plan.outputs[-1].documents)
@@ -269,6 +267,18 @@ def _first_published(state: store.PublishedState | None, now: datetime) -> datet
     if state is None or state.first_published_at is None:
         return now
     return state.first_published_at
+
+
+def _in_edition(
+    conn: sa.Connection, now: datetime, channel: ChannelConfig, day: date
+) -> list[Article]:
+    """The channel's due articles of the edition of ``day``."""
+    return [a for a in store.due_in_edition(conn, now, day) if channel.matches(a)]
+
+
+def _listed(conn: sa.Connection, now: datetime, ids: Sequence[str]) -> dict[str, datetime]:
+    """When each of ``ids`` was first published (``now`` for one that is new)."""
+    return {**dict.fromkeys(ids, now), **store.first_published(conn, ids)}
 
 
 def _newest(conn: sa.Connection, now: datetime, channel: ChannelConfig, n: int) -> list[Article]:

@@ -156,7 +156,7 @@ def _as_store_error(context: sa.engine.ExceptionContext) -> None:
     original = context.original_exception
     if isinstance(original, StoreError):
         raise original
-    if context.connection is None and context.statement is None:
+    if context.connection is None and context.statement is None and context.engine is not None:
         error = StoreError(f"store: cannot open {context.engine.url!r}: {original}")
     else:
         error = StoreError(f"store: {original}")

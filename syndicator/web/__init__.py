@@ -7,9 +7,10 @@ configuration handed in, then the store and blueprints wired inside.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from ..config import API_TOKEN_ENV, Config, load_config
 from . import api, db, errors, feeds, ops, pages, security
@@ -34,7 +35,7 @@ def create_app(config: Config | None = None, test_config: dict[str, Any] | None 
 
         config = load_config(find_config_path())
     app.extensions["syndicator.config"] = config
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    cast(DefaultJSONProvider, app.json).ensure_ascii = False  # the provider Flask made
     db.init_app(app)
     app.register_blueprint(feeds.bp)
     token = app.config.get("API_TOKEN", os.environ.get(API_TOKEN_ENV))
@@ -49,9 +50,11 @@ def create_app(config: Config | None = None, test_config: dict[str, Any] | None 
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         n = config.server.proxies
+        # Flask types wsgi_app as a method; replacing it is how Flask adds middleware.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     cache = app.extensions[feeds.CACHE_KEY] = DocumentCache()
     if app.config.get("FEEDS_FAST_PATH") is not False:
         # Outermost: a feed poll needs none of the above (see fastpath).
+        # (wsgi_app: a method to mypy, replaced as above)
         app.wsgi_app = FeedFastPath(app.wsgi_app, config, cache)  # type: ignore[method-assign]
     return app

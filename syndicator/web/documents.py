@@ -257,4 +257,4 @@ def not_modified_since(header: str, modified: datetime) -> bool:
 def is_fresh(doc: Document, if_none_match: str | None, if_modified_since: str | None) -> bool:
     if if_none_match:
         return if_none_match in doc.fresh_tags or etag_matches(if_none_match, doc.etag)
-    return bool(if_modified_since) and not_modified_since(if_modified_since, doc.last_modified)
+    return bool(if_modified_since and not_modified_since(if_modified_since, doc.last_modified))

@@ -82,7 +82,7 @@ class FeedFastPath:
             return self.app(environ, start_response)
         target = self._resolve(path[len(PREFIX) :])
         doc = self.cache.get(target[0]) if target is not None else None
-        if doc is None:
+        if target is None or doc is None:
             return self.app(environ, start_response)  # Flask says 404, in its own words
         gzip = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
         fresh = is_fresh(

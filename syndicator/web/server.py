@@ -33,11 +33,17 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..config import ENV_VAR, Config
 from ..errors import ServeError, StoreError
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from granian.server import MPServer
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +57,7 @@ BACKPRESSURE = 64
 WORKER_KILL_TIMEOUT = 5
 
 
-def worker_app():  # type: ignore[no-untyped-def]
+def worker_app() -> Flask:
     """The WSGI app of a worker, configured from ``$SYNDICATOR_CONFIG``.
 
     Under ``run`` the scheduler lives in the supervising process and reads
@@ -155,20 +161,25 @@ class _Waker:
                 os.close(fd)
 
 
-def _server_class():  # type: ignore[no-untyped-def]
+def _server_class() -> type[MPServer]:
     """granian's server with signal handlers that cannot deadlock."""
-    from granian.server import Server
+    if TYPE_CHECKING:  # granian picks MPServer or MTServer by its build: MPServer with a GIL
+        from granian.server import MPServer as Server
+    else:
+        from granian.server import Server
 
-    class SignalSafeServer(Server):  # type: ignore[misc,valid-type]
-        def startup(self, spawn_target, target_loader):  # type: ignore[no-untyped-def]
+    class SignalSafeServer(Server):
+        def startup(
+            self, spawn_target: Callable[..., Any], target_loader: Callable[..., Any]
+        ) -> None:
             self._waker = _Waker(self.main_loop_interrupt)
             super().startup(spawn_target, target_loader)
 
-        def signal_handler_interrupt(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def signal_handler_interrupt(self, *args: object, **kwargs: object) -> None:
             self.interrupt_signal = True
             self._waker.wake()
 
-        def signal_handler_reload(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def signal_handler_reload(self, *args: object, **kwargs: object) -> None:
             self.reload_signal = True
             self._waker.wake()
 

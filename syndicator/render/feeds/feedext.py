@@ -139,5 +139,5 @@ class EntryExtension(BaseEntryExtension):
                 attrs["title"] = image.caption
             links.append(attrs)
         for offset, attrs in enumerate(links):
-            entry.insert(index + offset, etree.Element("link", **attrs))
+            entry.insert(index + offset, etree.Element("link", attrs))
         return entry

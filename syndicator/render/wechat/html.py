@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, TypedDict
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -66,6 +66,11 @@ def _p_style(
     )
 
 
+class _Grey(TypedDict):
+    size: int
+    color: str
+
+
 @dataclass(frozen=True)
 class _Styles:
     """Every inline style a post uses, computed once per theme."""
@@ -93,7 +98,7 @@ class _Styles:
 
     @classmethod
     def of(cls, t: Theme) -> _Styles:
-        grey = {"size": t.small_size, "color": t.muted}
+        grey: _Grey = {"size": t.small_size, "color": t.muted}
         tight = "0 0 0.3em 0"
         return cls(
             section=(
