@@ -5,23 +5,41 @@ BIN    := $(VENV)/bin
 CONFIG ?= config.toml
 DEMO   ?= demo/zjgrrb-2021-08-30-p1.txt
 
-.PHONY: run test install install-test lint format bench clean system-deps
+.PHONY: run test install install-test lock lint format bench clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# A stamp per extra, redone whenever pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# A stamp per extra, redone whenever pyproject.toml or its lock file changes.
+# Dependencies come from the lock (exact versions), then the project itself.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml requirements-test.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-test.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+
+## make lock: re-resolve requirements.lock and requirements-test.lock from
+## pyproject.toml (commit both). Pins that still fit are kept; take the newest
+## releases with `make lock LOCK_ARGS=--upgrade`. The resolver (uv, pinned
+## here) lives in a throwaway venv, not in the project's dependencies. The test
+## lock is resolved under the runtime lock, so both share their versions.
+UV ?= uv==0.13.9
+lock:
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PYTHON) -m venv "$$tmp" && \
+	"$$tmp/bin/python" -m pip install --quiet '$(UV)' && \
+	compile() { "$$tmp/bin/uv" pip compile --quiet --python $(PYTHON) \
+		--custom-compile-command 'make lock' $(LOCK_ARGS) pyproject.toml "$$@"; } && \
+	compile -o requirements.lock && \
+	compile --extra test -c requirements.lock -o requirements-test.lock
 
 ## make run: set up, load the demo page, serve feeds on http://127.0.0.1:8080
 run: install
