@@ -24,7 +24,7 @@ from syndicator.ingest import ImportOptions, load_file
 from syndicator.model import Article, article_from_dict
 
 # PostgreSQL databases of the tests' own: ``store_engine``, ``pg_database``.
-pytest_plugins = ["pgstore"]
+pytest_plugins = ["support.pgstore"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from epaper_expect import page_path
-from hostile import HOSTILE_LINES, hostile_page, many_articles
+from support.epaper_expect import page_path
+from support.hostile import HOSTILE_LINES, hostile_page, many_articles
 
 from syndicator.errors import InputError
 from syndicator.ingest import ImportOptions, load_file

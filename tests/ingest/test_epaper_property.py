@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from epaper_expect import lost_characters, unplaced
+from support.epaper_expect import lost_characters, unplaced
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

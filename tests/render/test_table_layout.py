@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from conftest import load_articles
 from lxml import html as lxml_html
-from tablegrid import place
+from support.tablegrid import place
 
 from syndicator.model import Article, Block, Cell, head_rows
 from syndicator.render.html import render_table

@@ -12,7 +12,7 @@ import re
 
 import pytest
 from conftest import DATA, load_articles, make_config
-from feedcheck import problems_for
+from support.feedcheck import problems_for
 from lxml import etree
 from lxml import html as lxml_html
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SHANGHAI, load_articles, make_config
-from feedcheck import atom_problems, json_feed_problems, problems_for, rss_problems
+from support.feedcheck import atom_problems, json_feed_problems, problems_for, rss_problems
 from lxml import etree
 
 from syndicator import store

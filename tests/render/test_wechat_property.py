@@ -20,7 +20,7 @@ from conftest import SHANGHAI, make_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
-from tablegrid import width
+from support.tablegrid import width
 
 from syndicator.model import Article, Author, Block, Cell
 from syndicator.render.wechat.check import MAX_CHARS, MAX_PHONE_COLUMNS

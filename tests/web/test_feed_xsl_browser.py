@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-import sampledata
+from support import sampledata
 from conftest import SHANGHAI
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

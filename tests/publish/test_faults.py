@@ -33,7 +33,7 @@ from datetime import datetime
 
 import pytest
 from conftest import SHANGHAI, make_config
-from faultkit import (
+from support.faultkit import (
     CHANNELS,
     check_documents,
     feed_ids,

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from conftest import SHANGHAI, make_config
-from faultkit import CHANNELS, check_documents, feed_ids, fork_tick, make_article, tick
+from support.faultkit import CHANNELS, check_documents, feed_ids, fork_tick, make_article, tick
 
 from syndicator import store
 from syndicator.publish import checkpoints, cluster

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-import sampledata
+from support import sampledata
 from conftest import (
     DATA,
     child_env,
@@ -29,8 +29,8 @@ from conftest import (
     venv_bin,
     write_config_file,
 )
-from feedcheck import problems_for
-from localhub import LocalHub
+from support.feedcheck import problems_for
+from support.localhub import LocalHub
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 from conftest import ROOT, child_env, free_port
-from pgstore import REQUIRE_ENV
+from support.pgstore import REQUIRE_ENV
 
 
 def _run_postgres_test_without_server(require: str | None) -> subprocess.CompletedProcess:
@@ -30,7 +30,7 @@ def _run_postgres_test_without_server(require: str | None) -> subprocess.Complet
             "no:cacheprovider",
             "-q",
             "-rs",
-            "tests/test_store.py",
+            "tests/store/test_store.py",
             "-m",
             "postgres",
             "-k",

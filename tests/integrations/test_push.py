@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SHANGHAI, load_articles, make_config
-from wechat_fake import APP_ID, SECRET, FakeWechat, png
+from support.wechat_fake import APP_ID, SECRET, FakeWechat, png
 
 from syndicator import store
 from syndicator.cli import cli

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from conftest import SHANGHAI, load_articles, make_config
-from localhub import LocalHub
+from support.localhub import LocalHub
 
 from syndicator import store
 from syndicator.integrations import websub
