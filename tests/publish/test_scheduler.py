@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta
 
-from conftest import SHANGHAI
+from support.sampledata import SHANGHAI
 
 from syndicator import metrics
 from syndicator.publish.scheduler import JOB_ID, NOW_JOB_ID, TICK_ORIGIN, Publisher, build_scheduler

@@ -11,50 +11,58 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT, child_env, free_port
+import pytest
+from support.paths import ROOT
 from support.pgstore import REQUIRE_ENV
 
 
-def _run_postgres_test_without_server(require: str | None) -> subprocess.CompletedProcess:
-    env = child_env()
-    env["SYNDICATOR_TEST_POSTGRES"] = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/x"
-    env.pop(REQUIRE_ENV, None)
-    if require is not None:
-        env[REQUIRE_ENV] = require
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            "-rs",
-            "tests/store/test_store.py",
-            "-m",
-            "postgres",
-            "-k",
-            "test_save_articles",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+@pytest.fixture
+def run_without_server(child_env, free_port):
+    """A function: run a PostgreSQL store test where no server listens, with
+    ``SYNDICATOR_REQUIRE_POSTGRES`` set to ``require`` (or unset for None)."""
+
+    def run(require: str | None) -> subprocess.CompletedProcess:
+        env = child_env()
+        env["SYNDICATOR_TEST_POSTGRES"] = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/x"
+        env.pop(REQUIRE_ENV, None)
+        if require is not None:
+            env[REQUIRE_ENV] = require
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-p",
+                "no:cacheprovider",
+                "-q",
+                "-rs",
+                "tests/store/test_store.py",
+                "-m",
+                "postgres",
+                "-k",
+                "test_save_articles",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    return run
 
 
-def test_required_postgres_unreachable_fails_naming_the_problem() -> None:
-    result = _run_postgres_test_without_server("1")
+def test_required_postgres_unreachable_fails_naming_the_problem(run_without_server) -> None:
+    result = run_without_server("1")
     out = result.stdout + result.stderr
     assert result.returncode == 1, out
     assert f"{REQUIRE_ENV} is set, so this test must run, but PostgreSQL is unreachable" in out, out
     assert " error" in out.splitlines()[-1] and "skipped" not in out.splitlines()[-1], out
 
 
-def test_unreachable_postgres_skips_saying_how_to_enable() -> None:
+def test_unreachable_postgres_skips_saying_how_to_enable(run_without_server) -> None:
     for require in (None, "0"):
-        result = _run_postgres_test_without_server(require)
+        result = run_without_server(require)
         out = result.stdout + result.stderr
         assert result.returncode == 0, out
         assert "skipped" in out.splitlines()[-1] and "error" not in out.splitlines()[-1], out
