@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-sys.path.insert(0, str(ROOT / "tests" / "ingest"))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from hostile import HOSTILE_LINES, hostile_page, many_articles  # noqa: E402
+from support.hostile import HOSTILE_LINES, hostile_page, many_articles  # noqa: E402
 
 from syndicator.errors import InputError  # noqa: E402
 from syndicator.ingest import ImportOptions, decode_text, load_file  # noqa: E402

@@ -1,37 +1,34 @@
 """Shared fixtures: a configuration rooted in a temp dir, a real SQLite store,
-the Flask app and client, and the CLI runner.
+the Flask app and client, the CLI runner, the sample data, real processes
+and fakes of outside services.
 
 Every test gets its own directory, database file and output tree, so tests
-never see each other's feeds.
+never see each other's feeds. The helpers themselves live in the package
+``tests/support``; tests get them from the fixtures here (plain constants
+such as ``support.paths.SAMPLE_PAGE`` or ``support.sampledata.SHANGHAI``
+they import). Folder-only fixtures are in that folder's conftest.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
+from support import configs, feedcheck, processes, sampledata
+from support.localhub import LocalHub
+from support.paths import SAMPLE_PAGE
+from support.sampledata import AFTER_EDITION
 
 from syndicator import store
-from syndicator.config import Config, config_from_dict
-from syndicator.ingest import ImportOptions, load_file
-from syndicator.model import Article, article_from_dict
+from syndicator.config import Config
+from syndicator.ingest import load_file
+from syndicator.model import Article
 
 # PostgreSQL databases of the tests' own: ``store_engine``, ``pg_database``.
-pytest_plugins = ["pgstore"]
-
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
-SAMPLE_PAGE = ROOT / "demo" / "zjgrrb-2021-08-30-p1.txt"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-#: A moment after the sample edition went out (06:00 on 2021-08-30).
-AFTER_EDITION = datetime(2021, 8, 30, 12, 0, tzinfo=SHANGHAI)
+pytest_plugins = ["support.pgstore"]
 
 
 @pytest.fixture(autouse=True)
@@ -40,17 +37,17 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SYNDICATOR_CONFIG", raising=False)
 
 
-def make_config(tmp_path: Path, **sections: dict) -> Config:
-    data = {
-        "store": {"url": f"sqlite:///{tmp_path / 'store.db'}"},
-        "output": {"dir": str(tmp_path / "feeds")},
-        **sections,
-    }
-    return config_from_dict(data, root=tmp_path)
+# -- configuration, store, app --------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def make_config() -> Callable[..., Config]:
+    """A factory: ``make_config(root, **sections)``, store and output dir under ``root``."""
+    return configs.make_config
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
+def config(tmp_path: Path, make_config) -> Config:
     return make_config(tmp_path)
 
 
@@ -67,42 +64,18 @@ def config_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def write_config_file() -> Callable[..., Path]:
+    """A factory: ``write_config_file(root, port, extra="")``, a server's TOML config."""
+    return configs.write_config_file
+
+
 @pytest.fixture
 def engine(config: Config) -> Iterator:
     eng = store.create_store_engine(config.store_url)
     store.init_schema(eng)
     yield eng
     eng.dispose()
-
-
-def import_options(config: Config) -> ImportOptions:
-    return ImportOptions(
-        paper_id=config.site.paper_id,
-        paper_name=config.site.title,
-        tz=config.tz,
-        publish_time=config.ingest.publish_clock,
-    )
-
-
-@pytest.fixture
-def sample(config: Config):
-    """The sample page parsed (not saved)."""
-    return load_file(SAMPLE_PAGE, import_options(config))
-
-
-@pytest.fixture
-def loaded(engine, sample) -> list[Article]:
-    """The sample page saved into the store; returns its articles."""
-    with engine.begin() as conn:
-        store.save_edition(conn, sample.edition)
-        store.save_articles(conn, sample.articles, now=AFTER_EDITION)
-    return sample.articles
-
-
-def load_articles(name: str = "articles.json") -> list[Article]:
-    """Hand-written articles from tests/data (images, links, tags, sections)."""
-    raw = json.loads((DATA / name).read_text(encoding="utf-8"))
-    return [article_from_dict(item) for item in raw]
 
 
 @pytest.fixture
@@ -122,118 +95,97 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# -- sample data ----------------------------------------------------------------
 
 
-def venv_bin(name: str) -> str:
-    """A console script of the environment running the tests."""
-    import sys
-
-    candidate = Path(sys.executable).parent / name
-    return str(candidate) if candidate.exists() else name
+@pytest.fixture(scope="session")
+def load_articles() -> Callable[..., list[Article]]:
+    """A factory: ``load_articles(name="articles.json")``, articles from tests/data."""
+    return sampledata.load_articles
 
 
-def child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("SYNDICATOR_CONFIG", None)
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
+@pytest.fixture
+def articles(load_articles) -> list[Article]:
+    """The hand-written articles of tests/data/articles.json (images, links, tags, sections)."""
+    return load_articles()
+
+
+@pytest.fixture(scope="session")
+def import_options():
+    """A factory: ``import_options(config)``, how ``config`` imports a page."""
+    return sampledata.import_options
+
+
+@pytest.fixture
+def sample(config: Config, import_options):
+    """The sample page parsed (not saved)."""
+    return load_file(SAMPLE_PAGE, import_options(config))
+
+
+@pytest.fixture
+def loaded(engine, sample) -> list[Article]:
+    """The sample page saved into the store; returns its articles."""
+    with engine.begin() as conn:
+        store.save_edition(conn, sample.edition)
+        store.save_articles(conn, sample.articles, now=AFTER_EDITION)
+    return sample.articles
+
+
+@pytest.fixture(scope="session")
+def sample_data() -> SimpleNamespace:
+    """``sample_data.save(config_path)`` and ``sample_data.publish(config_path, now)``:
+    fill a server's store and output dir in-process."""
+    return SimpleNamespace(save=sampledata.save, publish=sampledata.publish)
+
+
+@pytest.fixture(scope="session")
+def feed_problems() -> Callable[[str, bytes], list[str]]:
+    """A function: ``feed_problems(file_name, data)``, what is wrong with an RSS, Atom
+    or JSON feed document (chosen by its file name) by its specification; [] if valid."""
+    return feedcheck.problems_for
 
 
 # -- real processes: a server and a browser -------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+
+@pytest.fixture(scope="session")
+def free_port() -> Callable[[], int]:
+    """A factory: ``free_port()``, a loopback port nothing listens on."""
+    return processes.free_port
 
 
-class LiveServer:
-    """`syndicator serve` in a subprocess on a free loopback port."""
-
-    def __init__(self, config_path: Path, port: int, command: str = "serve") -> None:
-        import subprocess
-
-        self.config_path = config_path
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
-        self.proc = subprocess.Popen(
-            [venv_bin("syndicator"), "--config", str(config_path), command, "--port", str(port)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=child_env(),
-        )
-        self._wait()
-
-    def _wait(self, timeout: float = 20.0) -> None:
-        import time
-        import urllib.error
-        import urllib.request
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                out = self.proc.stdout.read().decode(errors="replace")
-                pytest.fail(f"server exited with {self.proc.returncode}:\n{out}")
-            try:
-                with urllib.request.urlopen(self.url + "/", timeout=1):
-                    return
-            except urllib.error.HTTPError:
-                return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.1)
-        self.stop()
-        pytest.fail(f"server did not answer on {self.url} within {timeout}s")
-
-    def stop(self) -> str:
-        import signal
-        import subprocess
-
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            out = self.proc.communicate(timeout=15)[0]
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            out = self.proc.communicate()[0]
-        return out.decode(errors="replace")
+@pytest.fixture(scope="session")
+def venv_bin() -> Callable[[str], str]:
+    """A factory: ``venv_bin(name)``, a console script of the environment running the tests."""
+    return processes.venv_bin
 
 
-def write_config_file(tmp_path: Path, port: int, extra: str = "") -> Path:
-    """A TOML config for a server process rooted in ``tmp_path``."""
-    path = tmp_path / "config.toml"
-    path.write_text(
-        f'[store]\nurl = "sqlite:///{tmp_path / "store.db"}"\n'
-        f'[output]\ndir = "{tmp_path / "feeds"}"\n'
-        f'[server]\nhost = "127.0.0.1"\nport = {port}\n'
-        f'[site]\nbase_url = "http://127.0.0.1:{port}"\n' + extra,
-        encoding="utf-8",
-    )
-    return path
+@pytest.fixture(scope="session")
+def child_env() -> Callable[[], dict[str, str]]:
+    """A factory: ``child_env()``, a fresh environment for a child process."""
+    return processes.child_env
 
 
 @pytest.fixture
 def live_server(tmp_path: Path):
     """A factory: ``live_server(extra_toml="", command="serve")`` starts a server.
 
-    The store and output dir live in the test's tmp dir; the server is
-    stopped at the end of the test whatever happens.
+    The store and output dir live in the test's tmp dir (or pass ``config_path``
+    for a config of your own); the server is stopped at the end of the test
+    whatever happens.
     """
-    servers: list[LiveServer] = []
+    servers: list[processes.LiveServer] = []
 
-    def start(extra_toml: str = "", command: str = "serve", port: int | None = None) -> LiveServer:
-        port = port or free_port()
-        config_path = write_config_file(tmp_path, port, extra_toml)
-        server = LiveServer(config_path, port, command)
+    def start(
+        extra_toml: str = "",
+        command: str = "serve",
+        port: int | None = None,
+        config_path: Path | None = None,
+    ) -> processes.LiveServer:
+        port = port or processes.free_port()
+        if config_path is None:
+            config_path = configs.write_config_file(tmp_path, port, extra_toml)
+        server = processes.LiveServer(config_path, port, command)
         servers.append(server)
         return server
 
@@ -245,14 +197,36 @@ def live_server(tmp_path: Path):
 @pytest.fixture
 def chromium():
     """A headless Debian Chromium driven by Playwright (never a downloaded browser)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} missing: run `make test` as root, or `apt-get install chromium`")
+    if not Path(processes.CHROMIUM).exists():
+        pytest.skip(
+            f"{processes.CHROMIUM} missing: run `make test` as root, or `apt-get install chromium`"
+        )
     sync_api = pytest.importorskip(
         "playwright.sync_api", reason="install the test extras: pip install -e '.[test]'"
     )
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(
+            executable_path=processes.CHROMIUM, headless=True, args=processes.CHROMIUM_ARGS
+        )
         try:
             yield browser
         finally:
             browser.close()
+
+
+# -- fakes of outside services --------------------------------------------------
+
+
+@pytest.fixture
+def local_hub() -> Iterator[Callable[..., LocalHub]]:
+    """A factory: ``local_hub(fail=(503,))``, a WebSub hub on loopback recording pings;
+    every hub made is closed at the end of the test."""
+    made: list[LocalHub] = []
+
+    def make(**kwargs) -> LocalHub:
+        made.append(LocalHub(**kwargs))
+        return made[-1]
+
+    yield make
+    for hub in made:
+        hub.close()

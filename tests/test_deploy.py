@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE_PAGE, LiveServer, child_env, free_port, venv_bin
+from support.paths import ROOT, SAMPLE_PAGE
 
 pytestmark = pytest.mark.slow
 
@@ -74,7 +74,7 @@ def _get(port: int, path: str, headers: dict[str, str] | None = None, method: st
 
 
 @pytest.fixture
-def nginx_front(tmp_path):
+def nginx_front(live_server, child_env, free_port, venv_bin, tmp_path):
     if not Path(NGINX).exists():
         pytest.skip(f"{NGINX} missing: run `make test` as root, or `apt-get install nginx`")
     app_port = free_port()
@@ -85,7 +85,7 @@ def nginx_front(tmp_path):
         f'[server]\nhost = "127.0.0.1"\nport = {app_port}\nproxies = 1\n',
         encoding="utf-8",
     )
-    server = LiveServer(app_config, app_port)
+    server = live_server(port=app_port, config_path=app_config)
     proc = None
     try:
         for args in (["import", str(SAMPLE_PAGE)], ["publish"]):
@@ -191,7 +191,7 @@ def test_nginx_proxies_the_app_and_limits_bodies(nginx_front) -> None:
     assert response.status == 413
 
 
-def test_systemd_unit_runs_real_commands(tmp_path) -> None:
+def test_systemd_unit_runs_real_commands(venv_bin, tmp_path) -> None:
     text = UNIT.read_text(encoding="utf-8")
     commands = [
         line.split("=", 1)[1].split() for line in text.splitlines() if line.startswith("Exec")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import click
-from conftest import ROOT
+from support.paths import ROOT
 
 from syndicator.cli import cli
 

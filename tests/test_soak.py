@@ -12,12 +12,12 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, child_env
+from support.paths import ROOT
 
 pytestmark = pytest.mark.slow
 
 
-def test_short_soak_has_no_errors() -> None:
+def test_short_soak_has_no_errors(child_env) -> None:
     result = subprocess.run(
         [
             sys.executable,

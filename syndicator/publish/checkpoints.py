@@ -15,7 +15,7 @@ reaches, in this order:
 - ``files-written``: every file in place, stale ones deleted, manifests saved;
 - ``committed``: the bookkeeping is committed (publishing passes only).
 
-The observers are for tests: ``tests/test_faults.py`` records the order
+The observers are for tests: ``tests/publish/test_faults.py`` records the order
 and SIGKILLs a forked pass at chosen points. Production registers none,
 so a step costs one look at an empty list.
 """

@@ -194,7 +194,7 @@ def commit_plan(
     Call it only once :func:`write_plan` has returned: this is what makes
     the next pass treat the plan's articles as published and skip them,
     so committed before the files, a crash in between would lose them
-    (``tests/test_fault_order.py`` shows it).
+    (``tests/publish/test_fault_order.py`` shows it).
     """
     report, now = plan.report, plan.report.clock
     refingerprinted = plan.stored_fingerprint != plan.fingerprint

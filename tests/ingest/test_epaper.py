@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from epaper_expect import (
+from support.epaper_expect import (
     DATA,
     differences,
     load_expected,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from epaper_expect import DATA
+from support.epaper_expect import DATA
 
 from syndicator.ingest import ImportOptions, ParsedFile, load_file
 from syndicator.ingest.epaper import parse_page

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from epaper_expect import (
+from support.epaper_expect import (
     DATA,
     corpus_names,
     differences,

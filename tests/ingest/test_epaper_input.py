@@ -10,8 +10,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from epaper_expect import page_path
-from hostile import HOSTILE_LINES, hostile_page, many_articles
+from support.epaper_expect import page_path
+from support.hostile import HOSTILE_LINES, hostile_page, many_articles
+from support.paths import SAMPLE_PAGE
 
 from syndicator.errors import InputError
 from syndicator.ingest import ImportOptions, load_file
@@ -150,7 +151,6 @@ def test_is_masthead_date_needs_more_than_a_date() -> None:
 def test_a_few_control_characters_are_cleaned_not_kept(tmp_path: Path) -> None:
     """A vertical tab or a unit separator in page text (PDF extraction leaves
     them) would make the feeds unrenderable: they become spaces or line ends."""
-    from conftest import SAMPLE_PAGE
 
     text = SAMPLE_PAGE.read_text(encoding="utf-8")
     dirty = text.replace("数字化改革", "数字化\u001f改革", 1).replace("。", "。\u000b", 1)

@@ -16,9 +16,9 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from epaper_expect import lost_characters, unplaced
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.epaper_expect import lost_characters, unplaced
 
 from syndicator.ingest import ImportOptions
 from syndicator.ingest.epaper import parse_page

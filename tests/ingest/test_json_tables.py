@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+from support.paths import DATA
 
 from syndicator.errors import InputError
 from syndicator.ingest import ImportOptions, load_file

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from conftest import SHANGHAI, load_articles, make_config
 from lxml import etree
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.model import Block, sort_for_feed
@@ -22,8 +22,8 @@ def _ctx(config):
     return feeds.context_for(config, config.channel("all"))
 
 
-def test_plan_byte_budget_drops_oldest_items_whole(config, sample) -> None:
-    items = sort_for_feed([*sample.articles, *load_articles()[:2]])
+def test_plan_byte_budget_drops_oldest_items_whole(articles, config, sample) -> None:
+    items = sort_for_feed([*sample.articles, *articles[:2]])
     ctx = _ctx(config)
     roomy = archive.plan_channel(ctx, items, limit=50, max_bytes=1_000_000)
     assert len(roomy.current) == len(items) and roomy.archives == ()
@@ -79,9 +79,11 @@ def _stat(path):
     return (st.st_ino, st.st_mtime_ns, path.read_bytes())
 
 
-def test_archive_pages_stay_unchanged_as_new_days_arrive(engine, tmp_path) -> None:
+def test_archive_pages_stay_unchanged_as_new_days_arrive(
+    articles, make_config, engine, tmp_path
+) -> None:
     config = make_config(tmp_path, feeds={"limit": 1})
-    base = load_articles()[1]
+    base = articles[1]
     _save(engine, [_day(base, 1, 1), _day(base, 2, 1)], now=NOW)
     run_pass(engine, config, now=NOW)
     pages = config.output_dir / "all" / "archive"
@@ -119,9 +121,11 @@ def test_archive_pages_stay_unchanged_as_new_days_arrive(engine, tmp_path) -> No
     assert {f: _stat(pages / "2021-09-01" / f) for f in feeds.FORMATS} == settled
 
 
-def test_correcting_an_archived_article_rewrites_only_its_page(engine, tmp_path) -> None:
+def test_correcting_an_archived_article_rewrites_only_its_page(
+    articles, make_config, engine, tmp_path
+) -> None:
     config = make_config(tmp_path, feeds={"limit": 1})
-    base = load_articles()[1]
+    base = articles[1]
     articles = [_day(base, 1, 1), _day(base, 2, 1), _day(base, 3, 1)]
     _save(engine, articles)
     run_pass(engine, config, now=NOW + timedelta(days=1))
@@ -137,9 +141,11 @@ def test_correcting_an_archived_article_rewrites_only_its_page(engine, tmp_path)
     assert item["id"] == f"tag:zjgrrb.com,2021-09-01:{articles[0].id}"  # same GUID
 
 
-def test_withdrawing_a_whole_archived_day_removes_its_page(engine, tmp_path) -> None:
+def test_withdrawing_a_whole_archived_day_removes_its_page(
+    articles, make_config, engine, tmp_path
+) -> None:
     config = make_config(tmp_path, feeds={"limit": 1})
-    base = load_articles()[1]
+    base = articles[1]
     articles = [_day(base, 1, 1), _day(base, 2, 1), _day(base, 3, 1)]
     _save(engine, articles)
     run_pass(engine, config, now=NOW + timedelta(days=1))
@@ -160,12 +166,14 @@ def test_withdrawing_a_whole_archived_day_removes_its_page(engine, tmp_path) -> 
     assert "2021-09-01" not in origin and "/archive/2021-09-02/atom.xml" in origin
 
 
-def test_origin_page_ends_every_chain_and_goes_with_the_last_archived_day(engine, tmp_path) -> None:
+def test_origin_page_ends_every_chain_and_goes_with_the_last_archived_day(
+    articles, make_config, engine, tmp_path
+) -> None:
     """Even a lone day's page links somewhere (the W3C validator warns
     "ArchiveIncomplete" otherwise): back to an empty origin page, which
     links forward to it. When nothing is archived any more, it goes too."""
     config = make_config(tmp_path, feeds={"limit": 1})
-    base = load_articles()[1]
+    base = articles[1]
     articles = [_day(base, 1, 1), _day(base, 2, 1)]
     _save(engine, articles)
     run_pass(engine, config, now=NOW)
@@ -203,9 +211,11 @@ def test_origin_page_ends_every_chain_and_goes_with_the_last_archived_day(engine
     assert "prev-archive" not in {link.get("rel") for link in current.findall("a:link", ns)}
 
 
-def test_lost_manifest_rerenders_but_writes_nothing_new(engine, tmp_path) -> None:
+def test_lost_manifest_rerenders_but_writes_nothing_new(
+    articles, make_config, engine, tmp_path
+) -> None:
     config = make_config(tmp_path, feeds={"limit": 1})
-    _save(engine, load_articles())
+    _save(engine, articles)
     run_pass(engine, config, now=NOW)
     (config.output_dir / "all" / "archive" / ".pages.json").unlink()
     report = run_pass(engine, config, now=NOW, force=True)

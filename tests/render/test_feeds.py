@@ -7,7 +7,6 @@ from datetime import date
 
 import feedparser
 import pytest
-from conftest import load_articles
 from lxml import etree
 
 from syndicator.model import sort_for_feed
@@ -116,8 +115,8 @@ def test_empty_channel_is_still_a_valid_feed(ctx) -> None:
     assert json.loads(docs["feed.json"])["items"] == []
 
 
-def test_json_feed_keeps_chinese_unescaped_and_images(ctx) -> None:
-    articles = sort_for_feed(load_articles())
+def test_json_feed_keeps_chinese_unescaped_and_images(articles, ctx) -> None:
+    articles = sort_for_feed(articles)
     data = feeds.render_json_feed(ctx, articles)
     text = data.decode("utf-8")
     assert "\\u" not in text and "杭州湾新区" in text
@@ -130,8 +129,8 @@ def test_json_feed_keeps_chinese_unescaped_and_images(ctx) -> None:
 MEDIA = "{http://search.yahoo.com/mrss/}"
 
 
-def test_images_as_rss_enclosure_and_media_atom_link_and_json_attachment(ctx) -> None:
-    articles = sort_for_feed(load_articles())
+def test_images_as_rss_enclosure_and_media_atom_link_and_json_attachment(articles, ctx) -> None:
+    articles = sort_for_feed(articles)
     docs = feeds.render_channel(ctx, articles)
     url = "https://img.example.com/2021/0901/kaigong.jpg"
     item = next(

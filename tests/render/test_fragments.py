@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import load_articles, make_config
 
 from syndicator.model import sort_for_feed
 from syndicator.render import feeds
@@ -13,7 +12,7 @@ from syndicator.render.feeds.fragments import FragmentCache
 
 
 @pytest.fixture
-def contexts(tmp_path):
+def contexts(make_config, tmp_path):
     config = make_config(
         tmp_path, site={"logo": "http://127.0.0.1:8080/logo.png"}, feeds={"hubs": ["http://h/"]}
     )
@@ -21,8 +20,8 @@ def contexts(tmp_path):
     return [ctx, ctx.for_current("2021-08-30"), ctx.for_archive("2021-09-01", "2021-08-30", None)]
 
 
-def test_spliced_documents_equal_feedgen_and_json_dumps(contexts, sample) -> None:
-    items = sort_for_feed([*sample.articles, *load_articles()])
+def test_spliced_documents_equal_feedgen_and_json_dumps(articles, contexts, sample) -> None:
+    items = sort_for_feed([*sample.articles, *articles])
     for ctx in contexts:
         for chosen in (items, items[:1], [], items[3:], items):  # cold, then partly warm
             for fmt in ("rss.xml", "atom.xml"):

@@ -3,15 +3,13 @@
 A ``rowspan`` stops at the end of its row group (``<thead>``, ``<tbody>``),
 so a header cell spanning into the body used to push the body's cells
 into the wrong column. These tests read the rendered HTML with lxml and
-place every cell on the grid by HTML's table model (``tests/tablegrid.py``).
+place every cell on the grid by HTML's table model (``tests/support/tablegrid.py``).
 """
 
 from __future__ import annotations
 
 import pytest
-from conftest import load_articles
 from lxml import html as lxml_html
-from tablegrid import place
 
 from syndicator.model import Article, Block, Cell, head_rows
 from syndicator.render.html import render_table
@@ -24,13 +22,14 @@ SPANNED_HEAD = (
 )
 
 
-def with_table(rows) -> Article:
-    return load_articles()[1].replace(body=(Block("table", rows=rows),))
+@pytest.fixture
+def with_table(articles):
+    """A factory: the text-only article with a table of ``rows`` as its body."""
 
+    def make(rows) -> Article:
+        return articles[1].replace(body=(Block("table", rows=rows),))
 
-def columns(table) -> dict[str, int]:
-    """Each cell's text and the column a browser puts it in."""
-    return dict(place(table))
+    return make
 
 
 def _table(fragment: str):
@@ -40,16 +39,18 @@ def _table(fragment: str):
 
 
 @pytest.mark.parametrize("render", ["feed", "wechat"])
-def test_header_rowspan_into_the_body_keeps_body_cells_in_their_columns(render: str) -> None:
+def test_header_rowspan_into_the_body_keeps_body_cells_in_their_columns(
+    table_columns, with_table, render: str
+) -> None:
     block = Block("table", rows=SPANNED_HEAD)
     html = render_table(block) if render == "feed" else render_wechat(with_table(SPANNED_HEAD))
     table = _table(html)
-    assert columns(table) == {"地区": 0, "工种": 1, "人数": 2, "电工": 1, "236": 2}
+    assert table_columns(table) == {"地区": 0, "工种": 1, "人数": 2, "电工": 1, "236": 2}
     for tr in table.xpath("thead/tr"):  # no span leaves its group
         assert all(int(c.get("rowspan", 1)) == 1 for c in tr)
 
 
-def test_head_extends_over_header_rows_a_span_reaches() -> None:
+def test_head_extends_over_header_rows_a_span_reaches(table_columns) -> None:
     rows = (
         (Cell("地区", header=True, rowspan=2), Cell("2021年", header=True, colspan=2)),
         (Cell("上半年", header=True), Cell("下半年", header=True)),
@@ -59,7 +60,7 @@ def test_head_extends_over_header_rows_a_span_reaches() -> None:
     assert head_rows(SPANNED_HEAD) == 0
     table = _table(render_table(Block("table", rows=rows)))
     assert len(table.xpath("thead/tr")) == 2
-    assert columns(table) == {
+    assert table_columns(table) == {
         "地区": 0,
         "2021年": 1,
         "上半年": 1,
@@ -70,7 +71,7 @@ def test_head_extends_over_header_rows_a_span_reaches() -> None:
     }
 
 
-def test_wechat_post_with_a_table_too_wide_for_a_phone_is_not_ready(config) -> None:
+def test_wechat_post_with_a_table_too_wide_for_a_phone_is_not_ready(with_table, config) -> None:
     rows = (
         tuple(Cell(f"R{i}", rowspan=2) for i in range(20)),
         tuple(Cell(f"S{i}") for i in range(20)),

@@ -11,10 +11,9 @@ import json
 import re
 
 import pytest
-from conftest import DATA, load_articles, make_config
-from feedcheck import problems_for
 from lxml import etree
 from lxml import html as lxml_html
+from support.paths import DATA
 
 from syndicator.ingest import ImportOptions, load_file
 from syndicator.model import MAX_TABLE_CELLS, Article, Block, Cell, table_problem
@@ -32,15 +31,20 @@ def article() -> Article:
     return article
 
 
-def spanned(text: str = "未统计") -> Article:
-    """An article whose table has a row header and a cell spanning two columns."""
-    rows = (
-        (Cell("赛区", header=True), Cell("2020年", header=True), Cell("2021年", header=True)),
-        (Cell("杭州", header=True), Cell("210"), Cell("236")),
-        (Cell("合计", header=True), Cell(text, colspan=2)),
-    )
-    table = Block("table", caption="参赛人数", credit="制表：程雪", rows=rows)
-    return load_articles()[1].replace(body=(Block("paragraph", text="导语。"), table))
+@pytest.fixture
+def spanned(articles):
+    """A factory: an article whose table has a row header and a cell spanning two columns."""
+
+    def make(text: str = "未统计") -> Article:
+        rows = (
+            (Cell("赛区", header=True), Cell("2020年", header=True), Cell("2021年", header=True)),
+            (Cell("杭州", header=True), Cell("210"), Cell("236")),
+            (Cell("合计", header=True), Cell(text, colspan=2)),
+        )
+        table = Block("table", caption="参赛人数", credit="制表：程雪", rows=rows)
+        return articles[1].replace(body=(Block("paragraph", text="导语。"), table))
+
+    return make
 
 
 def cell_texts(table) -> list[str]:
@@ -49,7 +53,7 @@ def cell_texts(table) -> list[str]:
 
 @pytest.mark.parametrize("theme", ["neutral", "red"])
 def test_wechat_table_is_a_real_table_that_passes_the_checker(
-    article: Article, tmp_path, theme: str
+    make_config, article: Article, tmp_path, theme: str
 ) -> None:
     post = build_post(article, make_config(tmp_path, wechat={"theme": theme}))
     assert check_html(post.content) == [] and post.ready, post.complaints
@@ -83,7 +87,7 @@ def test_wechat_table_is_styled_inline_for_a_phone(article: Article, config) -> 
                 assert float(value[:-2]) <= 375, (element.tag, prop, value)
 
 
-def test_wechat_table_keeps_spans_row_headers_and_credit(config) -> None:
+def test_wechat_table_keeps_spans_row_headers_and_credit(spanned, config) -> None:
     post = build_post(spanned(), config)
     assert check_html(post.content) == []
     root = lxml_html.fragment_fromstring(post.content)
@@ -94,7 +98,7 @@ def test_wechat_table_keeps_spans_row_headers_and_credit(config) -> None:
     assert table.getnext().text == "制表：程雪"
 
 
-def test_wechat_table_cell_text_is_escaped_never_injected(config) -> None:
+def test_wechat_table_cell_text_is_escaped_never_injected(spanned, config) -> None:
     evil = '<script>alert(1)</script><td style="position:absolute">'
     post = build_post(spanned(text=evil), config)
     assert check_html(post.content) == []
@@ -103,19 +107,19 @@ def test_wechat_table_cell_text_is_escaped_never_injected(config) -> None:
     assert root.xpath("//td[@colspan]")[0].text == evil
 
 
-def test_wechat_table_too_big_for_a_post_is_reported_not_cut(config) -> None:
+def test_wechat_table_too_big_for_a_post_is_reported_not_cut(articles, config) -> None:
     rows = tuple(tuple(Cell(f"{r}-{c}") for c in range(8)) for r in range(40))
     body = (Block("table", rows=rows),)
-    post = build_post(load_articles()[1].replace(body=body), config)
+    post = build_post(articles[1].replace(body=body), config)
     assert [p.rule for p in post.check] == ["size"]
     assert post.content.count("<td ") == 320 and "39-7" in post.content
 
 
-def test_feeds_carry_the_table(article: Article, config) -> None:
+def test_feeds_carry_the_table(spanned, feed_problems, article: Article, config) -> None:
     ctx = feeds.context_for(config, config.channel("all"))
     docs = feeds.render_channel(ctx, [article, spanned()])
     for name, data in docs.items():
-        assert problems_for(name, data) == [], name
+        assert feed_problems(name, data) == [], name
     rss = etree.fromstring(docs["rss.xml"])
     atom = etree.fromstring(docs["atom.xml"])
     fragments = {
@@ -138,14 +142,14 @@ def test_feeds_carry_the_table(article: Article, config) -> None:
         assert figure.xpath("table/tbody/tr/th/text()") == ["杭州", "合计"], name
 
 
-def test_feeds_escape_cell_text(config) -> None:
+def test_feeds_escape_cell_text(spanned, config) -> None:
     ctx = feeds.context_for(config, config.channel("all"))
     doc = feeds.render_channel(ctx, [spanned(text="<b>粗</b>&")])
     item = json.loads(doc["feed.json"])["items"][0]
     assert re.search(r'<td colspan="2">&lt;b&gt;粗&lt;/b&gt;&amp;</td>', item["content_html"])
 
 
-def test_wechat_largest_allowed_table_fits_the_size_budget(config) -> None:
+def test_wechat_largest_allowed_table_fits_the_size_budget(articles, config) -> None:
     """MAX_TABLE_CELLS cells of 8 characters, 8 columns, a header row, in the sample article."""
     columns = 8
     head = (tuple(Cell("表头文字表头文字", header=True) for _ in range(columns)),)
@@ -155,14 +159,14 @@ def test_wechat_largest_allowed_table_fits_the_size_budget(config) -> None:
     )
     rows = head + body
     assert sum(map(len, rows)) == MAX_TABLE_CELLS and table_problem(rows) is None
-    article = load_articles()[1]
+    article = articles[1]
     table = Block("table", caption="各赛区报名人数", credit="制表：程雪", rows=rows)
     post = build_post(article.replace(body=(*article.body, table)), config)
     assert check_html(post.content) == [], len(post.content)
     assert post.ready
 
 
-def test_wechat_modest_table_is_well_under_the_size_limit(config) -> None:
+def test_wechat_modest_table_is_well_under_the_size_limit(articles, config) -> None:
     rows = tuple(tuple(Cell("杭州市电工") for _ in range(6)) for _ in range(25))
-    post = build_post(load_articles()[1].replace(body=(Block("table", rows=rows),)), config)
+    post = build_post(articles[1].replace(body=(Block("table", rows=rows),)), config)
     assert len(post.content) < MAX_CHARS * 0.7 and check_html(post.content) == []

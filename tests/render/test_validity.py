@@ -5,7 +5,7 @@ more, with sections, tags and an image, on 2021-09-01 and 09-02) are
 published through several channels with small limits, so that channels
 have archive pages. Each document is checked against the Atom RELAX NG
 schema of RFC 4287, a JSON Schema of JSON Feed 1.1, or the RSS 2.0
-specification's required elements (tests/feedcheck.py).
+specification's required elements (tests/support/feedcheck.py).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import SHANGHAI, load_articles, make_config
-from feedcheck import atom_problems, json_feed_problems, problems_for, rss_problems
 from lxml import etree
+from support.paths import SAMPLE_PAGE
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.ingest import load_file
@@ -34,15 +34,14 @@ CHANNELS = {
 FILES = ("rss.xml", "atom.xml", "feed.json")
 
 
-def publish_sample(tmp_path: Path, **sections):
-    from conftest import SAMPLE_PAGE, import_options
-
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, make_config, import_options, load_articles):
+    """The sample page and tests/data/articles.json published through ``CHANNELS``."""
     config = make_config(
-        tmp_path,
+        tmp_path_factory.mktemp("site"),
         channels=CHANNELS,
         site={"logo": "http://127.0.0.1:8080/static/logo.png"},
         feeds={"hubs": ["http://127.0.0.1:9/hub"]},
-        **sections,
     )
     engine = store.create_store_engine(config.store_url)
     store.init_schema(engine)
@@ -51,12 +50,6 @@ def publish_sample(tmp_path: Path, **sections):
         store.save_edition(conn, sample.edition)
         store.save_articles(conn, [*sample.articles, *load_articles()], now=NOW)
     run_pass(engine, config, now=NOW)
-    return config, engine
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    config, engine = publish_sample(tmp_path_factory.mktemp("site"))
     yield config
     engine.dispose()
 
@@ -74,23 +67,23 @@ def _ids(path: Path) -> list[str]:
     return [e.text for e in root.iter("{http://www.w3.org/2005/Atom}id")][1:]
 
 
-def test_every_document_of_every_channel_validates(site) -> None:
+def test_every_document_of_every_channel_validates(feed_problems, site) -> None:
     docs = documents(site)
     archives = [p for p in docs if "archive" in p.parts]
     assert len(docs) == 3 * len(CHANNELS) + len(archives)
     assert {p.parent.parent.parent.name for p in archives} == {"all", "chengxue", "page1"}
     failures = {}
     for path in docs:
-        problems = problems_for(path.name, path.read_bytes())
+        problems = feed_problems(path.name, path.read_bytes())
         if problems:
             failures[str(path.relative_to(site.output_dir))] = problems
     assert not failures, failures
 
 
-def test_archive_pages_carry_history_links_and_all_items_stay_reachable(site) -> None:
+def test_archive_pages_carry_history_links_and_all_items_stay_reachable(articles, site) -> None:
     from syndicator.model import sort_for_feed
 
-    everything = {a.id: a for a in load_articles()}
+    everything = {a.id: a for a in articles}
     for name, channel in ((c.name, c) for c in site.channels):
         root = site.output_dir / name
         for fmt in FILES:
@@ -153,22 +146,23 @@ def test_documents_stay_well_under_one_megabyte(site) -> None:
     assert max(sizes.values()) < 100_000, sizes
 
 
-def test_validators_reject_broken_documents(site) -> None:
+def test_validators_reject_broken_documents(feed_problems, site) -> None:
     """The checks are not vacuous: each catches a missing required element."""
     atom = (site.output_dir / "all" / "atom.xml").read_bytes()
-    assert atom_problems(atom) == []
+    assert feed_problems("atom.xml", atom) == []
     broken = atom.replace(b"<id>http://127.0.0.1:8080/feeds/all/atom.xml</id>", b"", 1)
-    assert atom_problems(broken)
+    assert feed_problems("atom.xml", broken)
     rss = (site.output_dir / "all" / "rss.xml").read_bytes()
-    assert rss_problems(rss) == []
-    assert rss_problems(
-        rss.replace(b"<description>", b"<summary>", 1).replace(b"</description>", b"</summary>", 1)
+    assert feed_problems("rss.xml", rss) == []
+    assert feed_problems(
+        "rss.xml",
+        rss.replace(b"<description>", b"<summary>", 1).replace(b"</description>", b"</summary>", 1),
     )
-    assert rss_problems(rss.replace(b"+0800</pubDate>", b"GMT</pubDate>", 1))
+    assert feed_problems("rss.xml", rss.replace(b"+0800</pubDate>", b"GMT</pubDate>", 1))
     feed = json.loads((site.output_dir / "all" / "feed.json").read_bytes())
-    assert json_feed_problems(json.dumps(feed).encode()) == []
+    assert feed_problems("feed.json", json.dumps(feed).encode()) == []
     del feed["items"][0]["content_html"]
-    assert json_feed_problems(json.dumps(feed).encode())
+    assert feed_problems("feed.json", json.dumps(feed).encode())
 
 
 def test_only_subscription_documents_carry_polling_hints(site) -> None:

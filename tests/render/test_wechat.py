@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-from conftest import load_articles, make_config
 from lxml import html as lxml_html
 
 from syndicator.config.themes import BUILTIN_THEMES
@@ -32,7 +31,7 @@ def root_of(content: str):
 
 @pytest.mark.parametrize("theme", ["neutral", "red"])
 def test_sample_page_every_post_is_ready_loses_nothing_and_respects_limits(
-    sample, tmp_path, theme
+    make_config, sample, tmp_path, theme
 ) -> None:
     """Acceptance 1, for all 8 articles of the sample page, in both built-in themes."""
     config = make_config(tmp_path, wechat={"theme": theme})
@@ -79,8 +78,8 @@ def test_sample_page_authors_come_from_the_bylines(sample, config) -> None:
     }
 
 
-def test_post_has_one_root_section_and_only_inline_styles(config) -> None:
-    post = build_post(load_articles()[0], config)
+def test_post_has_one_root_section_and_only_inline_styles(articles, config) -> None:
+    post = build_post(articles[0], config)
     assert post.content.startswith("<section style=") and post.content.endswith("</section>")
     root = root_of(post.content)
     assert root.tag == "section"
@@ -90,8 +89,8 @@ def test_post_has_one_root_section_and_only_inline_styles(config) -> None:
             assert dict(parse_style(element.get("style"))[0]).get("color")
 
 
-def test_post_has_newspaper_form(config) -> None:
-    article = load_articles()[0]
+def test_post_has_newspaper_form(articles, config) -> None:
+    article = articles[0]
     root = root_of(build_post(article, config).content)
     paragraphs = root.findall("p")
     kicker, title, subtitle = paragraphs[:3]
@@ -122,8 +121,8 @@ def test_post_has_newspaper_form(config) -> None:
     assert not root.xpath("//a[not(starts-with(@href, 'https://mp.weixin.qq.com/'))]")
 
 
-def test_external_links_become_numbered_references_wechat_links_stay(config) -> None:
-    article = load_articles()[0]
+def test_external_links_become_numbered_references_wechat_links_stay(articles, config) -> None:
+    article = articles[0]
     body = list(article.body)
     body[3] = Block(
         type="paragraph",
@@ -140,8 +139,8 @@ def test_external_links_become_numbered_references_wechat_links_stay(config) -> 
     assert refs == ["[1] https://a.test/1", "[2] https://b.test/2"]
 
 
-def test_byline_without_a_paragraph_gets_its_own_line(config) -> None:
-    article = load_articles()[0].replace(body=(Block(type="subhead", text="只有小标题"),))
+def test_byline_without_a_paragraph_gets_its_own_line(articles, config) -> None:
+    article = articles[0].replace(body=(Block(type="subhead", text="只有小标题"),))
     text = words(root_of(build_post(article, config).content).text_content())
     assert "本报讯 记者王敏 通讯员李东报道" in text
 
@@ -152,8 +151,8 @@ def test_photo_credit_byline_is_printed_once_under_the_picture(sample, config) -
     assert text.count("毛朝阳 姚磊 姜璐摄") == 1
 
 
-def test_theme_changes_colours_and_sizes(tmp_path) -> None:
-    article = load_articles()[0]
+def test_theme_changes_colours_and_sizes(articles, make_config, tmp_path) -> None:
+    article = articles[0]
     neutral = build_post(article, make_config(tmp_path, wechat={"theme": "neutral"})).content
     red = build_post(article, make_config(tmp_path, wechat={"theme": "red"})).content
     big = make_config(tmp_path, wechat={"theme": "red", "themes": {"red": {"font_size": 18}}})
@@ -162,9 +161,11 @@ def test_theme_changes_colours_and_sizes(tmp_path) -> None:
     assert check_html(neutral) == check_html(red) == []
 
 
-def test_long_title_is_an_error_that_shows_it_unless_allowed(tmp_path) -> None:
+def test_long_title_is_an_error_that_shows_it_unless_allowed(
+    articles, make_config, tmp_path
+) -> None:
     title = "这是一个非常非常长的标题" * 3  # 36 characters
-    article = load_articles()[1].replace(title=title)
+    article = articles[1].replace(title=title)
     post = build_post(article, make_config(tmp_path))
     assert not post.ready and not post.check
     assert post.complaints == [
@@ -180,8 +181,8 @@ def test_long_title_is_an_error_that_shows_it_unless_allowed(tmp_path) -> None:
     assert "WeChat allows 64" in build_post(longer, allowed).complaints[0]
 
 
-def test_author_takes_the_names_that_fit_and_says_so() -> None:
-    article = load_articles()[1]
+def test_author_takes_the_names_that_fit_and_says_so(articles) -> None:
+    article = articles[1]
 
     def author(*names: str) -> str:
         return wechat_author(article.replace(authors=tuple(Author(n, "记者") for n in names)))
@@ -195,32 +196,32 @@ def test_author_takes_the_names_that_fit_and_says_so() -> None:
     assert author("阿卜杜勒热合曼江", "李东") == "阿卜杜勒热合曼江"  # no room for 等
 
 
-def test_author_too_long_on_its_own_is_reported(config) -> None:
-    article = load_articles()[1].replace(authors=(Author("阿卜杜勒·热合曼·买买提", "记者"),))
+def test_author_too_long_on_its_own_is_reported(articles, config) -> None:
+    article = articles[1].replace(authors=(Author("阿卜杜勒·热合曼·买买提", "记者"),))
     (problem,) = build_post(article, config).complaints
     assert problem.startswith("author «阿卜杜勒·热合曼·买买提» is 12 characters, WeChat allows 8")
 
 
-def test_digest_is_the_lead_cut_at_a_sentence_end(config) -> None:
+def test_digest_is_the_lead_cut_at_a_sentence_end(articles, config) -> None:
     lead = "第一句话很短。" + "第二句" * 40 + "。"
-    article = load_articles()[1].replace(body=(Block(type="paragraph", text=lead),))
+    article = articles[1].replace(body=(Block(type="paragraph", text=lead),))
     assert build_post(article, config).payload["digest"] == "第一句话很短。"
 
 
-def test_source_url_over_1kb_is_reported(config) -> None:
-    article = load_articles()[1].replace(source_url="https://zjgrrb.com/" + "a" * 1100)
+def test_source_url_over_1kb_is_reported(articles, config) -> None:
+    article = articles[1].replace(source_url="https://zjgrrb.com/" + "a" * 1100)
     assert "content_source_url is 1119 bytes" in build_post(article, config).complaints[0]
 
 
-def test_oversized_article_is_reported_not_truncated(config) -> None:
+def test_oversized_article_is_reported_not_truncated(articles, config) -> None:
     body = tuple(Block(type="paragraph", text="字" * 1000) for _ in range(25))
-    post = build_post(load_articles()[1].replace(body=body), config)
+    post = build_post(articles[1].replace(body=body), config)
     assert [p.rule for p in post.check] == ["size"]
     assert post.content.count("字" * 1000) == 25
 
 
-def test_pictures_can_point_at_uploaded_copies(config) -> None:
-    article = load_articles()[0]
+def test_pictures_can_point_at_uploaded_copies(articles, config) -> None:
+    article = articles[0]
     src = article.images[0].src
     content = render_wechat(
         article, image_urls={src: "http://mmbiz.qpic.cn/mmbiz_jpg/abc/0?wx_fmt=jpeg"}
@@ -229,8 +230,8 @@ def test_pictures_can_point_at_uploaded_copies(config) -> None:
     assert src not in content
 
 
-def test_picture_without_web_address_keeps_its_caption_only(config) -> None:
-    article = load_articles()[1].replace(
+def test_picture_without_web_address_keeps_its_caption_only(articles, config) -> None:
+    article = articles[1].replace(
         body=(Block(type="image", src="images/local.jpg", caption="图说", credit="某某 摄"),)
     )
     content = build_post(article, config).content
@@ -238,9 +239,9 @@ def test_picture_without_web_address_keeps_its_caption_only(config) -> None:
     assert check_html(content) == []
 
 
-def test_text_is_escaped_never_injected(config) -> None:
+def test_text_is_escaped_never_injected(articles, config) -> None:
     evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    article = load_articles()[0].replace(
+    article = articles[0].replace(
         title=evil,
         kicker=evil,
         body=(
@@ -258,12 +259,12 @@ def test_text_is_escaped_never_injected(config) -> None:
     assert "前粗后" in root.text_content()  # inline HTML: tags gone, script dropped
 
 
-def test_lists_keep_literal_markers(config) -> None:
+def test_lists_keep_literal_markers(articles, config) -> None:
     block = Block(
         type="paragraph",
         text="",
         html="要点：<ul><li>一</li><li>二</li></ul>步骤：<ol><li>甲</li><li>乙</li></ol>",
     )
-    content = build_post(load_articles()[1].replace(body=(block,)), config).content
+    content = build_post(articles[1].replace(body=(block,)), config).content
     assert "要点：• 一<br/>• 二<br/>步骤：1. 甲<br/>2. 乙<br/>" in content
     assert check_html(content) == []

@@ -16,11 +16,10 @@ from datetime import date, datetime
 from html.parser import HTMLParser
 
 import pytest
-from conftest import SHANGHAI, make_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
-from tablegrid import width
+from support.sampledata import SHANGHAI
 
 from syndicator.model import Article, Author, Block, Cell
 from syndicator.render.wechat.check import MAX_CHARS, MAX_PHONE_COLUMNS
@@ -162,7 +161,7 @@ def norm(text: str) -> str:
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(article=articles(), long_titles=st.booleans())
 def test_renderer_never_emits_what_the_checker_rejects(
-    tmp_path_factory, article: Article, long_titles: bool
+    table_width, make_config, tmp_path_factory, article: Article, long_titles: bool
 ) -> None:
     config = make_config(tmp_path_factory.getbasetemp(), wechat={"long_titles": long_titles})
     post = build_post(article, config)
@@ -173,7 +172,7 @@ def test_renderer_never_emits_what_the_checker_rejects(
     too_big = len(content) >= MAX_CHARS or len(content.encode()) >= 1_000_000
     assert any(p.rule == "size" for p in post.check) == too_big
     tables = lxml_html.fragment_fromstring(content).iter("table")
-    wide = [w for w in map(width, tables) if w > MAX_PHONE_COLUMNS]
+    wide = [w for w in map(table_width, tables) if w > MAX_PHONE_COLUMNS]
     assert [p.message.split(" columns")[0] for p in post.check if p.rule == "width"] == [
         f"<table> {w}" for w in wide
     ]

@@ -6,7 +6,8 @@ import json
 from datetime import datetime
 
 import pytest
-from conftest import DATA, SHANGHAI, make_config
+from support.paths import DATA
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.errors import StoreError
@@ -172,7 +173,7 @@ def test_api_twenty_megabyte_post_is_413(api, engine) -> None:
     assert _count(engine) == 0
 
 
-def test_api_rate_limit_is_429_per_client(tmp_path, engine) -> None:
+def test_api_rate_limit_is_429_per_client(make_config, tmp_path, engine) -> None:
     config = make_config(tmp_path, api={"rate_limit": 3})
     client = _app(config, engine).test_client()
     codes = [client.delete("/api/articles/nope", headers=AUTH).status_code for _ in range(4)]
@@ -185,7 +186,7 @@ def test_api_rate_limit_is_429_per_client(tmp_path, engine) -> None:
     assert other.status_code == 404  # another client has its own allowance
 
 
-def test_api_rate_limit_counts_failed_logins(tmp_path, engine) -> None:
+def test_api_rate_limit_counts_failed_logins(make_config, tmp_path, engine) -> None:
     config = make_config(tmp_path, api={"rate_limit": 2})
     client = _app(config, engine).test_client()
     bad = {"Authorization": "Bearer guess"}
@@ -193,7 +194,7 @@ def test_api_rate_limit_counts_failed_logins(tmp_path, engine) -> None:
     assert codes == [401, 401, 429]
 
 
-def test_api_body_without_a_length_is_cut_at_the_limit(tmp_path, engine) -> None:
+def test_api_body_without_a_length_is_cut_at_the_limit(make_config, tmp_path, engine) -> None:
     import io
 
     config = make_config(tmp_path, api={"max_body": 4096})

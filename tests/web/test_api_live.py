@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from conftest import DATA
+from support.paths import DATA
 
 pytestmark = pytest.mark.slow
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conftest import SHANGHAI, load_articles, make_config
 from lxml import html
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.publish import run_pass
@@ -19,13 +19,15 @@ TYPES = {
 }
 
 
-def test_every_channel_and_format_is_discoverable_and_served(engine, tmp_path) -> None:
+def test_every_channel_and_format_is_discoverable_and_served(
+    articles, make_config, engine, tmp_path
+) -> None:
     config = make_config(
         tmp_path,
         channels={"economy": {"title": "经济", "section": "经济"}, "p1": {"page": 1}},
     )
     with engine.begin() as conn:
-        store.save_articles(conn, load_articles(), now=NOW)
+        store.save_articles(conn, articles, now=NOW)
     run_pass(engine, config, now=NOW)
     client = create_app(config, {"TESTING": True}).test_client()
     expected = {

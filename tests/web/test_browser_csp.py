@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import SAMPLE_PAGE, child_env, venv_bin
+from support.paths import SAMPLE_PAGE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,7 +22,9 @@ document.addEventListener('securitypolicyviolation', function (e) {
 """
 
 
-def test_copy_button_and_styles_work_under_the_csp(live_server, chromium) -> None:
+def test_copy_button_and_styles_work_under_the_csp(
+    child_env, venv_bin, live_server, chromium
+) -> None:
     server = live_server()
     subprocess.run(
         [venv_bin("syndicator"), "--config", str(server.config_path), "import", str(SAMPLE_PAGE)],

@@ -5,12 +5,14 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import SAMPLE_PAGE, child_env, venv_bin
+from support.paths import SAMPLE_PAGE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_preview_page_renders_phone_frame_in_chromium(live_server, chromium, tmp_path) -> None:
+def test_preview_page_renders_phone_frame_in_chromium(
+    child_env, venv_bin, live_server, chromium, tmp_path
+) -> None:
     server = live_server()
     exe = venv_bin("syndicator")
     subprocess.run(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from conftest import SHANGHAI, load_articles, make_config
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.publish import run_pass
@@ -38,10 +38,10 @@ HEADERS = [
 
 
 @pytest.fixture
-def site(engine, tmp_path):
+def site(articles, make_config, engine, tmp_path):
     config = make_config(tmp_path / "site", feeds={"limit": 1})
     with engine.begin() as conn:
-        store.save_articles(conn, load_articles(), now=NOW)
+        store.save_articles(conn, articles, now=NOW)
     run_pass(engine, config, now=NOW)
     return config
 

@@ -5,19 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-import sampledata
-from conftest import SHANGHAI
+from support.sampledata import SHANGHAI
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHANNELS = '[channels.all]\ntitle = "浙江工人日报"\nlimit = 4\n'
 
 
-def test_feeds_in_chromium_show_channel_and_item_titles(live_server, chromium, tmp_path) -> None:
+def test_feeds_in_chromium_show_channel_and_item_titles(
+    sample_data, live_server, chromium, tmp_path
+) -> None:
     """RSS, Atom and an archive page, each through /feeds/feed.xsl (screenshots in tmp_path)."""
     server = live_server(CHANNELS)
-    sampledata.save(server.config_path)
-    sampledata.publish(server.config_path, datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI))
+    sample_data.save(server.config_path)
+    sample_data.publish(server.config_path, datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI))
     for name in ("rss.xml", "atom.xml", "archive/2021-08-30/atom.xml"):
         page = chromium.new_page()
         fetched = []

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import feedparser
 import pytest
-from conftest import SHANGHAI, load_articles
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.publish import run_pass
@@ -27,9 +27,9 @@ FEEDPARSER_ACCEPT = (
 
 
 @pytest.fixture
-def published(engine, config):
+def published(articles, engine, config):
     with engine.begin() as conn:
-        store.save_articles(conn, load_articles(), now=NOW)
+        store.save_articles(conn, articles, now=NOW)
     run_pass(engine, config, now=NOW)
 
 
@@ -143,13 +143,12 @@ def test_feeds_parse_cleanly_over_http(client, published) -> None:
 
 
 def test_archive_pages_and_stylesheet_are_served_with_their_cache_lifetimes(
-    client, engine, tmp_path
+    articles, make_config, client, engine, tmp_path
 ) -> None:
-    from conftest import make_config
 
     config = make_config(tmp_path / "small", feeds={"limit": 1})
     with engine.begin() as conn:
-        store.save_articles(conn, load_articles(), now=NOW)
+        store.save_articles(conn, articles, now=NOW)
     run_pass(engine, config, now=NOW)
     small = create_app(config, {"TESTING": True}).test_client()
     page = small.get("/feeds/all/archive/2021-09-01/atom.xml")
@@ -180,12 +179,13 @@ def test_unknown_channel_is_a_short_text_404_naming_the_channels(client, publish
     assert long.status_code == 404 and len(long.data) < 300
 
 
-def test_channel_named_archive_is_not_cached_like_an_archive_page(engine, tmp_path) -> None:
-    from conftest import make_config
+def test_channel_named_archive_is_not_cached_like_an_archive_page(
+    articles, make_config, engine, tmp_path
+) -> None:
 
     config = make_config(tmp_path / "a", channels={"archive": {"section": "经济"}})
     with engine.begin() as conn:
-        store.save_articles(conn, load_articles(), now=NOW)
+        store.save_articles(conn, articles, now=NOW)
     run_pass(engine, config, now=NOW)
     client = create_app(config, {"TESTING": True}).test_client()
     response = client.get("/feeds/archive/rss.xml")
@@ -209,12 +209,14 @@ def test_feed_media_type_negotiated_for_browsers(client, published, name) -> Non
 
 
 @pytest.mark.parametrize("name", sorted(TYPES))
-def test_an_older_item_arriving_moves_last_modified(client, engine, config, published, name):
+def test_an_older_item_arriving_moves_last_modified(
+    articles, client, engine, config, published, name
+):
     """Page 2 imported after page 1 (or a back-dated article) is older than
     the newest item, yet the feed changed: a reader polling with
     If-Modified-Since alone must get it, not a 304."""
     first = client.get(f"/feeds/all/{name}")
-    oldest = min(load_articles(), key=lambda a: a.updated_at)
+    oldest = min(articles, key=lambda a: a.updated_at)
     late = oldest.replace(id=f"{oldest.id}-late", seq=oldest.seq + 50)
     later = NOW + timedelta(hours=1)
     with engine.begin() as conn:

@@ -8,7 +8,7 @@ import logging
 import re
 from datetime import UTC, datetime, timedelta
 
-from conftest import SHANGHAI, load_articles, make_config
+from support.sampledata import SHANGHAI
 
 from syndicator import metrics, store
 from syndicator.logs import JsonFormatter, setup_logging
@@ -29,13 +29,13 @@ def _sample(text: str, name: str, **labels: str) -> float:
     return 0.0
 
 
-def test_healthz_reports_store_and_last_pass(client, engine, config) -> None:
+def test_healthz_reports_store_and_last_pass(articles, client, engine, config) -> None:
     before = client.get("/healthz")
     assert before.status_code == 200
     assert before.json["status"] == "stale" and before.json["last_pass_at"] is None
     assert before.headers["Cache-Control"] == "no-store"
     with engine.begin() as conn:
-        store.save_articles(conn, load_articles(), now=NOW)
+        store.save_articles(conn, articles, now=NOW)
     cluster.publish_or_follow(engine, config, now=datetime.now(SHANGHAI), instance="host:1")
     after = client.get("/healthz").json
     assert after["status"] == "ok" and after["store"] == "ok"
@@ -66,11 +66,11 @@ def test_healthz_is_503_when_the_store_is_down(app, client) -> None:
     assert response.json["status"] == "error" and "unreachable" in response.json["store"]
 
 
-def test_metrics_in_prometheus_text_format(client, engine, config) -> None:
+def test_metrics_in_prometheus_text_format(articles, client, engine, config) -> None:
     from syndicator.publish.scheduler import Publisher
 
     with engine.begin() as conn:
-        store.save_articles(conn, load_articles(), now=NOW)
+        store.save_articles(conn, articles, now=NOW)
     published_before = metrics.ARTICLES.value(kind="new")
     Publisher(engine, config, clock=lambda: NOW).tick()
     etag = client.get("/feeds/all/rss.xml").headers["ETag"]
@@ -125,7 +125,9 @@ def test_setup_logging_json(monkeypatch) -> None:
     assert json.loads(stream.getvalue())["event"] == "e"
 
 
-def test_healthz_is_503_when_this_instance_stays_behind(client, engine, config, tmp_path) -> None:
+def test_healthz_is_503_when_this_instance_stays_behind(
+    load_articles, make_config, client, engine, config, tmp_path
+) -> None:
     """Another instance published; this one's output dir never caught up (a
     serve that nobody follows, a worker orphaned by a crash). Briefly behind
     is normal; behind for more than three intervals is not healthy."""

@@ -6,8 +6,8 @@ import json
 from datetime import datetime
 
 import pytest
-from conftest import SHANGHAI, load_articles
 from lxml import html
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 
@@ -15,8 +15,7 @@ NOW = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
-def saved(engine):
-    articles = load_articles()
+def saved(articles, engine):
     with engine.begin() as conn:
         store.save_articles(conn, articles, now=NOW)
     return articles

@@ -18,16 +18,10 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import (
-    ROOT,
-    SAMPLE_PAGE,
-    SHANGHAI,
-    child_env,
-    import_options,
-    venv_bin,
-)
 from lxml import etree
 from lxml import html as lxml_html
+from support.paths import ROOT, SAMPLE_PAGE
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.cli import cli
@@ -215,7 +209,9 @@ def test_hostile_article_from_the_api_is_inert_everywhere(config, engine) -> Non
         ("image", "/relative/only.jpg"),
     ],
 )
-def test_urls_other_than_http_are_refused_at_import(config, field, value, tmp_path) -> None:
+def test_urls_other_than_http_are_refused_at_import(
+    import_options, config, field, value, tmp_path
+) -> None:
     from syndicator.errors import InputError
     from syndicator.ingest.jsonfile import parse_json
 
@@ -228,7 +224,7 @@ def test_urls_other_than_http_are_refused_at_import(config, field, value, tmp_pa
         parse_json(json.dumps(article), source="x.json", options=import_options(config))
 
 
-def test_hostile_epaper_text_loses_its_markup(config, tmp_path) -> None:
+def test_hostile_epaper_text_loses_its_markup(import_options, config, tmp_path) -> None:
     text = SAMPLE_PAGE.read_text(encoding="utf-8")
     lines = text.splitlines()
     target = max(range(len(lines)), key=lambda i: len(lines[i]))  # a long body paragraph
@@ -306,7 +302,9 @@ def test_feed_paths_cannot_leave_the_output_dir(client, engine, config, path) ->
 
 
 @pytest.mark.slow
-def test_feed_paths_cannot_leave_the_output_dir_over_real_http(live_server) -> None:
+def test_feed_paths_cannot_leave_the_output_dir_over_real_http(
+    child_env, venv_bin, live_server
+) -> None:
     server = live_server()
     subprocess.run(
         [venv_bin("syndicator"), "--config", str(server.config_path), "publish"],
@@ -338,11 +336,10 @@ def test_feed_paths_cannot_leave_the_output_dir_over_real_http(live_server) -> N
 # -- response headers ------------------------------------------------------------------
 
 
-def test_preview_pages_send_a_strict_csp_and_nosniff(client, engine) -> None:
-    from conftest import load_articles
+def test_preview_pages_send_a_strict_csp_and_nosniff(articles, client, engine) -> None:
 
     with engine.begin() as conn:
-        store.save_articles(conn, load_articles(), now=NOW)
+        store.save_articles(conn, articles, now=NOW)
     for url in (
         "/",
         "/articles/zjgrrb-20210901-01-01",

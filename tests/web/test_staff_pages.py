@@ -10,7 +10,7 @@ import base64
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import SHANGHAI, load_articles
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.web import create_app
@@ -24,10 +24,10 @@ def _basic(password: str, user: str = "editor") -> dict[str, str]:
 
 
 @pytest.fixture
-def site(config, engine):
+def site(articles, config, engine):
     """Three articles: one due, one embargoed until tomorrow, one withdrawn."""
     now = datetime.now(SHANGHAI)
-    due, later, gone = load_articles()[:3]
+    due, later, gone = articles[:3]
     tomorrow = now + timedelta(days=1)
     later = later.replace(published_at=tomorrow, updated_at=tomorrow, edition=tomorrow.date())
     with engine.begin() as conn:

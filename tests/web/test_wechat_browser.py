@@ -11,8 +11,8 @@ import subprocess
 import urllib.request
 
 import pytest
-from conftest import SAMPLE_PAGE, child_env, venv_bin
 from lxml import html as lxml_html
+from support.paths import SAMPLE_PAGE
 
 from syndicator.render.wechat.check import check_html, parse_style
 
@@ -48,7 +48,7 @@ def _node(element) -> tuple:
 
 
 @pytest.fixture
-def server(live_server):
+def server(child_env, venv_bin, live_server):
     server = live_server('[wechat]\ntheme = "red"\n')
     subprocess.run(
         [venv_bin("syndicator"), "--config", str(server.config_path), "import", str(SAMPLE_PAGE)],

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import AFTER_EDITION
 from lxml import html
+from support.sampledata import AFTER_EDITION
 
 from syndicator import store
 from syndicator.render.wechat import post as wechat_post

@@ -6,7 +6,7 @@ import json
 
 import click
 import pytest
-from conftest import DATA, ROOT
+from support.paths import DATA, ROOT
 
 from syndicator.cli import cli
 

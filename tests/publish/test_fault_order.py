@@ -22,8 +22,8 @@ import signal
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import SHANGHAI, make_config
-from faultkit import CHANNELS, check_documents, feed_ids, fork_tick, make_article, tick
+from support.faultkit import CHANNELS, check_documents, feed_ids, fork_tick, make_article, tick
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.publish import checkpoints, cluster
@@ -38,7 +38,7 @@ def engine(store_engine):
 
 
 @pytest.fixture
-def site(engine, tmp_path):
+def site(make_config, engine, tmp_path):
     """A store with three articles, published by one tick; returns (url, config, now)."""
     config = make_config(tmp_path, feeds={"limit": 500}, channels=CHANNELS)
     url = engine.url.render_as_string(hide_password=False)

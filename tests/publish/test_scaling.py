@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_PAGE, SHANGHAI, child_env, free_port, venv_bin
+from support.paths import SAMPLE_PAGE
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.model import Article, Block
@@ -45,16 +46,20 @@ def _write_config(tmp_path: Path, name: str, url: str, port: int) -> Path:
 
 
 class Instance:
-    def __init__(self, tmp_path: Path, name: str, url: str) -> None:
+    """`syndicator run` on ``port``, logging JSON to ``<name>.log``."""
+
+    def __init__(
+        self, tmp_path: Path, name: str, url: str, *, port: int, exe: str, env: dict[str, str]
+    ) -> None:
         self.name = name
-        self.port = free_port()
+        self.port = port
         self.base = f"http://127.0.0.1:{self.port}"
         self.config = _write_config(tmp_path, name, url, self.port)
         self.log_path = tmp_path / f"{name}.log"
         self.log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
             [
-                venv_bin("syndicator"),
+                exe,
                 "-v",
                 "--log-format",
                 "json",
@@ -64,7 +69,7 @@ class Instance:
             ],
             stdout=self.log,
             stderr=subprocess.STDOUT,
-            env=child_env(),
+            env=env,
         )
 
     def get(self, path: str) -> tuple[int, bytes, dict[str, str]]:
@@ -108,6 +113,18 @@ class Instance:
         self.log.close()
 
 
+@pytest.fixture
+def start_instance(tmp_path, free_port, venv_bin, child_env):
+    """A factory: ``start_instance(name, store_url)``, an instance on a free port."""
+
+    def start(name: str, url: str) -> Instance:
+        return Instance(
+            tmp_path, name, url, port=free_port(), exe=venv_bin("syndicator"), env=child_env()
+        )
+
+    return start
+
+
 def _article(n: int) -> Article:
     now = datetime.now(SHANGHAI) - timedelta(seconds=1)
     return Article(
@@ -129,11 +146,13 @@ def _feed_ids(instance: Instance) -> list[str]:
     return [i["url"].rsplit("/", 1)[1] for i in json.loads(body)["items"]]
 
 
-def test_two_instances_take_turns_and_the_survivor_takes_over(tmp_path, pg_database) -> None:
+def test_two_instances_take_turns_and_the_survivor_takes_over(
+    start_instance, child_env, venv_bin, tmp_path, pg_database
+) -> None:
     url = pg_database()
     engine = store.create_store_engine(url)
-    a = Instance(tmp_path, "a", url)
-    b = Instance(tmp_path, "b", url)
+    a = start_instance("a", url)
+    b = start_instance("b", url)
     instances = [a, b]
     try:
         subprocess.run(

@@ -1,6 +1,7 @@
-"""Load the sample data into a server's store and publish, in-process.
+"""The sample data: the demo page, tests/data/articles.json, fixed times.
 
-Live tests start `syndicator serve`, which only serves files: filling its
+``save`` and ``publish`` fill a server's store and output directory
+in-process. Live tests start `syndicator serve`, which only serves files: filling its
 store and output directory here instead of through two more `syndicator`
 processes saves a couple of seconds per test (the CLI path has its own
 tests).
@@ -8,16 +9,32 @@ tests).
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from conftest import SAMPLE_PAGE, import_options, load_articles
-
-from syndicator import store
-from syndicator.config import load_config
-from syndicator.ingest import load_file
-from syndicator.model import Article
+from support.paths import DATA, SAMPLE_PAGE
+from syndicator import actions, store
+from syndicator.config import Config, load_config
+from syndicator.ingest import ImportOptions, load_file
+from syndicator.model import Article, article_from_dict
 from syndicator.publish import run_pass
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+#: A moment after the sample edition went out (06:00 on 2021-08-30).
+AFTER_EDITION = datetime(2021, 8, 30, 12, 0, tzinfo=SHANGHAI)
+
+
+def load_articles(name: str = "articles.json") -> list[Article]:
+    """Hand-written articles from tests/data (images, links, tags, sections)."""
+    raw = json.loads((DATA / name).read_text(encoding="utf-8"))
+    return [article_from_dict(item) for item in raw]
+
+
+def import_options(config: Config) -> ImportOptions:
+    """How ``config`` imports a page: the same options the CLI and the API use."""
+    return actions.import_options(config)
 
 
 def save(config_path: Path, articles: list[Article] | None = None, *, sample: bool = True) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 import jsonschema
 from lxml import etree
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"
 ATOM = "http://www.w3.org/2005/Atom"
 NS = {
     "atom": ATOM,

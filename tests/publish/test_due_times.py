@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.base import STATE_RUNNING
-from conftest import SHANGHAI, load_articles
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.publish.due_times import DueTimeWatch
@@ -17,7 +17,7 @@ class FakeScheduler:
     state = STATE_RUNNING
 
 
-def test_planner_runs_after_writes_and_at_the_next_due_time(engine) -> None:
+def test_planner_runs_after_writes_and_at_the_next_due_time(articles, engine) -> None:
     passes: list[datetime] = []
     clock = [SEP1_NOON]
     planner = DueTimeWatch(
@@ -25,7 +25,7 @@ def test_planner_runs_after_writes_and_at_the_next_due_time(engine) -> None:
     )
     assert planner.step() == 0.25 and len(passes) == 1  # the first look: a pass
     assert planner.step() == 0.25 and len(passes) == 1  # nothing changed
-    articles = load_articles()  # two due on 09-01, one on 09-02 06:00
+    articles = articles  # two due on 09-01, one on 09-02 06:00
     with engine.begin() as conn:
         store.save_articles(conn, articles, now=SEP1_NOON)
     planner.step()  # a write from elsewhere: a pass at once, and the next due time found
@@ -40,7 +40,7 @@ def test_planner_runs_after_writes_and_at_the_next_due_time(engine) -> None:
     assert planner._next_due is None
 
 
-def test_revision_grows_only_with_real_writes(engine) -> None:
+def test_revision_grows_only_with_real_writes(load_articles, engine) -> None:
     with engine.begin() as conn:
         assert store.get_revision(conn) == 0
         store.save_articles(conn, load_articles(), now=SEP1_NOON)
@@ -49,10 +49,9 @@ def test_revision_grows_only_with_real_writes(engine) -> None:
         assert store.get_revision(conn) == 1  # a re-import changes nothing
 
 
-def test_write_during_a_pass_gets_a_pass_of_its_own(engine) -> None:
+def test_write_during_a_pass_gets_a_pass_of_its_own(articles, engine) -> None:
     """The revision is read before the pass, so a write that lands while the
     pass runs (an API POST mid-pass) is seen at the next look."""
-    articles = load_articles()
     passes: list[int] = []
 
     def job() -> None:
@@ -70,11 +69,11 @@ def test_write_during_a_pass_gets_a_pass_of_its_own(engine) -> None:
     assert len(passes) == 2  # and then nothing more
 
 
-def test_articles_falling_due_while_a_pass_runs_get_a_pass(engine) -> None:
+def test_articles_falling_due_while_a_pass_runs_get_a_pass(articles, engine) -> None:
     """An edition's articles are due milliseconds apart; a pass takes longer.
     Those that fell due during a pass must not wait for the interval pass."""
     start = SEP1_NOON
-    base = load_articles()[0]
+    base = articles[0]
     due = [start + timedelta(milliseconds=ms) for ms in (5, 20)]
     with engine.begin() as conn:
         store.save_articles(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta
 
-from conftest import SHANGHAI
+from support.sampledata import SHANGHAI
 
 from syndicator import metrics
 from syndicator.publish.scheduler import JOB_ID, NOW_JOB_ID, TICK_ORIGIN, Publisher, build_scheduler
@@ -13,7 +13,11 @@ from syndicator.publish.scheduler import JOB_ID, NOW_JOB_ID, TICK_ORIGIN, Publis
 NOW = datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI)
 
 
-def test_scheduler_job_does_not_pile_up_and_ticks_on_the_interval_grid(engine, config) -> None:
+def test_scheduler_job_is_set_to_one_instance_coalesced_on_the_interval_grid(
+    engine, config
+) -> None:
+    """Only the job's settings; that a tick is skipped while a pass runs is
+    shown by ``test_tick_skips_while_a_triggered_pass_runs``."""
     scheduler = build_scheduler(engine, config)
     job = scheduler.get_job(JOB_ID)
     assert job.max_instances == 1 and job.coalesce is True

@@ -7,8 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import SHANGHAI, load_articles, make_config
-from wechat_fake import APP_ID, SECRET, FakeWechat, png
+from support.sampledata import SHANGHAI
+from support.wechat_fake import APP_ID, SECRET, FakeWechat, png
 
 from syndicator import store
 from syndicator.cli import cli
@@ -23,79 +23,85 @@ NOW = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
-def fake():
-    server = FakeWechat()
-    yield server
-    server.close()
+def wx_config(make_config, tmp_path: Path, fake_wechat: FakeWechat):
+    return make_config(tmp_path, wechat={"api_base": fake_wechat.url, "cache_dir": "wx-cache"})
 
 
 @pytest.fixture
-def wx_config(tmp_path: Path, fake: FakeWechat):
-    return make_config(tmp_path, wechat={"api_base": fake.url, "cache_dir": "wx-cache"})
+def with_pictures(articles, fake_wechat: FakeWechat):
+    """A factory: the economy article with ``pictures`` picture(s) served by the fake_wechat."""
+
+    def make(pictures: int = 2):
+        article = articles[0]
+        body = [b for b in article.body if b.type != "image"]
+        for n in range(pictures):
+            src = fake_wechat.image_url(f"p{n}.png", png(rgb=(n * 40, 22, 27)))
+            body.insert(
+                1 + n, Block(type="image", src=src, caption=f"第{n + 1}张图。", credit="李东 摄")
+            )
+        return article.replace(body=tuple(body))
+
+    return make
 
 
-def _article(fake: FakeWechat, pictures: int = 2):
-    """The economy article with its picture(s) served by the fake."""
-    article = load_articles()[0]
-    body = [b for b in article.body if b.type != "image"]
-    for n in range(pictures):
-        src = fake.image_url(f"p{n}.png", png(rgb=(n * 40, 22, 27)))
-        body.insert(
-            1 + n, Block(type="image", src=src, caption=f"第{n + 1}张图。", credit="李东 摄")
-        )
-    return article.replace(body=tuple(body))
-
-
-def _client(config, fake, clock=None) -> WechatClient:
+def _client(config, fake_wechat, clock=None) -> WechatClient:
     client = client_from_env(config, ENV)
     if clock is not None:
         client.clock = clock
     return client
 
 
-def test_push_uploads_pictures_and_cover_then_creates_the_draft(wx_config, fake) -> None:
-    article = _article(fake)
-    result = push_article(article, wx_config, _client(wx_config, fake))
+def test_push_uploads_pictures_and_cover_then_creates_the_draft(
+    with_pictures, wx_config, fake_wechat
+) -> None:
+    article = with_pictures()
+    result = push_article(article, wx_config, _client(wx_config, fake_wechat))
     assert result.media_id == "DRAFT-1"
     assert (result.uploaded, result.reused) == (3, 0)  # two body pictures and the cover
-    assert fake.calls == [
+    assert fake_wechat.calls == [
         "token",
         "media/uploadimg",
         "media/uploadimg",
         "material/add_material",
         "draft/add",
     ]
-    (sent,) = fake.drafts[0]["articles"]
+    (sent,) = fake_wechat.drafts[0]["articles"]
     assert sent["title"] == article.title and sent["author"] == "王敏、李东"
     assert sent["thumb_media_id"] == "MEDIA-1"
-    assert fake.materials["MEDIA-1"] == fake.images["p0.png"]  # the first picture is the cover
+    assert (
+        fake_wechat.materials["MEDIA-1"] == fake_wechat.images["p0.png"]
+    )  # the first picture is the cover
     # Body pictures point at the uploaded copies; the content still passes the checker.
-    assert sorted(set(re.findall(r'<img src="([^"]+)"', sent["content"]))) == sorted(fake.uploads)
-    assert fake.url not in sent["content"]
+    assert sorted(set(re.findall(r'<img src="([^"]+)"', sent["content"]))) == sorted(
+        fake_wechat.uploads
+    )
+    assert fake_wechat.url not in sent["content"]
     assert check_html(sent["content"]) == []
-    raw = fake.raw_drafts[0].decode("utf-8")
+    raw = fake_wechat.raw_drafts[0].decode("utf-8")
     assert "杭州湾新区" in raw and "\\u" not in raw  # UTF-8, Chinese unescaped
 
 
-def test_push_again_reuses_token_and_uploads_from_the_cache(wx_config, fake) -> None:
-    article = _article(fake)
-    push_article(article, wx_config, _client(wx_config, fake))
+def test_push_again_reuses_token_and_uploads_from_the_cache(
+    with_pictures, wx_config, fake_wechat
+) -> None:
+    article = with_pictures()
+    push_article(article, wx_config, _client(wx_config, fake_wechat))
     corrected = article.replace(title="杭州湾新区一批重大项目今日开工")
-    result = push_article(corrected, wx_config, _client(wx_config, fake))
+    result = push_article(corrected, wx_config, _client(wx_config, fake_wechat))
     assert (result.uploaded, result.reused) == (0, 3)
-    assert fake.token_requests == 1  # the second run read the token from the cache file
-    assert fake.calls[-1] == "draft/add" and fake.calls.count("media/uploadimg") == 2
+    assert fake_wechat.token_requests == 1  # the second run read the token from the cache file
+    assert fake_wechat.calls[-1] == "draft/add" and fake_wechat.calls.count("media/uploadimg") == 2
     token_file = wx_config.root / "wx-cache" / APP_ID / "token.json"
     assert token_file.stat().st_mode & 0o077 == 0  # private
 
 
-def test_push_renews_a_token_that_expires_mid_run(wx_config, fake) -> None:
-    fake.expire_tokens_on("material/add_material")
-    client = _client(wx_config, fake)
-    result = push_article(_article(fake), wx_config, client)
+def test_push_renews_a_token_that_expires_mid_run(with_pictures, wx_config, fake_wechat) -> None:
+    fake_wechat.expire_tokens_on("material/add_material")
+    client = _client(wx_config, fake_wechat)
+    result = push_article(with_pictures(), wx_config, client)
     assert result.media_id == "DRAFT-1"
-    assert fake.token_requests == 2 and client.token_fetches == 2
-    assert fake.calls == [
+    assert fake_wechat.token_requests == 2 and client.token_fetches == 2
+    assert fake_wechat.calls == [
         "token",
         "media/uploadimg",
         "media/uploadimg",
@@ -104,25 +110,27 @@ def test_push_renews_a_token_that_expires_mid_run(wx_config, fake) -> None:
         "material/add_material",
         "draft/add",
     ]
-    assert len(fake.drafts) == 1
+    assert len(fake_wechat.drafts) == 1
 
 
-def test_push_renews_a_token_past_its_announced_expiry(wx_config, fake) -> None:
+def test_push_renews_a_token_past_its_announced_expiry(
+    with_pictures, wx_config, fake_wechat
+) -> None:
     now = [1_000_000.0]
-    push_article(_article(fake, 1), wx_config, _client(wx_config, fake, clock=lambda: now[0]))
+    push_article(with_pictures(1), wx_config, _client(wx_config, fake_wechat, clock=lambda: now[0]))
     now[0] += 7200 - 200  # inside the renewal margin
-    push_article(_article(fake, 1), wx_config, _client(wx_config, fake, clock=lambda: now[0]))
-    assert fake.token_requests == 2
-    assert not any(not valid for valid in fake.tokens.values())  # no error round-trip needed
+    push_article(with_pictures(1), wx_config, _client(wx_config, fake_wechat, clock=lambda: now[0]))
+    assert fake_wechat.token_requests == 2
+    assert not any(not valid for valid in fake_wechat.tokens.values())  # no error round-trip needed
 
 
-def test_push_token_refused_twice_stops_with_the_fix(wx_config, fake) -> None:
-    fake.fail("draft/add", 40001, "invalid credential")
-    fake.fail("draft/add", 40001, "invalid credential")
+def test_push_token_refused_twice_stops_with_the_fix(with_pictures, wx_config, fake_wechat) -> None:
+    fake_wechat.fail("draft/add", 40001, "invalid credential")
+    fake_wechat.fail("draft/add", 40001, "invalid credential")
     with pytest.raises(WechatApiError) as info:
-        push_article(_article(fake, 1), wx_config, _client(wx_config, fake))
+        push_article(with_pictures(1), wx_config, _client(wx_config, fake_wechat))
     assert "check SYNDICATOR_WECHAT_SECRET" in str(info.value)
-    assert fake.token_requests == 2 and not fake.drafts
+    assert fake_wechat.token_requests == 2 and not fake_wechat.drafts
 
 
 @pytest.mark.parametrize(
@@ -140,13 +148,13 @@ def test_push_token_refused_twice_stops_with_the_fix(wx_config, fake) -> None:
     ],
 )  # fmt: skip
 def test_push_error_answer_is_one_clear_line(
-    runner, fake, tmp_path, engine, endpoint, code, errmsg, words
+    with_pictures, runner, fake_wechat, tmp_path, engine, endpoint, code, errmsg, words
 ) -> None:
-    config_file = _config_file(tmp_path, fake)
-    article = _article(fake, 1)
+    config_file = _config_file(tmp_path, fake_wechat)
+    article = with_pictures(1)
     with engine.begin() as conn:
         store.save_articles(conn, [article], now=NOW)
-    fake.fail(endpoint, code, errmsg)
+    fake_wechat.fail(endpoint, code, errmsg)
     result = runner.invoke(
         cli, ["--config", str(config_file), "wechat", "push", article.id], env=ENV
     )
@@ -155,25 +163,25 @@ def test_push_error_answer_is_one_clear_line(
     assert result.output.startswith(f"Error: wechat {endpoint.removeprefix('cgi-bin/')}:")
     if code == 40164:
         assert "203.0.113.7" in result.output
-    assert not fake.drafts
+    assert not fake_wechat.drafts
 
 
-def _config_file(tmp_path: Path, fake: FakeWechat, extra: str = "") -> Path:
+def _config_file(tmp_path: Path, fake_wechat: FakeWechat, extra: str = "") -> Path:
     path = tmp_path / "config.toml"
     path.write_text(
         f'[store]\nurl = "sqlite:///{tmp_path / "store.db"}"\n'
         f'[output]\ndir = "{tmp_path / "feeds"}"\n'
-        f'[wechat]\napi_base = "{fake.url}"\ncache_dir = "wx-cache"\n{extra}',
+        f'[wechat]\napi_base = "{fake_wechat.url}"\ncache_dir = "wx-cache"\n{extra}',
         encoding="utf-8",
     )
     return path
 
 
-def test_cli_push_end_to_end(runner, fake, tmp_path, engine) -> None:
-    article = _article(fake)
+def test_cli_push_end_to_end(with_pictures, runner, fake_wechat, tmp_path, engine) -> None:
+    article = with_pictures()
     with engine.begin() as conn:
         store.save_articles(conn, [article], now=NOW)
-    config_file = _config_file(tmp_path, fake)
+    config_file = _config_file(tmp_path, fake_wechat)
     args = ["--config", str(config_file), "wechat", "push", article.id]
     result = runner.invoke(cli, args, env=ENV)
     assert result.exit_code == 0, result.output
@@ -186,26 +194,32 @@ def test_cli_push_end_to_end(runner, fake, tmp_path, engine) -> None:
     assert "set SYNDICATOR_WECHAT_APPID and SYNDICATOR_WECHAT_SECRET" in missing.output
 
 
-def test_cli_push_article_without_picture_needs_a_cover(runner, fake, tmp_path, engine) -> None:
-    article = load_articles()[1]  # text only
+def test_cli_push_article_without_picture_needs_a_cover(
+    articles, runner, fake_wechat, tmp_path, engine
+) -> None:
+    article = articles[1]  # text only
     with engine.begin() as conn:
         store.save_articles(conn, [article], now=NOW)
     args = ["wechat", "push", article.id]
-    bare = runner.invoke(cli, ["--config", str(_config_file(tmp_path, fake)), *args], env=ENV)
+    bare = runner.invoke(
+        cli, ["--config", str(_config_file(tmp_path, fake_wechat)), *args], env=ENV
+    )
     assert bare.exit_code == 2 and "no picture to use as the cover" in bare.output
-    assert fake.calls == []
+    assert fake_wechat.calls == []
     (tmp_path / "cover.png").write_bytes(png(8, 8))
-    with_cover = _config_file(tmp_path, fake, 'cover = "cover.png"\n')
+    with_cover = _config_file(tmp_path, fake_wechat, 'cover = "cover.png"\n')
     result = runner.invoke(cli, ["--config", str(with_cover), *args], env=ENV)
     assert result.exit_code == 0, result.output
-    assert fake.materials["MEDIA-1"] == png(8, 8)
+    assert fake_wechat.materials["MEDIA-1"] == png(8, 8)
 
 
-def test_push_refuses_a_post_that_breaks_a_rule_before_any_call(wx_config, fake) -> None:
-    article = _article(fake).replace(title="长" * 40)
+def test_push_refuses_a_post_that_breaks_a_rule_before_any_call(
+    with_pictures, wx_config, fake_wechat
+) -> None:
+    article = with_pictures().replace(title="长" * 40)
     with pytest.raises(InputError, match="title is 40 characters"):
-        push_article(article, wx_config, _client(wx_config, fake))
-    assert fake.calls == []
+        push_article(article, wx_config, _client(wx_config, fake_wechat))
+    assert fake_wechat.calls == []
 
 
 @pytest.mark.parametrize(
@@ -215,15 +229,17 @@ def test_push_refuses_a_post_that_breaks_a_rule_before_any_call(wx_config, fake)
         (png() + b"\0" * (1024 * 1024), "at most 1 MB here"),
     ],
 )
-def test_push_refuses_unusable_pictures_with_the_fix(wx_config, fake, data, words) -> None:
-    article = _article(fake, 1)
-    fake.images["p0.png"] = data
+def test_push_refuses_unusable_pictures_with_the_fix(
+    with_pictures, wx_config, fake_wechat, data, words
+) -> None:
+    article = with_pictures(1)
+    fake_wechat.images["p0.png"] = data
     with pytest.raises(InputError, match=words):
-        push_article(article, wx_config, _client(wx_config, fake))
-    assert "media/uploadimg" not in fake.calls
+        push_article(article, wx_config, _client(wx_config, fake_wechat))
+    assert "media/uploadimg" not in fake_wechat.calls
 
 
-def test_unreachable_api_is_one_clear_error(tmp_path) -> None:
+def test_unreachable_api_is_one_clear_error(make_config, tmp_path) -> None:
     config = make_config(tmp_path, wechat={"api_base": "http://127.0.0.1:9"})
     client = WechatClient(config.wechat.api_base, APP_ID, SECRET, timeout=2)
     with pytest.raises(WechatApiError, match=r"wechat token: cannot reach http://127.0.0.1:9"):
@@ -239,12 +255,12 @@ def test_token_cache_ignores_another_accounts_token(tmp_path) -> None:
     assert cache.load("wx-other") is None
 
 
-def test_push_skips_pictures_without_a_web_address(wx_config, fake) -> None:
+def test_push_skips_pictures_without_a_web_address(with_pictures, wx_config, fake_wechat) -> None:
     """As the post does: e-paper pictures keep only their caption."""
-    article = _article(fake, 1)
+    article = with_pictures(1)
     local = Block(type="image", src="file:///etc/hostname", caption="本地图。", credit="某某 摄")
     article = article.replace(body=(*article.body, local))
-    result = push_article(article, wx_config, _client(wx_config, fake))
+    result = push_article(article, wx_config, _client(wx_config, fake_wechat))
     assert result.uploaded == 2  # the web picture and the cover
-    (sent,) = fake.drafts[0]["articles"]
+    (sent,) = fake_wechat.drafts[0]["articles"]
     assert "本地图。 某某 摄" in sent["content"] and "file:" not in sent["content"]

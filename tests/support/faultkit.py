@@ -21,9 +21,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from conftest import SHANGHAI
 from lxml import etree
 
+from support.sampledata import SHANGHAI
 from syndicator import store
 from syndicator.model import Article, Block
 from syndicator.publish import checkpoints, cluster

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
-from conftest import SHANGHAI, load_articles
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.store import migrations
@@ -49,7 +49,7 @@ def test_the_head_the_code_knows_is_alembics_head() -> None:
     assert migrations.alembic_head() == migrations.HEAD
 
 
-def test_store_made_before_migrations_is_stamped_and_upgraded(fresh_engine) -> None:
+def test_store_made_before_migrations_is_stamped_and_upgraded(articles, fresh_engine) -> None:
     # The first release's create_all made what revision 0001 makes, minus
     # Alembic's own table.
     migrations.upgrade(fresh_engine, migrations.BASELINE)
@@ -66,7 +66,7 @@ def test_store_made_before_migrations_is_stamped_and_upgraded(fresh_engine) -> N
     assert _diffs(fresh_engine) == []
     with fresh_engine.begin() as conn:
         assert store.last_pass(conn)["files"] == 3
-        store.save_articles(conn, load_articles(), now=NOW)
+        store.save_articles(conn, articles, now=NOW)
         assert store.count_articles(conn) == 3
 
 

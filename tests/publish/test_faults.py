@@ -32,8 +32,7 @@ import signal
 from datetime import datetime
 
 import pytest
-from conftest import SHANGHAI, make_config
-from faultkit import (
+from support.faultkit import (
     CHANNELS,
     check_documents,
     feed_ids,
@@ -43,6 +42,7 @@ from faultkit import (
     served_files,
     temp_files,
 )
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.publish import cluster
@@ -95,7 +95,9 @@ def _observed_phase(before: dict, after: dict, temps: int, committed: bool, trac
     return "mid-write" if done < total else "after writes"
 
 
-def test_pass_killed_in_every_phase_loses_and_duplicates_nothing(engine, tmp_path) -> None:
+def test_pass_killed_in_every_phase_loses_and_duplicates_nothing(
+    make_config, engine, tmp_path
+) -> None:
     rng = random.Random(int(os.environ.get("SYNDICATOR_FAULT_SEED", "0")) or None)
     config = make_config(tmp_path, feeds={"limit": 500}, channels=CHANNELS)
     url = engine.url.render_as_string(hide_password=False)

@@ -21,16 +21,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-import sampledata
-from conftest import (
-    DATA,
-    child_env,
-    free_port,
-    venv_bin,
-    write_config_file,
-)
-from feedcheck import problems_for
-from localhub import LocalHub
+from support.paths import DATA
 
 pytestmark = pytest.mark.slow
 
@@ -52,21 +43,33 @@ ARCHIVED = {"all": {"2021-08-30": 8}}
 NEWSBOAT = shutil.which("newsboat") or "/usr/bin/newsboat"
 
 
-def cli(config: Path, *args: str) -> str:
-    result = subprocess.run(
-        [venv_bin("syndicator"), "--config", str(config), *args],
-        env=child_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
+@pytest.fixture
+def cli(venv_bin, child_env):
+    """A function: ``cli(config, *args)`` runs `syndicator`, asserts success, returns stdout."""
+
+    def run(config: Path, *args: str) -> str:
+        result = subprocess.run(
+            [venv_bin("syndicator"), "--config", str(config), *args],
+            env=child_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    return run
 
 
-def load_and_publish(config: Path) -> None:
-    sampledata.save(config)
-    sampledata.publish(config, datetime.fromisoformat(NOW))
+@pytest.fixture
+def load_and_publish(sample_data):
+    """A function: fill a server's store with the sample data and publish it at ``NOW``."""
+
+    def run(config: Path) -> None:
+        sample_data.save(config)
+        sample_data.publish(config, datetime.fromisoformat(NOW))
+
+    return run
 
 
 def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, Message]:
@@ -93,7 +96,9 @@ def feed_urls(base: str) -> list[str]:
     return urls
 
 
-def test_feedparser_reads_every_feed_and_archive_page(live_server) -> None:
+def test_feedparser_reads_every_feed_and_archive_page(
+    load_and_publish, feed_problems, live_server
+) -> None:
     server = live_server(CHANNELS)
     load_and_publish(server.config_path)
     for url in feed_urls(server.url):
@@ -103,7 +108,7 @@ def test_feedparser_reads_every_feed_and_archive_page(live_server) -> None:
         expected = ARCHIVED[channel][url.split("/")[-2]] if archived else EXPECTED[channel]
         status, body, _headers = get(url)
         assert status == 200, url
-        assert problems_for(name, body) == [], url
+        assert feed_problems(name, body) == [], url
         if name == "feed.json":
             # feedparser 6.0 (the newest release) has no JSON Feed parser.
             items = json.loads(body)["items"]
@@ -128,21 +133,38 @@ def test_feedparser_reads_every_feed_and_archive_page(live_server) -> None:
     assert opml.status == 200
 
 
-def _newsboat(urls: list[str], cache: Path, home: Path) -> int:
-    urls_file = cache.with_suffix(".urls")
-    urls_file.write_text("\n".join(urls) + "\n", encoding="utf-8")
-    env = {**child_env(), "HOME": str(home), "XDG_CONFIG_HOME": str(home), "LANG": "C.UTF-8"}
-    result = subprocess.run(
-        [NEWSBOAT, "-u", urls_file, "-c", cache, "-C", "/dev/null", "-x", "reload", "print-unread"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    match = re.search(r"(\d+) unread articles?", result.stdout)
-    assert match, result.stdout
-    return int(match.group(1))
+@pytest.fixture
+def newsboat(child_env):
+    """A function: ``newsboat(urls, cache, home)`` reloads ``urls`` headless; the unread count."""
+
+    def run(urls: list[str], cache: Path, home: Path) -> int:
+        urls_file = cache.with_suffix(".urls")
+        urls_file.write_text("\n".join(urls) + "\n", encoding="utf-8")
+        env = {**child_env(), "HOME": str(home), "XDG_CONFIG_HOME": str(home), "LANG": "C.UTF-8"}
+        result = subprocess.run(
+            [
+                NEWSBOAT,
+                "-u",
+                urls_file,
+                "-c",
+                cache,
+                "-C",
+                "/dev/null",
+                "-x",
+                "reload",
+                "print-unread",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        match = re.search(r"(\d+) unread articles?", result.stdout)
+        assert match, result.stdout
+        return int(match.group(1))
+
+    return run
 
 
 def _cached(cache: Path) -> list[tuple[str, str]]:
@@ -156,7 +178,7 @@ def _cached(cache: Path) -> list[tuple[str, str]]:
     "or `apt-get install newsboat`",
 )
 def test_newsboat_gets_every_item_and_no_duplicate_after_a_correction(
-    live_server, tmp_path
+    cli, load_and_publish, newsboat, sample_data, live_server, tmp_path
 ) -> None:
     server = live_server(CHANNELS)
     load_and_publish(server.config_path)
@@ -167,13 +189,13 @@ def test_newsboat_gets_every_item_and_no_duplicate_after_a_correction(
         for name in ("rss.xml", "atom.xml"):
             cache = tmp_path / f"{channel}-{name}.db"
             url = f"{server.url}/feeds/{channel}/{name}"
-            assert _newsboat([url], cache, home) == count, url
+            assert newsboat([url], cache, home) == count, url
             caches[(channel, name)] = cache
     # One reader subscribed to everything: newsboat keys items by GUID, and
     # an article's GUID is the same in every channel and format, so it sees
     # each article once: the 5 of "all" and zjgrrb-20210830-01-05 of "chengxue".
     every = [f"{server.url}/feeds/{c}/{n}" for c in EXPECTED for n in ("rss.xml", "atom.xml")]
-    assert _newsboat(every, tmp_path / "every.db", home) == 6
+    assert newsboat(every, tmp_path / "every.db", home) == 6
 
     # The newsroom corrects a headline; the reader reloads.
     article = json.loads((DATA / "articles.json").read_text(encoding="utf-8"))[1]
@@ -181,65 +203,62 @@ def test_newsboat_gets_every_item_and_no_duplicate_after_a_correction(
     correction = tmp_path / "correction.json"
     correction.write_text(json.dumps(article, ensure_ascii=False), encoding="utf-8")
     cli(server.config_path, "import", str(correction))  # as the newsroom does
-    sampledata.publish(server.config_path, datetime.fromisoformat(NOW))
+    sample_data.publish(server.config_path, datetime.fromisoformat(NOW))
     guid = f"tag:zjgrrb.com,2021-09-01:{article['id']}"
     for (channel, name), cache in caches.items():
-        assert _newsboat([f"{server.url}/feeds/{channel}/{name}"], cache, home) == EXPECTED[channel]
+        assert newsboat([f"{server.url}/feeds/{channel}/{name}"], cache, home) == EXPECTED[channel]
         if channel in ("all", "chengxue"):
             rows = [row for row in _cached(cache) if row[0] == guid]
             assert rows == [(guid, "全省职工职业技能大赛隆重开幕")], (channel, name)
-    assert _newsboat(every, tmp_path / "every.db", home) == 6
+    assert newsboat(every, tmp_path / "every.db", home) == 6
     assert len({guid for guid, _title in _cached(tmp_path / "every.db")}) == 6
 
 
 def test_polling_aggregator_gets_304_between_passes_and_across_restarts(
-    live_server, tmp_path
+    free_port, local_hub, sample_data, write_config_file, live_server, tmp_path
 ) -> None:
     """`syndicator run` publishes every second; nothing changes; polls are all 304.
 
     A local WebSub hub sees exactly one ping per feed: from the first pass,
     none from the passes or restarts that changed nothing.
     """
-    hub = LocalHub()
+    hub = local_hub()
     port = free_port()
     extra = CHANNELS + f'[scheduler]\ninterval = 1\n[feeds]\nhubs = ["{hub.url}"]\n'
     config = write_config_file(tmp_path, port, extra)
-    sampledata.save(config)
-    try:
-        server = live_server(extra, command="run", port=port)
-        urls = feed_urls(server.url)  # every channel, format and archive page
-        urls += [f"{server.url}/feeds/opml.xml", f"{server.url}/feeds/feed.xsl"]
-        deadline = time.monotonic() + 15
-        while any(get(u)[0] != 200 for u in urls) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        gzip = {"Accept-Encoding": "gzip"}  # as aggregators ask
-        etags = {}
-        for url in urls:
-            status, _body, headers = get(url, gzip)
-            assert status == 200, url
-            assert headers["Content-Encoding"] == "gzip"
-            etags[url] = headers["ETag"]
-        polls = 0
-        for restart in range(3):
-            if restart:
-                server.stop()
-                server = live_server(extra, command="run", port=port)
-            for poll in range(2):
-                if poll:
-                    time.sleep(1.1)  # a pass runs between two polls (interval = 1 s)
-                for url in urls:
-                    status, body, headers = get(url, {**gzip, "If-None-Match": etags[url]})
-                    assert (status, body) == (304, b""), url
-                    assert headers["ETag"] == etags[url]
-                    polls += 1
-        assert polls == 6 * len(urls)
-        output = server.stop()
-        assert "Traceback" not in output
-        topics = sorted(url for _mode, url in hub.pings)
-        assert topics == sorted(
-            f"{server.url}/feeds/{c}/{n}"
-            for c in EXPECTED
-            for n in ("rss.xml", "atom.xml", "feed.json")
-        )
-    finally:
-        hub.close()
+    sample_data.save(config)
+    server = live_server(extra, command="run", port=port)
+    urls = feed_urls(server.url)  # every channel, format and archive page
+    urls += [f"{server.url}/feeds/opml.xml", f"{server.url}/feeds/feed.xsl"]
+    deadline = time.monotonic() + 15
+    while any(get(u)[0] != 200 for u in urls) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    gzip = {"Accept-Encoding": "gzip"}  # as aggregators ask
+    etags = {}
+    for url in urls:
+        status, _body, headers = get(url, gzip)
+        assert status == 200, url
+        assert headers["Content-Encoding"] == "gzip"
+        etags[url] = headers["ETag"]
+    polls = 0
+    for restart in range(3):
+        if restart:
+            server.stop()
+            server = live_server(extra, command="run", port=port)
+        for poll in range(2):
+            if poll:
+                time.sleep(1.1)  # a pass runs between two polls (interval = 1 s)
+            for url in urls:
+                status, body, headers = get(url, {**gzip, "If-None-Match": etags[url]})
+                assert (status, body) == (304, b""), url
+                assert headers["ETag"] == etags[url]
+                polls += 1
+    assert polls == 6 * len(urls)
+    output = server.stop()
+    assert "Traceback" not in output
+    topics = sorted(url for _mode, url in hub.pings)
+    assert topics == sorted(
+        f"{server.url}/feeds/{c}/{n}"
+        for c in EXPECTED
+        for n in ("rss.xml", "atom.xml", "feed.json")
+    )

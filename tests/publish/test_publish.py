@@ -6,7 +6,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import SHANGHAI, load_articles, make_config
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.publish import run_pass
@@ -38,8 +38,7 @@ def _snapshot(root: Path) -> dict[str, bytes]:
     }
 
 
-def test_run_pass_future_article_appears_only_when_due(engine, config) -> None:
-    articles = load_articles()
+def test_run_pass_future_article_appears_only_when_due(articles, engine, config) -> None:
     _save(engine, articles)
     report = run_pass(engine, config, now=SEP1_NOON)
     assert sorted(report.added) == sorted(a.id for a in articles[:2])
@@ -53,9 +52,10 @@ def test_run_pass_future_article_appears_only_when_due(engine, config) -> None:
         assert "明天才发布的稿件".encode() in data
 
 
-def test_run_pass_withdrawn_article_leaves_every_feed(engine, tmp_path) -> None:
+def test_run_pass_withdrawn_article_leaves_every_feed(
+    articles, make_config, engine, tmp_path
+) -> None:
     config = make_config(tmp_path, channels={"economy": {"section": "经济"}})
-    articles = load_articles()
     _save(engine, articles)
     run_pass(engine, config, now=SEP1_NOON)
     economy_id = "zjgrrb-20210901-02-01"
@@ -72,8 +72,8 @@ def test_run_pass_withdrawn_article_leaves_every_feed(engine, tmp_path) -> None:
             assert "杭州湾新区" not in text
 
 
-def test_run_pass_correction_keeps_guid_and_updates_time(engine, config) -> None:
-    article = load_articles()[1]
+def test_run_pass_correction_keeps_guid_and_updates_time(articles, engine, config) -> None:
+    article = articles[1]
     _save(engine, [article])
     run_pass(engine, config, now=SEP1_NOON)
     before = feedparser.parse((config.output_dir / "all" / "atom.xml").read_bytes())
@@ -93,10 +93,12 @@ def test_run_pass_correction_keeps_guid_and_updates_time(engine, config) -> None
     assert atom.feed.updated == corrected_at.isoformat()
 
 
-def test_run_pass_bytes_identical_across_passes_and_instances(engine, tmp_path) -> None:
+def test_run_pass_bytes_identical_across_passes_and_instances(
+    articles, make_config, engine, tmp_path
+) -> None:
     first = make_config(tmp_path / "a")
     second = make_config(tmp_path / "b")
-    _save(engine, load_articles())
+    _save(engine, articles)
     run_pass(engine, first, now=SEP2_NOON)
     snap = _snapshot(first.output_dir)
     assert run_pass(engine, first, now=SEP2_NOON + timedelta(minutes=5)).written == []
@@ -114,8 +116,9 @@ def test_run_pass_bytes_identical_across_passes_and_instances(engine, tmp_path) 
         assert a == b
 
 
-def test_run_pass_failed_render_leaves_previous_feeds(engine, config, monkeypatch) -> None:
-    articles = load_articles()
+def test_run_pass_failed_render_leaves_previous_feeds(
+    articles, engine, config, monkeypatch
+) -> None:
     _save(engine, articles[:1])
     run_pass(engine, config, now=SEP1_NOON)
     before = _snapshot(config.output_dir)
@@ -134,10 +137,10 @@ def test_run_pass_failed_render_leaves_previous_feeds(engine, config, monkeypatc
     assert articles[1].id in _ids(config)
 
 
-def test_run_pass_writes_no_temp_files_and_gzip_twins(engine, config) -> None:
+def test_run_pass_writes_no_temp_files_and_gzip_twins(articles, engine, config) -> None:
     import gzip
 
-    _save(engine, load_articles())
+    _save(engine, articles)
     run_pass(engine, config, now=SEP1_NOON)
     files = sorted(p.name for p in config.output_dir.rglob("*"))
     # The one hidden file is each channel's manifest (archive/.pages.json, never served).
@@ -150,8 +153,8 @@ def test_run_pass_writes_no_temp_files_and_gzip_twins(engine, config) -> None:
     assert (config.output_dir / "opml.xml").exists()
 
 
-def test_run_pass_recreates_deleted_output(engine, config) -> None:
-    _save(engine, load_articles())
+def test_run_pass_recreates_deleted_output(articles, engine, config) -> None:
+    _save(engine, articles)
     run_pass(engine, config, now=SEP1_NOON)
     target = config.output_dir / "all" / "rss.xml"
     original = target.read_bytes()
@@ -161,9 +164,9 @@ def test_run_pass_recreates_deleted_output(engine, config) -> None:
     assert target.read_bytes() == original
 
 
-def test_run_pass_respects_channel_limit(engine, tmp_path) -> None:
+def test_run_pass_respects_channel_limit(articles, make_config, engine, tmp_path) -> None:
     config = make_config(tmp_path, feeds={"limit": 1})
-    _save(engine, load_articles())
+    _save(engine, articles)
     run_pass(engine, config, now=SEP2_NOON)
     assert _ids(config) == ["zjgrrb-20210902-01-01"]
 
@@ -173,13 +176,15 @@ def test_run_pass_requires_aware_clock(engine, config) -> None:
         run_pass(engine, config, now=datetime(2021, 9, 1, 12))
 
 
-def test_new_code_re_renders_what_the_old_code_wrote(engine, tmp_path, monkeypatch) -> None:
+def test_new_code_re_renders_what_the_old_code_wrote(
+    articles, make_config, engine, tmp_path, monkeypatch
+) -> None:
     """An upgrade that renders differently must not leave the old bytes in
     documents the changes-only pass has no reason to touch."""
     from syndicator.publish import run as publish
 
     config = make_config(tmp_path, feeds={"limit": 1})
-    _save(engine, load_articles())
+    _save(engine, articles)
     run_pass(engine, config, now=SEP2_NOON)
     page = next((config.output_dir / "all" / "archive").glob("2021-*/atom.xml"))
     fresh = page.read_bytes()

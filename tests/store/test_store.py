@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from conftest import SHANGHAI, load_articles
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.errors import StoreError
@@ -19,8 +19,7 @@ def engine(store_engine):
     return store_engine
 
 
-def test_save_articles_reimport_changes_nothing(engine) -> None:
-    articles = load_articles()
+def test_save_articles_reimport_changes_nothing(articles, engine) -> None:
     with engine.begin() as conn:
         first = store.save_articles(conn, articles, now=NOW)
     with engine.begin() as conn:
@@ -31,8 +30,8 @@ def test_save_articles_reimport_changes_nothing(engine) -> None:
     assert sorted(second.unchanged) == sorted(a.id for a in articles)
 
 
-def test_get_article_returns_exactly_what_was_saved(engine) -> None:
-    article = load_articles()[0]
+def test_get_article_returns_exactly_what_was_saved(articles, engine) -> None:
+    article = articles[0]
     with engine.begin() as conn:
         store.save_articles(conn, [article], now=NOW)
         back = store.get_article(conn, article.id)
@@ -40,8 +39,8 @@ def test_get_article_returns_exactly_what_was_saved(engine) -> None:
     assert back.published_at.utcoffset() == timedelta(hours=8)
 
 
-def test_correction_of_seen_article_gets_fresh_updated_at(engine) -> None:
-    article = load_articles()[0]
+def test_correction_of_seen_article_gets_fresh_updated_at(articles, engine) -> None:
+    article = articles[0]
     with engine.begin() as conn:
         store.save_articles(conn, [article], now=NOW)
     fixed = article.replace(title="杭州湾新区一批重大项目集中开工（更正）")
@@ -55,8 +54,8 @@ def test_correction_of_seen_article_gets_fresh_updated_at(engine) -> None:
     assert back.published_at == article.published_at
 
 
-def test_correction_before_due_keeps_given_time(engine) -> None:
-    future = load_articles()[2]
+def test_correction_before_due_keeps_given_time(articles, engine) -> None:
+    future = articles[2]
     with engine.begin() as conn:
         store.save_articles(conn, [future], now=NOW)
         store.save_articles(conn, [future.replace(title="改稿")], now=NOW)
@@ -65,8 +64,7 @@ def test_correction_before_due_keeps_given_time(engine) -> None:
     assert back.updated_at == future.published_at
 
 
-def test_list_due_only_published_and_past(engine) -> None:
-    articles = load_articles()
+def test_list_due_only_published_and_past(articles, engine) -> None:
     with engine.begin() as conn:
         store.save_articles(conn, articles, now=NOW)
         store.set_status(conn, articles[1].id, "withdrawn")
@@ -105,19 +103,19 @@ def test_init_schema_is_idempotent(engine) -> None:
         assert store.count_articles(conn) == 0
 
 
-def test_list_editions_newest_first(engine) -> None:
+def test_list_editions_newest_first(articles, engine) -> None:
     with engine.begin() as conn:
-        store.save_articles(conn, load_articles(), now=NOW)
+        store.save_articles(conn, articles, now=NOW)
         editions = store.list_editions(conn)
     assert [d.isoformat() for d, _ in editions] == ["2021-09-02", "2021-09-01"]
     assert [n for _, n in editions] == [1, 2]
 
 
-def test_overlapping_batches_in_opposite_orders_do_not_deadlock(engine) -> None:
+def test_overlapping_batches_in_opposite_orders_do_not_deadlock(articles, engine) -> None:
     """Two writers (two API requests, two instances) save the same articles,
     one list reversed. Rows are locked in id order, so one waits for the
     other; in request order PostgreSQL would break a deadlock by aborting one."""
-    base = load_articles()[0]
+    base = articles[0]
     batch = [base.replace(id=f"{base.id}-{i:02d}") for i in range(30)]
     with store.transaction(engine) as conn:
         store.save_articles(conn, batch, now=NOW)
@@ -146,11 +144,11 @@ def test_overlapping_batches_in_opposite_orders_do_not_deadlock(engine) -> None:
     assert not failures, failures
 
 
-def test_a_reimport_does_not_undo_a_withdrawal(engine) -> None:
+def test_a_reimport_does_not_undo_a_withdrawal(articles, engine) -> None:
     """Withdrawing is an editor's decision: a page re-sent (or ``make run``
     importing the demo again) keeps it, and still corrects the text; only
     an input that says ``status: published`` for the article takes it back."""
-    article = load_articles()[0]
+    article = articles[0]
     with store.transaction(engine) as conn:
         store.save_articles(conn, [article], now=NOW)
         store.set_status(conn, article.id, "withdrawn")

@@ -3,21 +3,21 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import SHANGHAI, load_articles
+from support.sampledata import SHANGHAI
 
 from syndicator.errors import InputError
 from syndicator.model import article_from_dict, summarize
 
 
-def test_article_round_trips_through_its_dict() -> None:
-    for article in load_articles():
+def test_article_round_trips_through_its_dict(articles) -> None:
+    for article in articles:
         again = article_from_dict(article.to_dict())
         assert again == article
         assert again.content_hash() == article.content_hash()
 
 
-def test_article_naive_datetime_is_an_error() -> None:
-    data = load_articles()[0].to_dict()
+def test_article_naive_datetime_is_an_error(articles) -> None:
+    data = articles[0].to_dict()
     data["published_at"] = "2021-09-01T06:00:00"
     with pytest.raises(InputError) as info:
         article_from_dict(data)
@@ -25,8 +25,8 @@ def test_article_naive_datetime_is_an_error() -> None:
     assert "offset" in info.value.message
 
 
-def test_content_hash_ignores_offset_and_status_but_not_text() -> None:
-    article = load_articles()[0]
+def test_content_hash_ignores_offset_and_status_but_not_text(articles) -> None:
+    article = articles[0]
     utc = article.replace(published_at=article.published_at.astimezone(UTC))
     assert utc.content_hash() == article.content_hash()
     assert article.replace(status="withdrawn").content_hash() == article.content_hash()
@@ -49,16 +49,16 @@ def test_content_hash_ignores_offset_and_status_but_not_text() -> None:
         ("body", [{"type": "video"}]),
     ],
 )
-def test_article_from_dict_names_the_bad_field(field: str, value: object) -> None:
-    data = load_articles()[1].to_dict()
+def test_article_from_dict_names_the_bad_field(articles, field: str, value: object) -> None:
+    data = articles[1].to_dict()
     data[field] = value
     with pytest.raises(InputError) as info:
         article_from_dict(data)
     assert info.value.field.split(".")[0].split("[")[0] == field
 
 
-def test_article_unknown_field_is_rejected() -> None:
-    data = load_articles()[1].to_dict()
+def test_article_unknown_field_is_rejected(articles) -> None:
+    data = articles[1].to_dict()
     data["titel"] = "typo"
     with pytest.raises(InputError, match="titel"):
         article_from_dict(data)
@@ -73,14 +73,14 @@ def test_summarize_cuts_at_sentence_end() -> None:
     assert len(cut) <= 120 and cut.endswith("…")
 
 
-def test_digest_prefers_lead_paragraph() -> None:
-    article = load_articles()[1]
+def test_digest_prefers_lead_paragraph(articles) -> None:
+    article = articles[1]
     assert article.digest() == article.body[0].text
     assert len(article.digest(20)) <= 20
 
 
-def test_article_rejects_updated_before_published() -> None:
-    data = load_articles()[1].to_dict()
+def test_article_rejects_updated_before_published(articles) -> None:
+    data = articles[1].to_dict()
     data["updated_at"] = (
         datetime.fromisoformat(data["published_at"]) - timedelta(days=1)
     ).isoformat()
@@ -115,14 +115,20 @@ TABLE = {
 }
 
 
-def _with_body(*blocks: object) -> dict:
-    data = load_articles()[1].to_dict()
-    data["body"] = list(blocks)
-    return data
+@pytest.fixture
+def with_body(articles):
+    """A factory: the dict form of an article whose body is ``blocks``."""
+
+    def make(*blocks: object) -> dict:
+        data = articles[1].to_dict()
+        data["body"] = list(blocks)
+        return data
+
+    return make
 
 
-def test_table_round_trips_through_its_dict_with_head_spans_and_row_headers() -> None:
-    article = article_from_dict(_with_body({"type": "paragraph", "text": "导语。"}, TABLE))
+def test_table_round_trips_through_its_dict_with_head_spans_and_row_headers(with_body) -> None:
+    article = article_from_dict(with_body({"type": "paragraph", "text": "导语。"}, TABLE))
     table = article.body[1]
     assert [[c.text for c in row] for row in table.rows] == [
         ["赛区", "2020年", "2021年"],
@@ -139,12 +145,12 @@ def test_table_round_trips_through_its_dict_with_head_spans_and_row_headers() ->
     again = article_from_dict(article.to_dict())
     assert again == article and again.content_hash() == article.content_hash()
     changed = dict(TABLE, rows=[TABLE["rows"][0], ["杭州", "210", "237"], TABLE["rows"][2]])
-    other = article_from_dict(_with_body({"type": "paragraph", "text": "导语。"}, changed))
+    other = article_from_dict(with_body({"type": "paragraph", "text": "导语。"}, changed))
     assert other.content_hash() != article.content_hash()
 
 
-def test_table_text_counts_as_article_text() -> None:
-    article = article_from_dict(_with_body(TABLE))
+def test_table_text_counts_as_article_text(with_body) -> None:
+    article = article_from_dict(with_body(TABLE))
     assert article.plain_text.splitlines() == [
         "表1 全省职工技能大赛参赛人数",
         "赛区 2020年 2021年",
@@ -181,9 +187,11 @@ def test_table_text_counts_as_article_text() -> None:
         ({"html": "<table></table>"}, "body[0].html", "unknown field"),
     ],
 )
-def test_table_from_dict_names_the_bad_field(change: dict, field: str, words: str) -> None:
+def test_table_from_dict_names_the_bad_field(
+    with_body, change: dict, field: str, words: str
+) -> None:
     block = {"type": "table", "rows": [["a"]], **change}
     with pytest.raises(InputError) as info:
-        article_from_dict(_with_body(block))
+        article_from_dict(with_body(block))
     assert info.value.field == field
     assert words in info.value.message

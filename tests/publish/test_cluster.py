@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import SHANGHAI, load_articles, make_config
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.publish import cluster
@@ -36,10 +36,9 @@ def _save(engine, articles, now=NOON) -> None:
         store.save_articles(conn, articles, now=now)
 
 
-def test_follower_serves_the_publishers_bytes(engine, tmp_path) -> None:
+def test_follower_serves_the_publishers_bytes(articles, make_config, engine, tmp_path) -> None:
     a = make_config(tmp_path / "a")
     b = make_config(tmp_path / "b")
-    articles = load_articles()
     _save(engine, articles[:2])
     first = cluster.publish_or_follow(engine, a, now=NOON, instance="a")
     assert first.role == "published" and first.generation == 1
@@ -61,13 +60,14 @@ def test_follower_serves_the_publishers_bytes(engine, tmp_path) -> None:
         assert (a.output_dir / name).stat().st_mtime == (b.output_dir / name).stat().st_mtime
 
 
-def test_a_follower_drops_the_posts_of_a_withdrawn_article(engine, tmp_path) -> None:
+def test_a_follower_drops_the_posts_of_a_withdrawn_article(
+    articles, make_config, engine, tmp_path
+) -> None:
     """The publisher deletes them in the pass that removes the article; a
     follower never sees that removal (the bookkeeping is already gone), so
     its full render looks for posts of articles that are not due."""
     a = make_config(tmp_path / "a")
     b = make_config(tmp_path / "b")
-    articles = load_articles()
     _save(engine, articles)
     cluster.publish_or_follow(engine, a, now=NOON, instance="a")
     cluster.follow_store(engine, b, instance="b")
@@ -82,10 +82,11 @@ def test_a_follower_drops_the_posts_of_a_withdrawn_article(engine, tmp_path) -> 
     assert _snapshot(b.output_dir) == _snapshot(a.output_dir)
 
 
-def test_new_publisher_whose_dir_is_behind_renders_everything(engine, tmp_path) -> None:
+def test_new_publisher_whose_dir_is_behind_renders_everything(
+    articles, make_config, engine, tmp_path
+) -> None:
     a = make_config(tmp_path / "a")
     b = make_config(tmp_path / "b")
-    articles = load_articles()
     _save(engine, articles[:1])
     cluster.publish_or_follow(engine, a, now=NOON, instance="a")
     _save(engine, articles[1:2])
@@ -99,10 +100,10 @@ def test_new_publisher_whose_dir_is_behind_renders_everything(engine, tmp_path) 
     assert cluster.local_generation(b.output_dir) == outcome.generation
 
 
-def test_busy_lock_skips_the_pass_then_follows(engine, tmp_path) -> None:
+def test_busy_lock_skips_the_pass_then_follows(articles, make_config, engine, tmp_path) -> None:
     a = make_config(tmp_path / "a")
     b = make_config(tmp_path / "b")
-    _save(engine, load_articles())
+    _save(engine, articles)
     cluster.publish_or_follow(engine, a, now=NOON, instance="a")
     held = threading.Event()
     release = threading.Event()
@@ -132,8 +133,8 @@ def test_busy_lock_skips_the_pass_then_follows(engine, tmp_path) -> None:
     assert _snapshot(b.output_dir) == _snapshot(a.output_dir)
 
 
-def test_tick_removes_temp_files_a_killed_writer_left(engine, config) -> None:
-    _save(engine, load_articles())
+def test_tick_removes_temp_files_a_killed_writer_left(articles, engine, config) -> None:
+    _save(engine, articles)
     cluster.publish_or_follow(engine, config, now=NOON)
     orphan = config.output_dir / "all" / ".rss.xml.abc123.tmp"
     orphan.write_bytes(b"<rss")

@@ -7,7 +7,7 @@ import logging
 import shutil
 from datetime import datetime, timedelta
 
-from conftest import SHANGHAI, load_articles, make_config
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.publish import run_pass
@@ -27,8 +27,7 @@ def _wechat_files(config) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
-def test_pass_writes_html_and_json_of_each_due_article(engine, config) -> None:
-    articles = load_articles()
+def test_pass_writes_html_and_json_of_each_due_article(articles, engine, config) -> None:
     _save(engine, articles)
     report = run_pass(engine, config, now=NOON)
     due = [a for a in articles if a.published_at <= NOON]
@@ -45,8 +44,9 @@ def test_pass_writes_html_and_json_of_each_due_article(engine, config) -> None:
     assert run_pass(engine, config, now=NOON + timedelta(minutes=1)).written == []
 
 
-def test_pass_rewrites_a_corrected_article_and_removes_a_withdrawn_one(engine, config) -> None:
-    articles = load_articles()
+def test_pass_rewrites_a_corrected_article_and_removes_a_withdrawn_one(
+    articles, engine, config
+) -> None:
     _save(engine, articles)
     run_pass(engine, config, now=NOON)
     later = NOON + timedelta(hours=1)
@@ -65,8 +65,7 @@ def test_pass_rewrites_a_corrected_article_and_removes_a_withdrawn_one(engine, c
     assert not any(name.startswith(ECONOMY) for name in _wechat_files(config))
 
 
-def test_pass_writes_no_json_for_a_post_over_a_limit(engine, config, caplog) -> None:
-    articles = load_articles()
+def test_pass_writes_no_json_for_a_post_over_a_limit(articles, engine, config, caplog) -> None:
     _save(engine, articles)
     run_pass(engine, config, now=NOON)
     later = NOON + timedelta(hours=1)
@@ -79,9 +78,11 @@ def test_pass_writes_no_json_for_a_post_over_a_limit(engine, config, caplog) -> 
     assert f"wechat: {ECONOMY} not ready: title is 40 characters" in caplog.text
 
 
-def test_pass_restores_missing_files_and_follows_a_theme_change(engine, tmp_path) -> None:
+def test_pass_restores_missing_files_and_follows_a_theme_change(
+    articles, make_config, engine, tmp_path
+) -> None:
     config = make_config(tmp_path, wechat={"theme": "neutral"})
-    _save(engine, load_articles())
+    _save(engine, articles)
     run_pass(engine, config, now=NOON)
     before = _wechat_files(config)
     shutil.rmtree(config.output_dir / "wechat")

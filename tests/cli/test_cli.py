@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import DATA, SAMPLE_PAGE
+from support.paths import DATA, SAMPLE_PAGE
 
 from syndicator import store
 from syndicator.cli import cli
@@ -229,7 +229,6 @@ def test_serve_stops_in_one_line_when_the_store_cannot_be_opened(runner, tmp_pat
 
 def test_reimporting_a_page_keeps_a_withdrawn_article_out(runner, config_file) -> None:
     """``make run`` imports the demo page on every start; a withdrawal stays."""
-    from conftest import SAMPLE_PAGE
 
     assert _invoke(runner, config_file, "import", str(SAMPLE_PAGE)).exit_code == 0
     assert _invoke(runner, config_file, "withdraw", "zjgrrb-20210830-01-08").exit_code == 0

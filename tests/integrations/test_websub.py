@@ -9,8 +9,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import SHANGHAI, load_articles, make_config
-from localhub import LocalHub
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.actions import announce_changes
@@ -21,24 +20,17 @@ NOW = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
-def hubs():
-    made: list[LocalHub] = []
+def hub_config(tmp_path, make_config):
+    """A factory: a config with two channels pinging ``hub_urls``, retrying after 50 ms."""
 
-    def make(**kwargs) -> LocalHub:
-        made.append(LocalHub(**kwargs))
-        return made[-1]
+    def make(hub_urls, **feeds):
+        return make_config(
+            tmp_path,
+            channels={"economy": {"section": "经济"}, "yaowen": {"section": "要闻"}},
+            feeds={"hubs": hub_urls, "hub_retry_delay": 0.05, **feeds},
+        )
 
-    yield make
-    for hub in made:
-        hub.close()
-
-
-def _config(tmp_path, hub_urls, **feeds):
-    return make_config(
-        tmp_path,
-        channels={"economy": {"section": "经济"}, "yaowen": {"section": "要闻"}},
-        feeds={"hubs": hub_urls, "hub_retry_delay": 0.05, **feeds},
-    )
+    return make
 
 
 def _save(engine, articles, now=NOW) -> None:
@@ -46,9 +38,11 @@ def _save(engine, articles, now=NOW) -> None:
         store.save_articles(conn, articles, now=now)
 
 
-def test_pass_changing_two_channels_pings_each_feed_once_per_hub(engine, tmp_path, hubs) -> None:
-    one, two = hubs(), hubs()
-    config = _config(tmp_path, [one.url, two.url])
+def test_pass_changing_two_channels_pings_each_feed_once_per_hub(
+    hub_config, load_articles, engine, tmp_path, local_hub
+) -> None:
+    one, two = local_hub(), local_hub()
+    config = hub_config([one.url, two.url])
     pinger = websub.Pinger.from_config(config).start()
     try:
         _save(engine, load_articles())
@@ -89,7 +83,7 @@ def test_pass_changing_two_channels_pings_each_feed_once_per_hub(engine, tmp_pat
 
 
 def test_hub_that_hangs_does_not_delay_the_pass_or_other_hubs(
-    engine, tmp_path, hubs, monkeypatch
+    hub_config, articles, engine, tmp_path, local_hub, monkeypatch
 ) -> None:
     # A pass that waited for this hub would take the whole 30 s timeout.
     monkeypatch.setattr(websub, "TIMEOUT", 30.0)
@@ -97,9 +91,9 @@ def test_hub_that_hangs_does_not_delay_the_pass_or_other_hubs(
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(16)
-    live = hubs()
-    config = _config(tmp_path, [f"http://127.0.0.1:{silent.getsockname()[1]}/", live.url])
-    _save(engine, load_articles())
+    live = local_hub()
+    config = hub_config([f"http://127.0.0.1:{silent.getsockname()[1]}/", live.url])
+    _save(engine, articles)
     pinger = websub.Pinger.from_config(config).start()
     try:
         started = time.monotonic()
@@ -116,8 +110,8 @@ def test_hub_that_hangs_does_not_delay_the_pass_or_other_hubs(
         silent.close()
 
 
-def test_failed_ping_is_retried_with_backoff_until_the_hub_answers(tmp_path, hubs) -> None:
-    flaky = hubs(fail=(503, 502))
+def test_failed_ping_is_retried_with_backoff_until_the_hub_answers(tmp_path, local_hub) -> None:
+    flaky = local_hub(fail=(503, 502))
     pinger = websub.Pinger([flaky.url], attempts=5, retry_delay=0.05).start()
     topic = "http://127.0.0.1:8080/feeds/all/atom.xml"
     try:
@@ -151,8 +145,8 @@ def test_ping_to_a_hub_that_is_down_is_retried_then_given_up(caplog) -> None:
     assert "giving up" in caplog.text
 
 
-def test_client_errors_are_not_retried(hubs) -> None:
-    hub = hubs(fail=(400,))
+def test_client_errors_are_not_retried(local_hub) -> None:
+    hub = local_hub(fail=(400,))
     pinger = websub.Pinger([hub.url], attempts=5, retry_delay=0.01).start()
     try:
         pinger.publish(["http://127.0.0.1:8080/feeds/all/rss.xml"])
@@ -162,8 +156,8 @@ def test_client_errors_are_not_retried(hubs) -> None:
     assert len(hub.pings) == 1
 
 
-def test_changed_topics_are_subscription_documents_only(tmp_path) -> None:
-    config = _config(tmp_path, [])
+def test_changed_topics_are_subscription_documents_only(hub_config, tmp_path) -> None:
+    config = hub_config([])
     written = [
         "all/rss.xml",
         "economy/feed.json",

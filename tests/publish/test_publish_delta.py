@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import SHANGHAI, load_articles, make_config
+from support.sampledata import SHANGHAI
 
 from syndicator import store
 from syndicator.publish import run as publish
@@ -49,7 +49,9 @@ def _article(template, day: datetime, seq: int, rng: random.Random):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
-def test_changes_only_pass_equals_full_pass(tmp_path, monkeypatch, seed) -> None:
+def test_changes_only_pass_equals_full_pass(
+    articles, make_config, tmp_path, monkeypatch, seed
+) -> None:
     rng = random.Random(seed)
     (tmp_path / "live").mkdir()
     config = make_config(tmp_path / "live", channels=CHANNELS)
@@ -64,7 +66,7 @@ def test_changes_only_pass_equals_full_pass(tmp_path, monkeypatch, seed) -> None
         return real_full(*args, **kwargs)
 
     monkeypatch.setattr(publish, "plan_everything", counting_full)
-    templates = load_articles()[:2]
+    templates = articles[:2]
     known = []
     now = START
     for step in range(14):

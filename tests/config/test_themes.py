@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from support.paths import ROOT
 
 from syndicator.config import config_from_dict, load_config
 from syndicator.config.themes import BUILTIN_THEMES, Theme

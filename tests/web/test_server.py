@@ -129,8 +129,9 @@ def test_waker_survives_signals_racing_the_watcher() -> None:
     assert any(_race("stock", timeout=5) is None for _ in range(3)), "race not reproduced"
 
 
-def test_serving_on_another_port_than_the_links_name_is_warned(tmp_path, caplog) -> None:
-    from conftest import free_port, make_config
+def test_serving_on_another_port_than_the_links_name_is_warned(
+    free_port, make_config, tmp_path, caplog
+) -> None:
 
     from syndicator.web.server import check_address
 

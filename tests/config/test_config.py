@@ -3,11 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.paths import ROOT
 
 from syndicator.config import Config, find_config_path, load_config
 from syndicator.errors import ConfigError
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_load_config_minimal_file_gets_every_default(tmp_path: Path) -> None:
@@ -83,14 +82,12 @@ def test_find_config_path_prefers_flag_then_env(tmp_path: Path, monkeypatch) -> 
     assert find_config_path("mine.toml") == Path("mine.toml")
 
 
-def test_channel_matches_every_filter_given(tmp_path: Path) -> None:
-    from conftest import load_articles, make_config
+def test_channel_matches_every_filter_given(articles, make_config, tmp_path: Path) -> None:
 
     config = make_config(
         tmp_path, channels={"economy": {"section": "经济", "tag": "杭州湾"}, "p1": {"page": 1}}
     )
     assert isinstance(config, Config)
-    articles = load_articles()
     economy = config.channel("economy")
     p1 = config.channel("p1")
     assert [a.id for a in articles if economy.matches(a)] == ["zjgrrb-20210901-02-01"]
