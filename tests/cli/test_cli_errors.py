@@ -14,6 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from syndicator.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_PAGE = ROOT / "demo" / "zjgrrb-2021-08-30-p1.txt"
@@ -39,9 +42,10 @@ def site(tmp_path: Path) -> Path:
         f'[output]\ndir = "{tmp_path / "feeds"}"\n',
         encoding="utf-8",
     )
-    for args in (("init",), ("import", str(SAMPLE_PAGE))):
-        done = _syndicator(config, *args)
-        assert done.returncode == 0, done.stderr
+    runner = CliRunner()  # the set-up runs in this process; the commands under test do not
+    for args in (["init"], ["import", str(SAMPLE_PAGE)]):
+        result = runner.invoke(cli, ["--config", str(config), *args])
+        assert result.exit_code == 0, result.output
     return config
 
 
