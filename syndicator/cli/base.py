@@ -11,13 +11,15 @@ import json
 import sys
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy.engine import Engine
 
 from ..config import Config, find_config_path, load_config
 from ..errors import InputError, NotFoundError, SyndicatorError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 class BadInput(click.ClickException):

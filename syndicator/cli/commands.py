@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .. import actions
 from ..model.fields import parse_datetime
 from .base import BadInput, State, _dump, _now, cli, pass_state
 from .progress import PassProgress, progress_bar
@@ -71,6 +70,8 @@ def import_(
 
     Example: syndicator import --dry-run --json demo/zjgrrb-2021-08-30-p1.txt
     """
+    from .. import actions
+
     config = state.config
     if edition is not None:
         try:
@@ -129,6 +130,8 @@ def publish(state: State, now_text: str | None, force: bool, as_json: bool) -> N
 
     Example: syndicator publish --now 2021-08-30T06:00:00+08:00
     """
+    from .. import actions
+
     config = state.config
     now = parse_datetime(now_text, "--now") if now_text else _now(config)
     engine = state.engine()
@@ -164,6 +167,8 @@ def withdraw(state: State, article_id: str) -> None:
 
     Example: syndicator withdraw zjgrrb-20210830-01-03
     """
+    from .. import actions
+
     actions.withdraw_article(state.engine(), article_id)
     click.echo(f"{article_id}: withdrawn; it leaves the feeds on the next pass")
 
@@ -176,5 +181,7 @@ def restore(state: State, article_id: str) -> None:
 
     Example: syndicator restore zjgrrb-20210830-01-03
     """
+    from .. import actions
+
     actions.restore_article(state.engine(), article_id)
     click.echo(f"{article_id}: published; it returns to the feeds on the next pass")

@@ -6,7 +6,6 @@ from typing import Any
 
 import click
 
-from .. import actions
 from .base import State, cli, pass_state
 
 
@@ -54,7 +53,7 @@ def run(state: State, host: str | None, port: int | None) -> None:
     import os
     import tempfile
 
-    from .. import metrics
+    from .. import actions, metrics
     from ..integrations.websub import Pinger
     from ..web.server import check_address
     from ..web.server import serve as run_server

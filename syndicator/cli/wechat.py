@@ -6,7 +6,6 @@ from typing import Any
 
 import click
 
-from .. import actions
 from .base import State, cli, pass_state
 
 
@@ -48,6 +47,7 @@ def wechat_show(state: State, article_id: str, as_json: bool) -> None:
     """
     from datetime import datetime
 
+    from .. import actions
     from ..render.wechat.post import build_post
 
     article = actions.get_article(state.engine(), article_id)
@@ -94,5 +94,7 @@ def wechat_push(state: State, article_id: str) -> None:
 
     Example: syndicator wechat push zjgrrb-20210830-01-01
     """
+    from .. import actions
+
     result = actions.push_draft(state.engine(), state.config, article_id)
     click.echo(f"{article_id}: draft created, media_id {result.media_id} ({result.summary()})")
