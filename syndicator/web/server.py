@@ -33,7 +33,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -161,6 +161,27 @@ class _Waker:
                 os.close(fd)
 
 
+@contextlib.contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """SIGINT ignored while a worker starts, so that the worker ignores it for good.
+
+    A terminal's Ctrl-C signals the whole process group. A spawned worker
+    still importing the app then died of it with a ``KeyboardInterrupt``
+    traceback on the terminal, under a supervisor that was stopping cleanly.
+    An ignored signal stays ignored across ``exec``, and Python installs no
+    ``KeyboardInterrupt`` handler in a process that starts with SIGINT
+    ignored. The supervisor is the one that stops its worker (SIGTERM, after
+    which requests in flight finish). A Ctrl-C in the few milliseconds of the
+    spawn itself is lost; a blocked signal would not be, but a spawned
+    interpreter does not keep its parent's signal mask.
+    """
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, handler)
+
+
 def _server_class() -> type[MPServer]:
     """granian's server with signal handlers that cannot deadlock."""
     if TYPE_CHECKING:  # granian picks MPServer or MTServer by its build: MPServer with a GIL
@@ -174,6 +195,16 @@ def _server_class() -> type[MPServer]:
         ) -> None:
             self._waker = _Waker(self.main_loop_interrupt)
             super().startup(spawn_target, target_loader)
+
+        def _spawn_workers(
+            self, spawn_target: Callable[..., Any], target_loader: Callable[..., Any]
+        ) -> None:
+            with _ctrl_c_ignored():
+                super()._spawn_workers(spawn_target, target_loader)
+
+        def _respawn_workers(self, *args: Any, **kwargs: Any) -> Any:
+            with _ctrl_c_ignored():
+                return super()._respawn_workers(*args, **kwargs)
 
         def signal_handler_interrupt(self, *args: object, **kwargs: object) -> None:
             self.interrupt_signal = True

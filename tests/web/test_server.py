@@ -173,3 +173,52 @@ def test_a_forked_worker_inherits_neither_the_handlers_nor_the_pipe() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["0", "False"]
+
+
+def _sigint_disposition_in_a_spawned_child() -> str:
+    """What a freshly spawned interpreter does with SIGINT, as granian's worker starts."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    worker = context.Process(target=_report_sigint, args=(child,))
+    worker.start()
+    answer = parent.recv()
+    worker.join(30)
+    return answer
+
+
+def _report_sigint(conn) -> None:  # type: ignore[no-untyped-def]
+    import signal
+
+    handler = signal.getsignal(signal.SIGINT)
+    conn.send("ignored" if handler is signal.SIG_IGN else getattr(handler, "__name__", "?"))
+
+
+def test_a_worker_spawned_by_the_server_ignores_ctrl_c() -> None:
+    """A terminal's Ctrl-C reaches the worker too; while it imports the app it
+    must not die of it with a traceback (the supervisor stops it instead)."""
+    import signal
+
+    from syndicator.web.server import _ctrl_c_ignored
+
+    assert _sigint_disposition_in_a_spawned_child() == "default_int_handler"  # the control
+    before = signal.getsignal(signal.SIGINT)
+    with _ctrl_c_ignored():
+        assert _sigint_disposition_in_a_spawned_child() == "ignored"
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_the_server_spawns_its_workers_with_ctrl_c_ignored(monkeypatch) -> None:
+    import signal
+
+    from granian.server.common import AbstractServer
+
+    seen = []
+    monkeypatch.setattr(
+        AbstractServer,
+        "_spawn_workers",
+        lambda self, *a: seen.append(signal.getsignal(signal.SIGINT)),
+    )
+    _server()._spawn_workers(None, None)
+    assert seen == [signal.SIG_IGN]
