@@ -70,7 +70,7 @@ def import_(
 
     Example: syndicator import --dry-run --json demo/zjgrrb-2021-08-30-p1.txt
     """
-    from .. import actions
+    from ..actions.articles import import_options, parse_files, save_parsed
 
     config = state.config
     if edition is not None:
@@ -80,8 +80,8 @@ def import_(
             raise BadInput(f"--edition: not a date: {edition!r} (use YYYY-MM-DD)") from None
     else:
         edition_date = None
-    options = actions.import_options(config, edition=edition_date, page=page, encoding=encoding)
-    parsed = actions.parse_files(paths, options, fmt, progress=progress_bar)
+    options = import_options(config, edition=edition_date, page=page, encoding=encoding)
+    parsed = parse_files(paths, options, fmt, progress=progress_bar)
     for result in parsed:
         for warning in result.warnings:
             where = f"{result.source}:{warning.line}" if warning.line else result.source
@@ -102,7 +102,7 @@ def import_(
                     click.echo(f"  {a.id}  {kicker}{a.title}")
         return
 
-    reports = actions.save_parsed(state.engine(), parsed, now=_now(config), progress=progress_bar)
+    reports = save_parsed(state.engine(), parsed, now=_now(config), progress=progress_bar)
     if as_json:
         _dump([{"source": src, **r.to_dict()} for src, r in reports])
         return
@@ -130,12 +130,12 @@ def publish(state: State, now_text: str | None, force: bool, as_json: bool) -> N
 
     Example: syndicator publish --now 2021-08-30T06:00:00+08:00
     """
-    from .. import actions
+    from ..actions.passes import clock_rewinds, publish_now
 
     config = state.config
     now = parse_datetime(now_text, "--now") if now_text else _now(config)
     engine = state.engine()
-    rewound = actions.clock_rewinds(engine, now)
+    rewound = clock_rewinds(engine, now)
     if rewound:
         click.echo(
             f"warning: --now is before the last pass's clock ({rewound}): the live feeds"
@@ -144,9 +144,7 @@ def publish(state: State, now_text: str | None, force: bool, as_json: bool) -> N
         )
     progress = PassProgress()
     try:
-        report, reached = actions.publish_now(
-            engine, config, now=now, force=force, progress=progress
-        )
+        report, reached = publish_now(engine, config, now=now, force=force, progress=progress)
     finally:
         progress.close()
     if not reached:
@@ -167,9 +165,9 @@ def withdraw(state: State, article_id: str) -> None:
 
     Example: syndicator withdraw zjgrrb-20210830-01-03
     """
-    from .. import actions
+    from ..actions.articles import withdraw_article
 
-    actions.withdraw_article(state.engine(), article_id)
+    withdraw_article(state.engine(), article_id)
     click.echo(f"{article_id}: withdrawn; it leaves the feeds on the next pass")
 
 
@@ -181,7 +179,7 @@ def restore(state: State, article_id: str) -> None:
 
     Example: syndicator restore zjgrrb-20210830-01-03
     """
-    from .. import actions
+    from ..actions.articles import restore_article
 
-    actions.restore_article(state.engine(), article_id)
+    restore_article(state.engine(), article_id)
     click.echo(f"{article_id}: published; it returns to the feeds on the next pass")

@@ -53,7 +53,8 @@ def run(state: State, host: str | None, port: int | None) -> None:
     import os
     import tempfile
 
-    from .. import actions, metrics
+    from .. import metrics
+    from ..actions.passes import start_scheduler
     from ..integrations.websub import Pinger
     from ..web.server import check_address
     from ..web.server import serve as run_server
@@ -62,9 +63,7 @@ def run(state: State, host: str | None, port: int | None) -> None:
     check_address(config, host, port)
     engine = state.engine()
     pinger = Pinger.from_config(config).start()
-    scheduler = (
-        actions.start_scheduler(engine, config, pinger) if config.scheduler.enabled else None
-    )
+    scheduler = start_scheduler(engine, config, pinger) if config.scheduler.enabled else None
     # The passes run here, the requests in the worker: hand it the pass metrics.
     handle, exported = tempfile.mkstemp(prefix="syndicator-passes-", suffix=".prom")
     os.close(handle)

@@ -47,10 +47,10 @@ def wechat_show(state: State, article_id: str, as_json: bool) -> None:
     """
     from datetime import datetime
 
-    from .. import actions
+    from ..actions.articles import get_article
     from ..render.wechat.post import build_post
 
-    article = actions.get_article(state.engine(), article_id)
+    article = get_article(state.engine(), article_id)
     if article.status != "published":
         click.echo(f"warning: {article_id} is {article.status}: not in the feeds", err=True)
     elif article.published_at > datetime.now(state.config.tz):
@@ -94,7 +94,7 @@ def wechat_push(state: State, article_id: str) -> None:
 
     Example: syndicator wechat push zjgrrb-20210830-01-01
     """
-    from .. import actions
+    from ..actions.wechat import push_draft
 
-    result = actions.push_draft(state.engine(), state.config, article_id)
+    result = push_draft(state.engine(), state.config, article_id)
     click.echo(f"{article_id}: draft created, media_id {result.media_id} ({result.summary()})")

@@ -28,7 +28,8 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from .. import actions, metrics
+from .. import metrics
+from ..actions.articles import parse_posted, save_parsed, withdraw_article
 from .db import get_config, get_engine
 
 log = logging.getLogger(__name__)
@@ -144,10 +145,8 @@ def post_articles() -> Response:
         return error(400, f"body is not UTF-8 (byte {exc.start})")
     if not text.strip():
         return error(400, "empty body: send an article object or a list of them")
-    parsed = actions.parse_posted(text, get_config(), source=SOURCE)
-    [(_source, report)] = actions.save_parsed(
-        get_engine(), [parsed], now=datetime.now(get_config().tz)
-    )
+    parsed = parse_posted(text, get_config(), source=SOURCE)
+    [(_source, report)] = save_parsed(get_engine(), [parsed], now=datetime.now(get_config().tz))
     for kind in ("added", "changed", "unchanged"):
         if getattr(report, kind):
             metrics.API_ARTICLES.inc(len(getattr(report, kind)), result=kind)
@@ -165,7 +164,7 @@ def post_articles() -> Response:
 @bp.delete("/articles/<article_id>")
 def delete_article(article_id: str) -> Response:
     """Withdraw an article: it leaves every feed on the next pass (started at once)."""
-    actions.withdraw_article(get_engine(), article_id)
+    withdraw_article(get_engine(), article_id)
     metrics.API_ARTICLES.inc(result="withdrawn")
     triggered = _trigger()
     log.info(

@@ -27,3 +27,17 @@ def test_importing_the_cli_loads_none_of_the_heavy_libraries() -> None:
     loaded = {name.split(".")[0] for name in json.loads(done.stdout)}
     assert loaded & HEAVY == set()
     assert "syndicator.actions" not in json.loads(done.stdout)
+
+
+def test_the_web_worker_loads_no_scheduler_and_no_outside_clients() -> None:
+    """granian's worker imports the app at every start (and a terminal's Ctrl-C
+    may come meanwhile): it saves and serves, and needs neither APScheduler nor
+    the WebSub and WeChat clients, which run in the supervising process."""
+    code = "import json, sys, syndicator.web; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/"
+    )
+    loaded = json.loads(done.stdout)
+    assert not [m for m in loaded if m.split(".")[0] == "apscheduler"]
+    assert not [m for m in loaded if m.startswith(("syndicator.integrations", "syndicator.cli"))]
+    assert "syndicator.actions.articles" in loaded  # the API's use cases, and only those

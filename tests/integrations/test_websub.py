@@ -12,7 +12,7 @@ import pytest
 from support.sampledata import SHANGHAI
 
 from syndicator import store
-from syndicator.actions import announce_changes
+from syndicator.actions.passes import announce_changes
 from syndicator.integrations import websub
 from syndicator.publish.scheduler import Publisher
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from support.paths import DATA, SAMPLE_PAGE
-from syndicator import actions, store
+from syndicator import store
+from syndicator.actions.articles import import_options as actions_import_options
 from syndicator.config import Config, load_config
 from syndicator.ingest import ImportOptions, load_file
 from syndicator.model import Article, article_from_dict
@@ -34,7 +35,7 @@ def load_articles(name: str = "articles.json") -> list[Article]:
 
 def import_options(config: Config) -> ImportOptions:
     """How ``config`` imports a page: the same options the CLI and the API use."""
-    return actions.import_options(config)
+    return actions_import_options(config)
 
 
 def save(config_path: Path, articles: list[Article] | None = None, *, sample: bool = True) -> None:
