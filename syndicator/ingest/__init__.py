@@ -13,7 +13,6 @@ from typing import Literal
 
 from ..errors import InputError
 from .decode import MAX_FILE_BYTES, decode_text, read_bytes
-from .epaper import parse_page
 from .jsonfile import parse_json
 from .parsed import Dropped, Format, ImportOptions, ImportWarning, ParsedFile
 from .sanitize import sanitize_article
@@ -29,7 +28,6 @@ __all__ = [
     "detect_format",
     "load_file",
     "parse_json",
-    "parse_page",
     "read_bytes",
 ]
 
@@ -56,6 +54,10 @@ def load_file(path: str | Path, options: ImportOptions, fmt: Format = "auto") ->
     kind = detect_format(path, text) if fmt == "auto" else fmt
     if kind == "json":
         return parse_json(text, source=source, options=options)
+    # The e-paper parser loads its rules when a page comes: the ingest API's
+    # worker takes JSON only and need not import them at every start.
+    from .epaper import parse_page
+
     parsed = parse_page(text, source=source, options=options)
     parsed.articles = [sanitize_article(a) for a in parsed.articles]
     return parsed

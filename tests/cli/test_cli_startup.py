@@ -32,7 +32,8 @@ def test_importing_the_cli_loads_none_of_the_heavy_libraries() -> None:
 def test_the_web_worker_loads_no_scheduler_and_no_outside_clients() -> None:
     """granian's worker imports the app at every start (and a terminal's Ctrl-C
     may come meanwhile): it saves and serves, and needs neither APScheduler nor
-    the WebSub and WeChat clients, which run in the supervising process."""
+    the WebSub and WeChat clients, which run in the supervising process, nor
+    the e-paper parser."""
     code = "import json, sys, syndicator.web; print(json.dumps(sorted(sys.modules)))"
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/"
@@ -41,3 +42,4 @@ def test_the_web_worker_loads_no_scheduler_and_no_outside_clients() -> None:
     assert not [m for m in loaded if m.split(".")[0] == "apscheduler"]
     assert not [m for m in loaded if m.startswith(("syndicator.integrations", "syndicator.cli"))]
     assert "syndicator.actions.articles" in loaded  # the API's use cases, and only those
+    assert "syndicator.ingest.epaper" not in loaded  # the API takes JSON, not page text
