@@ -1,9 +1,12 @@
 """The article store: SQLAlchemy Core tables and functions taking a Connection.
 
-Three modules with one job each: :mod:`.schema` (tables, engine,
-migrations), :mod:`.articles` (what the newsroom imports, and what is
-due) and :mod:`.bookkeeping` (what the publish pass remembers). Callers
-use them through this package: ``store.save_articles(conn, ...)``.
+Modules with one job each: :mod:`.schema` (tables, engine, migrations),
+:mod:`.articles` (what the newsroom imports, and what is due),
+:mod:`.bookkeeping` (what the publish pass remembers), and for the desk
+:mod:`.users` (staff accounts), :mod:`.audit` (who did what),
+:mod:`.logins` (failed logins, for the login limit) and :mod:`.staging`
+(uploads waiting for confirmation). Callers use them through this
+package: ``store.save_articles(conn, ...)``.
 """
 
 from .articles import (
@@ -21,6 +24,7 @@ from .articles import (
     get_articles,
     get_edition,
     get_revision,
+    get_status,
     iter_due,
     list_due,
     list_edition,
@@ -30,6 +34,7 @@ from .articles import (
     save_edition,
     set_status,
 )
+from .audit import AuditEntry, list_audit, record_audit
 from .bookkeeping import (
     Generation,
     PublishedState,
@@ -47,34 +52,66 @@ from .bookkeeping import (
     record_published,
     set_meta,
 )
+from .logins import (
+    clear_login_failures,
+    count_login_failures,
+    login_failures_since,
+    prune_login_failures,
+    record_login_failure,
+)
 from .schema import (
     AwareDateTime,
     articles,
+    audit_log,
     changes,
     create_store_engine,
     editions,
     init_schema,
+    login_failures,
     meta,
     metadata,
     passes,
     published,
+    staged_files,
     transaction,
+    users,
+)
+from .staging import STAGED_KEPT, drop_staged, get_staged, prune_staged, stage_files
+from .users import (
+    StoredUser,
+    add_user,
+    count_admins,
+    count_users,
+    get_user,
+    get_user_by_id,
+    list_users,
+    update_user,
 )
 
 __all__ = [
+    "STAGED_KEPT",
+    "AuditEntry",
     "AwareDateTime",
     "DueState",
     "Generation",
     "PublishedState",
     "SaveReport",
     "StoredArticle",
+    "StoredUser",
+    "add_user",
     "articles",
+    "audit_log",
     "bump_generation",
     "bump_revision",
     "changed_since",
     "changes",
+    "clear_login_failures",
+    "count_admins",
     "count_articles",
+    "count_login_failures",
+    "count_users",
     "create_store_engine",
+    "drop_staged",
     "due_between",
     "due_in_edition",
     "due_states",
@@ -88,26 +125,42 @@ __all__ = [
     "get_generation",
     "get_meta",
     "get_revision",
+    "get_staged",
+    "get_status",
+    "get_user",
+    "get_user_by_id",
     "init_schema",
     "iter_due",
     "last_pass",
     "last_pass_at",
+    "list_audit",
     "list_due",
     "list_edition",
     "list_editions",
+    "list_users",
+    "login_failures",
+    "login_failures_since",
     "meta",
     "metadata",
     "next_due_at",
     "passes",
+    "prune_login_failures",
+    "prune_staged",
     "published",
     "published_for",
     "published_states",
+    "record_audit",
     "record_last_pass",
+    "record_login_failure",
     "record_pass",
     "record_published",
     "save_articles",
     "save_edition",
     "set_meta",
     "set_status",
+    "stage_files",
+    "staged_files",
     "transaction",
+    "update_user",
+    "users",
 ]

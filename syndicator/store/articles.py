@@ -133,6 +133,19 @@ def set_status(conn: Connection, article_id: str, status: str) -> bool:
     return True
 
 
+def get_status(conn: Connection, article_id: str, *, lock: bool = False) -> str | None:
+    """An article's status, or None when there is no such article.
+
+    :param lock: hold the row until the transaction ends (PostgreSQL; SQLite's
+        writers take turns anyway), so a use case that reads the status,
+        changes it and records the change cannot interleave with another.
+    """
+    query = sa.select(articles.c.status).where(articles.c.id == article_id)
+    if lock:
+        query = query.with_for_update()
+    return conn.execute(query).scalar()
+
+
 def get_revision(conn: Connection) -> int:
     """A number that grows with every write to the articles (0 for a new store).
 

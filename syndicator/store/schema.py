@@ -115,6 +115,67 @@ passes = sa.Table(
 )
 
 
+# -- the desk: staff, their actions, their logins, their uploads ----------------
+
+#: Staff who log in to the desk. ``password_hash`` is an argon2id PHC string;
+#: names are unique and never reused for someone else (users are disabled,
+#: not deleted, so the audit trail keeps meaning who did what).
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", AwareDateTime, nullable=False),
+    sa.Column("password_changed_at", AwareDateTime, nullable=False),
+    sa.UniqueConstraint("name", name="uq_users_name"),
+)
+
+#: The ``audit`` table (named ``audit_log`` here: ``store.audit`` is its module).
+#: Who did what, when, to which article, with the values before and after.
+#: Rows are only ever added; ``id`` orders them (newest last).
+audit_log = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", AwareDateTime, nullable=False),
+    sa.Column("actor", sa.String(120), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("article_id", sa.String(120), nullable=True),
+    sa.Column("note", sa.Text, nullable=True),
+    # SQL NULL, not JSON null, for "nothing before" (a new article).
+    sa.Column("before", sa.JSON(none_as_null=True), nullable=True),
+    sa.Column("after", sa.JSON(none_as_null=True), nullable=True),
+    sa.Index("ix_audit_article", "article_id", "id"),
+)
+
+#: Failed logins by key (``user:<name>``, ``addr:<address>``): the login
+#: limit is counted here, so it holds across worker processes and instances.
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(200), nullable=False),
+    sa.Column("at", AwareDateTime, nullable=False),
+    sa.Index("ix_login_failures_key", "key", "at"),
+)
+
+#: Page files uploaded to the desk, kept between the dry run and the
+#: confirmation (any worker or instance may answer the confirmation).
+staged_files = sa.Table(
+    "staged_files",
+    metadata,
+    sa.Column("batch", sa.String(64), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("owner", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("created_at", AwareDateTime, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
+
 # -- engine ------------------------------------------------------------------
 
 

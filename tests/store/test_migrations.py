@@ -70,6 +70,29 @@ def test_store_made_before_migrations_is_stamped_and_upgraded(articles, fresh_en
         assert store.count_articles(conn) == 3
 
 
+def test_a_store_of_revision_0003_upgrades_to_the_desk_tables(articles, fresh_engine) -> None:
+    """A store made before the desk keeps its articles and gains users and the audit trail."""
+    migrations.upgrade(fresh_engine, "0003")
+    with fresh_engine.begin() as conn:
+        assert not sa.inspect(conn).has_table("users")
+        store.save_articles(conn, articles, now=NOW)
+    store.init_schema(fresh_engine)
+    assert _diffs(fresh_engine) == []
+    with fresh_engine.begin() as conn:
+        assert migrations.current_revision(conn) == "0004"
+        assert store.count_articles(conn) == len(articles)
+        conn.execute(
+            sa.text(
+                "INSERT INTO users (name, role, password_hash, created_at, password_changed_at)"
+                " VALUES ('admin', 'admin', 'hash', :t, :t)"
+            ),
+            {"t": NOW},
+        )
+        user = store.get_user(conn, "admin")
+        assert user is not None and not user.disabled  # the default holds on both backends
+        store.record_audit(conn, at=NOW, actor="admin", action="user-add")
+
+
 def test_migrations_run_down_and_up_again(fresh_engine) -> None:
     store.init_schema(fresh_engine)
     migrations.upgrade(fresh_engine, migrations.BASELINE)  # already past it: nothing to do
@@ -103,5 +126,5 @@ def test_instances_starting_together_migrate_once(fresh_engine) -> None:
 
 def test_migrations_ship_inside_the_package() -> None:
     names = {p.name for p in (migrations.HERE / "versions").glob("*.py")}
-    assert {"0001_initial.py", "0002_pass_instance.py"} <= names
+    assert {"0001_initial.py", "0002_pass_instance.py", "0004_desk.py"} <= names
     assert (migrations.HERE / "env.py").exists()
