@@ -37,6 +37,23 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SYNDICATOR_CONFIG", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Staff passwords are hashed with argon2id at its least cost in tests.
+
+    At its real cost a hash takes a quarter of a second here, and the login
+    limit's tests alone make dozens. Same algorithm, same code path;
+    tests/actions/test_accounts.py checks the real parameters (after
+    ``monkeypatch.undo()``).
+    """
+    from argon2 import PasswordHasher
+
+    from syndicator.actions import accounts
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(accounts, "HASHER", cheap)
+
+
 # -- configuration, store, app --------------------------------------------------
 
 
