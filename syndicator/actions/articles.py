@@ -1,24 +1,30 @@
-"""Articles in and out of the store: import files, post from a CMS, withdraw, restore.
+"""Articles in and out of the store: import files, post from a CMS, withdraw, restore,
+change the embargo.
 
 A correction is no use case of its own: importing or posting an article
 whose id is stored already corrects it in place (same GUID, a new
 ``updated_at``), whichever door it came through.
+
+Every change is written to the audit trail (who, when, what, before and
+after) in the transaction that makes it; ``actor`` names who asked (a
+desk user's name, ``cli:<OS user>``, ``api``), ``system`` when nobody said.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from .. import store
 from ..config import Config
-from ..errors import NotFoundError, StoreError
+from ..errors import InputError, NotFoundError, StoreError
 from ..ingest import Format, ImportOptions, ParsedFile, load_file, parse_json
 from ..model import Article
+from ..model.changes import article_changes
 
 T = TypeVar("T")
 
@@ -81,12 +87,16 @@ def save_parsed(
     *,
     now: datetime,
     progress: Progress = _unchanged,
+    actor: str = "system",
 ) -> list[tuple[str, store.SaveReport]]:
     """Save parsed files in one transaction: all of them, or none.
 
     A transaction that lost a race (another writer inserted the same new
     id, or the database broke a deadlock) was rolled back whole, so it
     simply runs again, up to :data:`SAVE_ATTEMPTS` times.
+
+    Each new article gets an ``import`` entry in the audit trail, each
+    changed one a ``correct`` entry with the fields that changed.
 
     :return: each file's source and what its articles were: new,
         corrected or unchanged.
@@ -99,7 +109,9 @@ def save_parsed(
                 for p in progress(parsed, "saving"):
                     if p.edition is not None:
                         store.save_edition(conn, p.edition)
+                    known = store.get_articles(conn, [a.id for a in p.articles])
                     saved = store.save_articles(conn, p.articles, now=now, stated=p.stated)
+                    _audit_saved(conn, p, known, saved, actor=actor, now=now)
                     reports.append((p.source, saved))
                 return reports
         except StoreError as exc:
@@ -117,23 +129,142 @@ def get_article(engine: Engine, article_id: str) -> Article:
     return article
 
 
-def withdraw_article(engine: Engine, article_id: str) -> None:
+def _audit_saved(
+    conn: Connection,
+    parsed: ParsedFile,
+    known: dict[str, store.StoredArticle],
+    saved: store.SaveReport,
+    *,
+    actor: str,
+    now: datetime,
+) -> None:
+    """One entry per new article (``import``) and per changed one (``correct``)."""
+    given = {a.id: a for a in parsed.articles}
+    for article_id in saved.added:
+        article = given[article_id]
+        after = {"title": article.title, "page": article.page, "seq": article.seq}
+        store.record_audit(
+            conn,
+            at=now,
+            actor=actor,
+            action="import",
+            article_id=article_id,
+            note=parsed.source,
+            after=after,
+        )
+    if not saved.changed:
+        return
+    now_stored = store.get_articles(conn, saved.changed)
+    for article_id in saved.changed:
+        before, after = article_changes(known[article_id].article, now_stored[article_id].article)
+        store.record_audit(
+            conn,
+            at=now,
+            actor=actor,
+            action="correct",
+            article_id=article_id,
+            note=parsed.source,
+            before=before,
+            after=after,
+        )
+
+
+def withdraw_article(
+    engine: Engine,
+    article_id: str,
+    *,
+    actor: str = "system",
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> None:
     """Withdraw an article: it leaves every feed on the next pass.
 
+    :param reason: why, kept in the audit trail.
     :raises NotFoundError: when no article has that id.
     """
-    _set_status(engine, article_id, "withdrawn")
+    reason = reason.strip() if reason else None
+    _set_status(
+        engine, article_id, "withdrawn", "withdraw", actor=actor, note=reason or None, now=now
+    )
 
 
-def restore_article(engine: Engine, article_id: str) -> None:
+def restore_article(
+    engine: Engine, article_id: str, *, actor: str = "system", now: datetime | None = None
+) -> None:
     """Publish a withdrawn article (or a draft) again: it returns on the next pass.
 
     :raises NotFoundError: when no article has that id.
     """
-    _set_status(engine, article_id, "published")
+    _set_status(engine, article_id, "published", "restore", actor=actor, note=None, now=now)
 
 
-def _set_status(engine: Engine, article_id: str, status: str) -> None:
+def _set_status(
+    engine: Engine,
+    article_id: str,
+    status: str,
+    action: str,
+    *,
+    actor: str,
+    note: str | None,
+    now: datetime | None,
+) -> None:
+    """Change the status and record it, in one transaction; a status already
+    held is written again (a pass re-checks the article) but not recorded."""
+    at = now or datetime.now(UTC)
     with store.transaction(engine) as conn:
-        if not store.set_status(conn, article_id, status):
+        old = store.get_status(conn, article_id, lock=True)
+        if old is None:
             raise NotFoundError(f"no article with id {article_id!r}")
+        store.set_status(conn, article_id, status)
+        if old != status:
+            store.record_audit(
+                conn,
+                at=at,
+                actor=actor,
+                action=action,
+                article_id=article_id,
+                note=note,
+                before={"status": old},
+                after={"status": status},
+            )
+
+
+def set_embargo(
+    engine: Engine, article_id: str, published_at: datetime, *, actor: str, now: datetime
+) -> Article:
+    """Move an article's publish time: it appears in the feeds from then on.
+
+    The article keeps its id (and so its GUID); the store's revision moves,
+    so a running scheduler re-plans at once. An article nobody has seen yet
+    takes the new time as its ``updated`` too; one already in the feeds is
+    a correction, with a fresh ``updated``.
+
+    :return: the article as stored now.
+    :raises NotFoundError: when no article has that id.
+    :raises InputError: (field ``published_at``) for a time without an offset.
+    """
+    if published_at.tzinfo is None or published_at.utcoffset() is None:
+        raise InputError("naive datetime; give an offset such as +08:00", field="published_at")
+    with store.transaction(engine) as conn:
+        stored = store.get_articles(conn, [article_id]).get(article_id)
+        if stored is None:
+            raise NotFoundError(f"no article with id {article_id!r}")
+        old = stored.article
+        if old.published_at == published_at:
+            return old
+        seen = stored.status == "published" and stored.published_at <= now
+        updated_at = max(old.updated_at, published_at) if seen else published_at
+        moved = old.replace(published_at=published_at, updated_at=updated_at)
+        store.save_articles(conn, [moved], now=now)
+        store.record_audit(
+            conn,
+            at=now,
+            actor=actor,
+            action="embargo",
+            article_id=article_id,
+            before={"published_at": old.published_at.isoformat()},
+            after={"published_at": published_at.isoformat()},
+        )
+        saved = store.get_article(conn, article_id)
+    assert saved is not None
+    return saved

@@ -200,7 +200,7 @@ def test_passwd_changes_the_stamp_and_the_password(engine, wang) -> None:
     with pytest.raises(LoginRefused):
         _login(engine)
     assert _login(engine, password="a new passphrase").stamp == changed.stamp
-    entry = [e for e in _audit(engine) if e.action == "user-passwd"][0]
+    entry = next(e for e in _audit(engine) if e.action == "user-passwd")
     assert (entry.actor, entry.note, entry.before, entry.after) == ("admin", "wang", None, None)
 
 
