@@ -69,6 +69,16 @@ def _now(config: Config) -> datetime:
     return datetime.now(config.tz)
 
 
+def cli_actor() -> str:
+    """Who the audit trail says ran a command: ``cli:<OS user>``, or ``cli``."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError, ImportError):  # no user name in the environment or passwd
+        return "cli"
+
+
 def _dump(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 

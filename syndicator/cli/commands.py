@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..model.fields import parse_datetime
-from .base import BadInput, State, _dump, _now, cli, pass_state
+from .base import BadInput, State, _dump, _now, cli, cli_actor, pass_state
 from .progress import PassProgress, progress_bar
 
 if TYPE_CHECKING:
@@ -20,14 +20,22 @@ if TYPE_CHECKING:
 def init(state: State) -> None:
     """Create the store's tables and the output directory.
 
-    Safe to run again: existing data is kept.
+    Safe to run again: existing data is kept. On a store without users it
+    creates the desk's first user, admin, and prints its password once.
 
     Example: syndicator --config config.toml init
     """
-    state.engine()
+    from ..actions.accounts import ensure_admin
+
+    engine = state.engine()
     state.config.output_dir.mkdir(parents=True, exist_ok=True)
     click.echo(f"store ready: {state.config.store_url}")
     click.echo(f"output directory: {state.config.output_dir}")
+    password = ensure_admin(engine, now=_now(state.config))
+    if password is not None:
+        click.echo(
+            f"created user admin with password {password} (change it: syndicator user passwd admin)"
+        )
 
 
 @cli.command("import")
@@ -102,7 +110,9 @@ def import_(
                     click.echo(f"  {a.id}  {kicker}{a.title}")
         return
 
-    reports = save_parsed(state.engine(), parsed, now=_now(config), progress=progress_bar)
+    reports = save_parsed(
+        state.engine(), parsed, now=_now(config), progress=progress_bar, actor=cli_actor()
+    )
     if as_json:
         _dump([{"source": src, **r.to_dict()} for src, r in reports])
         return
@@ -159,15 +169,18 @@ def publish(state: State, now_text: str | None, force: bool, as_json: bool) -> N
 
 @cli.command()
 @click.argument("article_id")
+@click.option("--reason", help="Why, for the audit trail (syndicator audit ID shows it).")
 @pass_state
-def withdraw(state: State, article_id: str) -> None:
+def withdraw(state: State, article_id: str, reason: str | None) -> None:
     """Withdraw an article: it leaves every feed on the next pass.
 
-    Example: syndicator withdraw zjgrrb-20210830-01-03
+    Example: syndicator withdraw zjgrrb-20210830-01-03 --reason "稿件有误"
     """
     from ..actions.articles import withdraw_article
 
-    withdraw_article(state.engine(), article_id)
+    withdraw_article(
+        state.engine(), article_id, actor=cli_actor(), reason=reason, now=_now(state.config)
+    )
     click.echo(f"{article_id}: withdrawn; it leaves the feeds on the next pass")
 
 
@@ -181,5 +194,5 @@ def restore(state: State, article_id: str) -> None:
     """
     from ..actions.articles import restore_article
 
-    restore_article(state.engine(), article_id)
+    restore_article(state.engine(), article_id, actor=cli_actor(), now=_now(state.config))
     click.echo(f"{article_id}: published; it returns to the feeds on the next pass")

@@ -13,7 +13,7 @@ from support.paths import DATA, SAMPLE_PAGE
 from syndicator import store
 from syndicator.cli import cli
 
-COMMANDS = ["init", "import", "publish", "serve", "run", "wechat", "withdraw"]
+COMMANDS = ["init", "import", "publish", "serve", "run", "wechat", "withdraw", "user", "audit"]
 
 
 def _invoke(runner, config_file: Path, *args: str):
