@@ -63,12 +63,16 @@ def user_add(state: State, name: str, role: str, password_stdin: bool) -> None:
 
     Example: printf '%s\\n' "$PASSWORD" | syndicator user add wang.li --password-stdin
     """
-    from ..actions.accounts import add_user, check_name, check_role
+    from ..actions.accounts import add_user, check_name, check_role, find_user
+    from ..errors import InputError
 
+    engine = state.engine()
     check_name(name)  # before asking for a password
     check_role(role)
+    if find_user(engine, name) is not None:
+        raise InputError(f"user {name!r} exists", field="name")
     password = _read_password(password_stdin)
-    made = add_user(state.engine(), name, role, password, actor=cli_actor(), now=_now(state.config))
+    made = add_user(engine, name, role, password, actor=cli_actor(), now=_now(state.config))
     click.echo(f"added user {made.name} ({made.role})")
 
 
