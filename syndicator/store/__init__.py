@@ -4,6 +4,8 @@ Three modules with one job each: :mod:`.schema` (tables, engine,
 migrations), :mod:`.articles` (what the newsroom imports, and what is
 due) and :mod:`.bookkeeping` (what the publish pass remembers). Callers
 use them through this package: ``store.save_articles(conn, ...)``.
+Beside them, :mod:`.media` keeps the newsroom's photos as files named by
+their content (``store.MediaStore(config.media_dir)``).
 """
 
 from .articles import (
@@ -47,6 +49,7 @@ from .bookkeeping import (
     record_published,
     set_meta,
 )
+from .media import MediaStore, StoredMedia, media_name, media_url
 from .schema import (
     AwareDateTime,
     articles,
@@ -65,9 +68,11 @@ __all__ = [
     "AwareDateTime",
     "DueState",
     "Generation",
+    "MediaStore",
     "PublishedState",
     "SaveReport",
     "StoredArticle",
+    "StoredMedia",
     "articles",
     "bump_generation",
     "bump_revision",
@@ -95,6 +100,8 @@ __all__ = [
     "list_due",
     "list_edition",
     "list_editions",
+    "media_name",
+    "media_url",
     "meta",
     "metadata",
     "next_due_at",
