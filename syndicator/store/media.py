@@ -44,6 +44,10 @@ MAX_PIXELS = 40_000_000
 THUMB_BOX = (480, 960)
 THUMB_QUALITY = 82
 THUMBS = "thumbs"
+#: The longer side of a copy made to fit a size limit (:meth:`MediaStore.read_within`):
+#: the first that fits. WeChat shows a post's pictures at most 1080 px wide.
+FIT_SIDES = (2560, 1920, 1440, 1080, 720, 480)
+FIT_QUALITY = 85
 #: Where the web app serves the store: ``/media/<name>``, ``/media/thumbs/<name>``.
 URL_PATH = "/media/"
 
@@ -167,6 +171,39 @@ class MediaStore:
         """The bytes of a stored photo, as uploaded."""
         return self.open(name).read_bytes()
 
+    def read_within(self, name: str, *, max_bytes: int) -> bytes:
+        """The photo as a JPEG or PNG of at most ``max_bytes``, for places that take
+        nothing else (WeChat: body pictures under 1 MB, covers under 10 MB).
+
+        The stored bytes when they already are; otherwise a JPEG, upright and
+        with any transparency on white, as large as fits: 2,560 px on its
+        longer side at most, then the smaller steps of :data:`FIT_SIDES`.
+        The same photo always gives the same bytes.
+
+        :raises NotFoundError: no such photo.
+        :raises InputError: not even the smallest step fits.
+        """
+        data = self.read(name)
+        if name.endswith((".jpg", ".png")) and len(data) <= max_bytes:
+            return data
+        from PIL import Image, ImageOps
+
+        largest = (FIT_SIDES[0], FIT_SIDES[0])
+        with Image.open(io.BytesIO(data), formats=OPEN_FORMATS) as im:
+            im.draft("RGB", largest)  # a JPEG decodes at a fraction of its size
+            upright = _flat(ImageOps.exif_transpose(im))
+        upright.thumbnail(largest, Image.Resampling.LANCZOS)
+        for side in FIT_SIDES:
+            copy = upright.copy()
+            copy.thumbnail((side, side), Image.Resampling.LANCZOS)
+            out = io.BytesIO()
+            copy.save(out, "JPEG", quality=FIT_QUALITY, optimize=True)
+            if out.tell() <= max_bytes:
+                return out.getvalue()
+        raise InputError(
+            f"media {name}: cannot make it {_size(max_bytes)} or less even at {FIT_SIDES[-1]} px"
+        )
+
     def get(self, name: str) -> StoredMedia | None:
         """What the store knows of ``name``, or ``None`` if it holds no such photo.
 
@@ -211,8 +248,8 @@ class MediaStore:
             raise InputError("the file is empty", file=where)
         if len(data) > self.max_bytes:
             raise InputError(
-                f"{len(data) / 1024 / 1024:.1f} MB; a photo may be at most "
-                f"{self.max_bytes / 1024 / 1024:g} MB: make it smaller",
+                f"{_size(len(data))}; a photo may be at most {_size(self.max_bytes)}: "
+                "make it smaller",
                 file=where,
             )
         digest = hashlib.sha256(data).hexdigest()
@@ -303,15 +340,21 @@ def _thumbnail(im: Picture) -> bytes:
     upright = ImageOps.exif_transpose(im)
     icc = upright.info.get("icc_profile") if upright.mode in ("RGB", "RGBA") else None
     upright.thumbnail(THUMB_BOX, Image.Resampling.LANCZOS)
-    if upright.has_transparency_data:
-        rgba = upright.convert("RGBA")
-        flat = Image.new("RGB", rgba.size, (255, 255, 255))
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-    else:
-        flat = upright.convert("RGB")
     out = io.BytesIO()
-    flat.save(out, "JPEG", quality=THUMB_QUALITY, optimize=True, icc_profile=icc)
+    _flat(upright).save(out, "JPEG", quality=THUMB_QUALITY, optimize=True, icc_profile=icc)
     return out.getvalue()
+
+
+def _flat(im: Picture) -> Picture:
+    """RGB for JPEG: any transparency laid on white (black is what JPEG would make of it)."""
+    from PIL import Image
+
+    if not im.has_transparency_data:
+        return im.convert("RGB")
+    rgba = im.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, (255, 255, 255))
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    return flat
 
 
 def _what_it_is(data: bytes) -> str:
@@ -329,6 +372,15 @@ def _what_it_is(data: bytes) -> str:
     if head.lstrip().startswith((b"<svg", b"<?xml")):
         return " (it is an SVG drawing)"
     return ""
+
+
+def _size(length: int) -> str:
+    """A size in bytes as people say it: ``20 MB``, ``23.4 MB``, ``300 KB``, ``100 bytes``."""
+    if length >= 1024 * 1024:
+        return f"{round(length / 1024 / 1024, 1):g} MB"
+    if length >= 1024:
+        return f"{round(length / 1024):g} KB"
+    return f"{length} bytes"
 
 
 def _write_once(path: Path, data: bytes) -> None:

@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -146,7 +147,7 @@ def test_put_refuses_a_cut_off_photo(tmp_path: Path, make_picture) -> None:
 def test_put_refuses_a_file_over_the_size_limit(tmp_path: Path, make_picture) -> None:
     data = make_picture(fmt="PNG")
     media = MediaStore(tmp_path, max_bytes=len(data) - 1)
-    with pytest.raises(InputError, match=r"big\.png: 0\.0 MB; a photo may be at most"):
+    with pytest.raises(InputError, match=r"big\.png: \d+ KB; a photo may be at most \d+ KB"):
         media.put(data, filename="big.png")
     assert MediaStore(tmp_path).put(data).length == len(data)
 
@@ -202,6 +203,54 @@ def test_put_interrupted_leaves_no_file_and_no_temporary(
     monkeypatch.setattr(media_module.os, "replace", real_replace)
     stored = media.put(data)
     assert media.read(stored.name) == data
+
+
+def _noise(width: int, height: int, fmt: str = "JPEG") -> bytes:
+    """A photo JPEG cannot squeeze: every pixel random (seeded, so the same each run)."""
+    rng = random.Random(7)
+    im = Image.frombytes("RGB", (width, height), rng.randbytes(width * height * 3))
+    out = io.BytesIO()
+    im.save(out, fmt, quality=95)
+    return out.getvalue()
+
+
+def test_read_within_hands_back_a_jpeg_or_png_that_fits_as_it_is(
+    tmp_path: Path, make_picture
+) -> None:
+    media = MediaStore(tmp_path)
+    for fmt in ("JPEG", "PNG"):
+        data = make_picture(fmt=fmt)
+        stored = media.put(data)
+        assert media.read_within(stored.name, max_bytes=len(data)) == data
+
+
+def test_read_within_makes_a_jpeg_of_what_does_not_fit(tmp_path: Path, make_picture) -> None:
+    """WeChat takes JPEG or PNG under 1 MB in a post: a WebP, or a camera's
+    6 MB JPEG, becomes a smaller JPEG, upright, the same bytes every time."""
+    media = MediaStore(tmp_path)
+    webp = media.put(make_picture(1200, 800, fmt="WEBP", orientation=None))
+    copy = media.read_within(webp.name, max_bytes=1024 * 1024)
+    with Image.open(io.BytesIO(copy)) as im:
+        assert (im.format, im.size) == ("JPEG", (1200, 800))
+    big = media.put(_noise(3000, 2000))
+    assert big.length > 1024 * 1024
+    fitted = media.read_within(big.name, max_bytes=1024 * 1024)
+    assert len(fitted) <= 1024 * 1024
+    assert fitted == media.read_within(big.name, max_bytes=1024 * 1024)
+    with Image.open(io.BytesIO(fitted)) as im:
+        assert im.format == "JPEG" and im.size[0] in (1440, 1080, 720) and im.size[1] < im.size[0]
+    turned = media.put(make_picture(1200, 800, fmt="JPEG", orientation=6))
+    with Image.open(io.BytesIO(media.read_within(turned.name, max_bytes=10_000))) as im:
+        assert im.size[0] < im.size[1]  # EXIF dropped, so the pixels themselves stand up
+
+
+def test_read_within_says_when_nothing_fits(tmp_path: Path) -> None:
+    media = MediaStore(tmp_path)
+    stored = media.put(_noise(600, 400, "PNG"))
+    with pytest.raises(InputError, match="cannot make it 100 bytes or less even at 480 px"):
+        media.read_within(stored.name, max_bytes=100)
+    with pytest.raises(NotFoundError):
+        media.read_within("0" * 64 + ".png", max_bytes=100)
 
 
 @pytest.mark.parametrize(
