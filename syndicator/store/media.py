@@ -24,6 +24,7 @@ import io
 import os
 import re
 import tempfile
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,7 @@ _OTHER_KINDS = (
 #: EXIF orientations that turn the picture a quarter: width and height swap.
 _QUARTER_TURNS = {5, 6, 7, 8}
 _ORIENTATION = 0x0112
+_FILTERS_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -150,8 +152,12 @@ class MediaStore:
         """
         match = (_THUMB_NAME if thumb else _NAME).fullmatch(name)
         if match is None:
-            what = "thumbnail" if thumb else "media"
-            raise InputError(f"{name[:80]!r} is not a {what} name (<sha256>.jpg, .png or .webp)")
+            what = (
+                "thumbnail name (<sha256>.jpg)"
+                if thumb
+                else "media name (<sha256>.jpg, .png or .webp)"
+            )
+            raise InputError(f"{name[:80]!r} is not a {what}")
         digest = match.group(1)
         base = self.root / THUMBS if thumb else self.root
         return base / digest[:2] / name
@@ -322,7 +328,8 @@ def _refuse_bomb_warnings() -> None:
     """
     from PIL import Image
 
-    warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
+    with _FILTERS_LOCK:  # two uploads at once must not edit the list together
+        warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
 
 
 def _shown_size(im: Picture) -> tuple[int, int]:
