@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
-from support import configs, feedcheck, processes, sampledata
+from support import configs, feedcheck, pictures, processes, sampledata
 from support.localhub import LocalHub
 from support.paths import SAMPLE_PAGE
 from support.sampledata import AFTER_EDITION
@@ -160,6 +160,26 @@ def feed_problems() -> Callable[[str, bytes], list[str]]:
     """A function: ``feed_problems(file_name, data)``, what is wrong with an RSS, Atom
     or JSON feed document (chosen by its file name) by its specification; [] if valid."""
     return feedcheck.problems_for
+
+
+@pytest.fixture(scope="session")
+def make_picture() -> Callable[..., bytes]:
+    """A factory: ``make_picture(width, height, fmt="JPEG", orientation=None, ...)``,
+    the bytes of a photo made with Pillow (``fmt`` "PNG", "WEBP", "GIF"...)."""
+    return pictures.picture
+
+
+@pytest.fixture(scope="session")
+def png_claiming() -> Callable[[int, int], bytes]:
+    """A factory: ``png_claiming(width, height)``, a tiny PNG whose header claims that
+    size: a decompression bomb's shape."""
+    return pictures.png_claiming
+
+
+@pytest.fixture
+def media_store(config: Config):
+    """The test's media store, at ``config.media_dir`` (what the app serves)."""
+    return store.MediaStore(config.media_dir)
 
 
 # -- real processes: a server and a browser -------------------------------------

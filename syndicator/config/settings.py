@@ -65,6 +65,13 @@ class OutputConfig:
 
 
 @dataclass(frozen=True)
+class MediaConfig:
+    """The media store: photos the newsroom uploads, served at ``/media/``."""
+
+    dir: str = "media"
+
+
+@dataclass(frozen=True)
 class IngestConfig:
     publish_time: str = "06:00"
     encoding: str = "auto"
@@ -157,6 +164,7 @@ class Config:
     site: SiteConfig = field(default_factory=SiteConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    media: MediaConfig = field(default_factory=MediaConfig)
     ingest: IngestConfig = field(default_factory=IngestConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
     server: ServerConfig = field(default_factory=ServerConfig)
@@ -170,6 +178,10 @@ class Config:
     @property
     def output_dir(self) -> Path:
         return (self.root / self.output.dir).resolve()
+
+    @property
+    def media_dir(self) -> Path:
+        return (self.root / self.media.dir).resolve()
 
     @property
     def store_url(self) -> str:
@@ -205,6 +217,7 @@ _SECTIONS: dict[str, type] = {
     "site": SiteConfig,
     "store": StoreConfig,
     "output": OutputConfig,
+    "media": MediaConfig,
     "ingest": IngestConfig,
     "scheduler": SchedulerConfig,
     "server": ServerConfig,
@@ -330,6 +343,14 @@ def _finish(config: Config) -> Config:
             raise ConfigError(f"must be at least {low}", field=name)
     if config.server.port > 65535:
         raise ConfigError("must be at most 65535", field="server.port")
+    media, output = config.media_dir, config.output_dir
+    if media.is_relative_to(output) or output.is_relative_to(media):
+        # The publish pass owns the output dir (it deletes files there).
+        raise ConfigError(
+            f"{media} and [output] dir {output} must not contain each other: "
+            "give the photos a directory of their own",
+            field="media.dir",
+        )
     channels = config.channels
     if not any(c.name == "all" for c in channels):
         channels = (ChannelConfig(name="all"), *channels)

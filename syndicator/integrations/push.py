@@ -3,11 +3,16 @@
 The steps of ``syndicator wechat push ID``: check the post (every rule and
 limit, before any network call); upload each body picture with
 ``media/uploadimg`` and put the returned mmbiz URLs in the post (WeChat
-filters out pictures hosted elsewhere); upload the cover (the first
-picture, else ``[wechat] cover``) as a permanent material; check the final
-post again; ``draft/add``. Uploads are remembered by content hash in
-``<cache_dir>/<app id>/media.json``, so pushing a corrected article again
-uploads nothing twice.
+filters out pictures hosted elsewhere); upload the cover (the picture the
+newsroom chose, else the first, else ``[wechat] cover``) as a permanent
+material; check the final post again; ``draft/add``. Uploads are
+remembered by content hash in ``<cache_dir>/<app id>/media.json``, so
+pushing a corrected article again uploads nothing twice.
+
+Pictures are fetched over HTTP, except this site's own photos
+(``{site.base_url}/media/…``), which are read from the media store, and
+made to fit WeChat there (JPEG or PNG, under 1 MB in the body, 10 MB as
+the cover) instead of being refused.
 """
 
 from __future__ import annotations
@@ -22,10 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config
-from ..errors import InputError, SyndicatorError
+from ..errors import InputError, NotFoundError, SyndicatorError
 from ..model import Article
 from ..render.wechat.html import web_src
-from ..render.wechat.post import build_post
+from ..render.wechat.post import build_post, cover_problem, cover_src
+from ..store.media import MediaStore, media_name
 from .wechat_api import TokenCache, WechatClient, write_private
 
 APPID_ENV = "SYNDICATOR_WECHAT_APPID"
@@ -135,10 +141,13 @@ def push_article(
     :raises WechatApiError: WeChat answered an error (one clear sentence).
     """
     build_post(article, config).require_ready()
+    problem = cover_problem(article, config)
+    if problem is not None:  # before any upload: nothing would come of them
+        raise InputError(f"{article.id}: {problem}")
     media = MediaCache(cache_root(config) / _safe(client.app_id) / "media.json")
     result = PushResult(media_id="")
     urls: dict[str, str] = {}
-    cover: bytes | None = None
+    fetched: dict[str, bytes] = {}
 
     def once(cache: dict[str, str], data: bytes, name: str, mime: str, upload) -> str:
         """Upload ``data`` unless a picture with the same bytes already went up."""
@@ -155,13 +164,17 @@ def push_article(
         src = block.src or ""
         if src in urls:
             continue
-        data = fetch(src)
+        data = fetched[src] = picture_bytes(src, config, fetch, limit=BODY_IMAGE_LIMIT)
         mime, ext = image_kind(data, f"picture {n} ({src})", limit=BODY_IMAGE_LIMIT)
         urls[src] = once(media.images, data, f"{{digest}}.{ext}", mime, client.upload_image)
-        cover = cover if cover is not None else data
 
-    if cover is None:
-        cover = _default_cover(article, config)
+    chosen = cover_src(article)
+    if chosen is None:
+        cover = _default_cover(config)
+    elif media_name(chosen, config.site.base_url) is not None:  # the photo, not its 1 MB copy
+        cover = picture_bytes(chosen, config, fetch, limit=COVER_LIMIT)
+    else:
+        cover = fetched[chosen]
     mime, ext = image_kind(cover, "cover", limit=COVER_LIMIT)
     thumb = once(media.covers, cover, f"cover-{{digest}}.{ext}", mime, client.add_material)
 
@@ -170,12 +183,22 @@ def push_article(
     return result
 
 
-def _default_cover(article: Article, config: Config) -> bytes:
-    if not config.wechat.cover:
-        raise InputError(
-            f"{article.id}: no picture to use as the cover: set [wechat] cover "
-            "to a jpg/png file in config.toml"
-        )
+def picture_bytes(src: str, config: Config, fetch: Callable[[str], bytes], *, limit: int) -> bytes:
+    """A picture's bytes: this site's photos from the media store, made to fit
+    ``limit`` (JPEG or PNG); any other picture fetched as it is."""
+    name = media_name(src, config.site.base_url)
+    if name is None:
+        return fetch(src)
+    try:
+        return MediaStore(config.media_dir).read_within(name, max_bytes=limit)
+    except NotFoundError:
+        raise PushError(
+            f"cannot read picture {src}: it is not in the media store ({config.media_dir})"
+        ) from None
+
+
+def _default_cover(config: Config) -> bytes:
+    """``[wechat] cover``'s bytes (:func:`cover_problem` said it is set)."""
     path = (config.root / config.wechat.cover).resolve()
     try:
         return path.read_bytes()

@@ -56,6 +56,9 @@ class Block:
     printed ``credit`` ("毛朝阳 姚磊 姜璐摄"). Tables carry ``rows`` of
     :class:`Cell` and may have a ``caption`` (the title printed above) and a
     ``credit`` (制表, 数据来源); leading rows of header cells are the head.
+    An image's ``length`` is its file's size in bytes when known (a photo
+    from the media store), for feed enclosures; left out of the dictionary
+    form when unknown, so articles without it hash as they always did.
     """
 
     type: BlockType
@@ -65,12 +68,15 @@ class Block:
     caption: str | None = None
     credit: str | None = None
     rows: Rows = ()
+    length: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         if self.type == "image":
             out: dict[str, Any] = {"type": "image", "src": self.src}
             out["caption"] = self.caption
             out["credit"] = self.credit
+            if self.length is not None:
+                out["length"] = self.length
             return out
         if self.type == "table":
             head = head_rows(self.rows)
@@ -138,7 +144,9 @@ class Article:
 
     ``id`` is stable across re-imports and corrections: it is derived from
     where the article sits (paper, edition, page, order), never from its
-    text, so fixing a typo cannot turn one article into two.
+    text, so fixing a typo cannot turn one article into two. ``cover`` is
+    the ``src`` of the image the newsroom chose as the WeChat cover (one of
+    the body's images); unset, the first picture is the cover.
     """
 
     id: str
@@ -161,6 +169,7 @@ class Article:
     editor: str | None = None  # 责任编辑
     paper: str | None = None
     status: Status = "published"
+    cover: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -236,6 +245,8 @@ class Article:
             "published_at": self.published_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
         }
+        if self.cover is not None:  # only when chosen: older articles hash as before
+            out["cover"] = self.cover
         if self.extra:
             out["extra"] = dict(self.extra)
         return out

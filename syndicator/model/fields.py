@@ -40,6 +40,7 @@ ARTICLE_FIELDS: dict[str, str] = {
     "status": "str",
     "published_at": "datetime",
     "updated_at": "datetime?",
+    "cover": "str?",
     "extra": "dict",
 }
 _REQUIRED = ("id", "edition", "title", "published_at")
@@ -83,6 +84,9 @@ YEARS = (1900, 9000)
 #: The largest page, order on a page, or table span a field may hold (the
 #: store's integers, and every sort, stay far from any limit).
 MAX_NUMBER = 100_000
+#: The largest image ``length`` in bytes (1 TB): any real picture is far
+#: below; JSON readers that hold numbers as doubles keep it exact.
+MAX_LENGTH = 1 << 40
 
 
 def _text(value: Any, name: str, *, optional: bool) -> str | None:
@@ -110,6 +114,34 @@ def _int(value: Any, name: str) -> int:
     return value
 
 
+def _length(value: Any, name: str) -> int | None:
+    """An image file's size in bytes, if given."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(f"expected a size in bytes, got {value!r}", field=name)
+    if value < 0:
+        raise InputError("must not be negative", field=name)
+    if value > MAX_LENGTH:
+        raise InputError(f"{value} bytes is too large for a picture", field=name)
+    return value
+
+
+def _cover(value: Any, body: tuple[Block, ...]) -> str | None:
+    """The chosen cover: the ``src`` of one of the body's images, or nothing."""
+    cover = _text(value, "cover", optional=True)
+    if cover is None:
+        return None
+    if not any(b.type == "image" and b.src == cover for b in body):
+        shown = cover if len(cover) <= 80 else cover[:80] + "…"
+        raise InputError(
+            f"{shown!r} is not the src of one of the article's images: "
+            "the cover must be one of its pictures",
+            field="cover",
+        )
+    return cover
+
+
 def _authors(value: Any) -> tuple[Author, ...]:
     if not isinstance(value, list):
         raise InputError("expected a list of {name, role}", field="authors")
@@ -133,7 +165,7 @@ _BLOCK_KEYS = {
     "paragraph": {"type", "text", "html"},
     "subhead": {"type", "text", "html"},
     "quote": {"type", "text", "html"},
-    "image": {"type", "src", "caption", "credit"},
+    "image": {"type", "src", "caption", "credit", "length"},
     "table": {"type", "caption", "credit", "head", "rows"},
 }
 _CELL_KEYS = {"text", "header", "colspan", "rowspan"}
@@ -165,7 +197,10 @@ def _blocks(value: Any) -> tuple[Block, ...]:
             credit = _text(item.get("credit"), f"{where}.credit", optional=True)
             if not (src or caption):
                 raise InputError("an image needs a src or a caption", field=where)
-            out.append(Block("image", src=src, caption=caption, credit=credit))
+            length = _length(item.get("length"), f"{where}.length")
+            if length is not None and src is None:
+                raise InputError("the length of an image without a src", field=f"{where}.length")
+            out.append(Block("image", src=src, caption=caption, credit=credit, length=length))
         elif kind == "table":
             out.append(_table(item, where))
         else:
@@ -254,7 +289,7 @@ def article_from_dict(data: Any) -> Article:
             " starting with a letter or digit; at most 120)",
             field="id",
         )
-    return Article(
+    article = Article(
         id=article_id,
         paper=_text(data.get("paper"), "paper", optional=True),
         edition=parse_date(data["edition"], "edition"),
@@ -277,6 +312,8 @@ def article_from_dict(data: Any) -> Article:
         updated_at=updated_at,
         extra=extra,
     )
+    cover = _cover(data.get("cover"), article.body)
+    return article if cover is None else article.replace(cover=cover)
 
 
 def edition_from_dict(data: Mapping[str, Any]) -> Edition:

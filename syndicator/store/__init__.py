@@ -6,7 +6,9 @@ Modules with one job each: :mod:`.schema` (tables, engine, migrations),
 :mod:`.users` (staff accounts), :mod:`.audit` (who did what),
 :mod:`.logins` (failed logins, for the login limit) and :mod:`.staging`
 (uploads waiting for confirmation). Callers use them through this
-package: ``store.save_articles(conn, ...)``.
+package: ``store.save_articles(conn, ...)``. Beside them, :mod:`.media`
+keeps the newsroom's photos as files named by their content
+(``store.MediaStore(config.media_dir)``).
 """
 
 from .articles import (
@@ -59,6 +61,7 @@ from .logins import (
     prune_login_failures,
     record_login_failure,
 )
+from .media import MediaStore, StoredMedia, media_name, media_url
 from .schema import (
     AwareDateTime,
     articles,
@@ -94,9 +97,11 @@ __all__ = [
     "AwareDateTime",
     "DueState",
     "Generation",
+    "MediaStore",
     "PublishedState",
     "SaveReport",
     "StoredArticle",
+    "StoredMedia",
     "StoredUser",
     "add_user",
     "articles",
@@ -140,6 +145,8 @@ __all__ = [
     "list_users",
     "login_failures",
     "login_failures_since",
+    "media_name",
+    "media_url",
     "meta",
     "metadata",
     "next_due_at",

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 from ..config import API_TOKEN_ENV, Config, load_config
-from . import api, db, errors, feeds, ops, pages, security
+from . import api, db, errors, feeds, media, ops, pages, security
 from .documents import DocumentCache
 from .fastpath import FeedFastPath
 
@@ -38,6 +38,7 @@ def create_app(config: Config | None = None, test_config: dict[str, Any] | None 
     cast(DefaultJSONProvider, app.json).ensure_ascii = False  # the provider Flask made
     db.init_app(app)
     app.register_blueprint(feeds.bp)
+    media.init_app(app)
     token = app.config.get("API_TOKEN", os.environ.get(API_TOKEN_ENV))
     pages.init_app(app, token)
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # also bounds bodies sent without a length

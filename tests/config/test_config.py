@@ -23,6 +23,7 @@ def test_load_config_minimal_file_gets_every_default(tmp_path: Path) -> None:
     # Relative paths are anchored at the config file, not the working directory.
     assert config.store_url == f"sqlite:///{tmp_path / 'data' / 's.db'}"
     assert config.output_dir == tmp_path / "out"
+    assert config.media_dir == tmp_path / "media"
     assert [c.name for c in config.channels] == ["all"]
     assert config.channels[0].title == "浙江工人日报"
 
@@ -47,6 +48,7 @@ def test_load_config_shipped_file_is_valid() -> None:
         ('[channels.wechat]\ntitle = "x"\n', "channels.wechat", 1),
         ('[store]\nurl = "mysql://u@h/db"\n', "store.url", 2),
         ('[server]\nhost = "a"\nthreads = 0\n', "server.threads", 3),
+        ('[output]\ndir = "out"\n[media]\ndir = "out/media"\n', "media.dir", 4),
     ],
 )
 def test_load_config_bad_key_names_key_and_line(
@@ -59,6 +61,17 @@ def test_load_config_bad_key_names_key_and_line(
     assert info.value.field == field
     assert info.value.line == line
     assert str(info.value).startswith(f"{path}:{line}: {field}: ")
+
+
+def test_media_dir_may_not_hold_the_output_dir(tmp_path: Path) -> None:
+    """The publish pass deletes files in its output dir: never among the photos."""
+    path = tmp_path / "config.toml"
+    path.write_text('[output]\ndir = "media/feeds"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="must not contain each other") as info:
+        load_config(path)
+    assert info.value.field == "media.dir"
+    path.write_text('[output]\ndir = "out"\n[media]\ndir = "/srv/photos"\n', encoding="utf-8")
+    assert load_config(path).media_dir == Path("/srv/photos")
 
 
 def test_load_config_invalid_toml_names_line(tmp_path: Path) -> None:

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import io
+import random
 import re
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from support.sampledata import SHANGHAI
 from support.wechat_fake import APP_ID, SECRET, FakeWechat, png
 
 from syndicator import store
 from syndicator.cli import cli
 from syndicator.errors import InputError
-from syndicator.integrations.push import APPID_ENV, SECRET_ENV, client_from_env, push_article
+from syndicator.integrations.push import (
+    APPID_ENV,
+    SECRET_ENV,
+    PushError,
+    client_from_env,
+    push_article,
+)
 from syndicator.integrations.wechat_api import TokenCache, WechatApiError, WechatClient
 from syndicator.model import Block
 from syndicator.render.wechat.check import check_html
+from syndicator.store import MediaStore, media_url
 
 ENV = {APPID_ENV: APP_ID, SECRET_ENV: SECRET}
 NOW = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
@@ -264,3 +274,89 @@ def test_push_skips_pictures_without_a_web_address(with_pictures, wx_config, fak
     assert result.uploaded == 2  # the web picture and the cover
     (sent,) = fake_wechat.drafts[0]["articles"]
     assert "本地图。 某某 摄" in sent["content"] and "file:" not in sent["content"]
+
+
+def test_push_makes_the_chosen_picture_the_cover(with_pictures, wx_config, fake_wechat) -> None:
+    article = with_pictures(3)
+    second = article.images[1].src
+    article = article.replace(cover=second)
+    push_article(article, wx_config, _client(wx_config, fake_wechat))
+    (sent,) = fake_wechat.drafts[0]["articles"]
+    assert fake_wechat.materials[sent["thumb_media_id"]] == fake_wechat.images["p1.png"]
+    assert fake_wechat.calls.count("media/uploadimg") == 3  # every picture is still in the post
+
+
+def test_push_cover_falls_back_to_the_first_picture_on_the_web(
+    with_pictures, wx_config, fake_wechat
+) -> None:
+    """A chosen cover that is not on the web is not in the post: the first picture is."""
+    article = with_pictures(1)
+    local = Block(type="image", src="file:///srv/photo.png", caption="本地图。")
+    article = article.replace(body=(local, *article.body), cover=local.src)
+    push_article(article, wx_config, _client(wx_config, fake_wechat))
+    (material,) = fake_wechat.materials.values()
+    assert material == fake_wechat.images["p0.png"]
+
+
+def _never_fetch(src: str) -> bytes:
+    raise AssertionError(f"fetched {src} over HTTP")
+
+
+def test_push_reads_this_site_s_photos_from_the_media_store(
+    articles, wx_config, fake_wechat, make_picture
+) -> None:
+    """Photos uploaded to the desk are read from disk, not fetched from ourselves;
+    a WebP, which WeChat refuses, goes up as a JPEG."""
+    media = MediaStore(wx_config.media_dir)
+    jpeg = media.put(make_picture(900, 600), filename="现场.jpg")
+    webp = media.put(make_picture(800, 600, fmt="WEBP", color=(10, 90, 200)), filename="b.webp")
+    body = [
+        Block("image", src=media_url(wx_config.site.base_url, s.name), caption=f"图{n}。")
+        for n, s in enumerate((jpeg, webp), start=1)
+    ]
+    article = articles[0]
+    article = article.replace(
+        body=(article.body[0], *body, *(b for b in article.body[1:] if b.type != "image")),
+        cover=body[1].src,
+    )
+    result = push_article(article, wx_config, _client(wx_config, fake_wechat), fetch=_never_fetch)
+    assert (result.uploaded, result.reused) == (3, 0)
+    uploads = list(fake_wechat.uploads.values())
+    assert uploads[0] == media.read(jpeg.name)  # a JPEG under 1 MB goes up as it is
+    assert uploads[1].startswith(b"\xff\xd8\xff")  # the WebP as a JPEG
+    (cover,) = fake_wechat.materials.values()
+    assert cover == uploads[1]  # the chosen cover
+    (sent,) = fake_wechat.drafts[0]["articles"]
+    assert wx_config.site.base_url not in sent["content"]
+    again = push_article(article, wx_config, _client(wx_config, fake_wechat), fetch=_never_fetch)
+    assert (again.uploaded, again.reused) == (0, 3)  # the same JPEG bytes again
+
+
+def test_push_sends_a_large_photo_in_the_body_shrunk_and_whole_as_the_cover(
+    articles, wx_config, fake_wechat
+) -> None:
+    """WeChat takes body pictures under 1 MB and covers under 10 MB: a camera's photo
+    of a few MB is made to fit the body, and is the cover as it is."""
+    rng = random.Random(3)
+    noise = Image.frombytes("RGB", (2400, 1600), rng.randbytes(2400 * 1600 * 3))
+    out = io.BytesIO()
+    noise.save(out, "JPEG", quality=95)
+    assert out.tell() > 1024 * 1024
+    media = MediaStore(wx_config.media_dir)
+    photo = media.put(out.getvalue(), filename="DSC_0001.JPG")
+    src = media_url(wx_config.site.base_url, photo.name)
+    article = articles[1].replace(body=(Block("image", src=src), *articles[1].body))
+    push_article(article, wx_config, _client(wx_config, fake_wechat), fetch=_never_fetch)
+    (body_copy,) = fake_wechat.uploads.values()
+    assert len(body_copy) < 1024 * 1024 and body_copy.startswith(b"\xff\xd8\xff")
+    assert list(fake_wechat.materials.values()) == [out.getvalue()]
+
+
+def test_push_of_a_photo_missing_from_the_media_store_names_the_store(
+    articles, wx_config, fake_wechat
+) -> None:
+    src = media_url(wx_config.site.base_url, "0" * 64 + ".jpg")
+    article = articles[1].replace(body=(Block("image", src=src), *articles[1].body))
+    with pytest.raises(PushError, match=f"cannot read picture {src}: it is not in the media store"):
+        push_article(article, wx_config, _client(wx_config, fake_wechat), fetch=_never_fetch)
+    assert "media/uploadimg" not in fake_wechat.calls

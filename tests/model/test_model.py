@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -195,3 +196,95 @@ def test_table_from_dict_names_the_bad_field(
         article_from_dict(with_body(block))
     assert info.value.field == field
     assert words in info.value.message
+
+
+PHOTO = "https://news.example.com/media/" + "ab" * 32 + ".jpg"
+OTHER = "https://img.zjgrrb.com/2021/0901/b.jpg"
+
+
+def test_image_length_round_trips_and_is_left_out_when_unknown(with_body) -> None:
+    known = {
+        "type": "image",
+        "src": PHOTO,
+        "caption": "现场。",
+        "credit": "李东 摄",
+        "length": 2_345_678,
+    }
+    unknown = {"type": "image", "src": OTHER, "caption": "旧图。", "credit": None}
+    article = article_from_dict(with_body(known, unknown))
+    assert [b.length for b in article.body] == [2_345_678, None]
+    assert article.to_dict()["body"] == [known, unknown]  # no "length": null for the old shape
+    again = article_from_dict(article.to_dict())
+    assert again == article and again.content_hash() == article.content_hash()
+    shorter = dataclasses.replace(article.body[0], length=1)
+    assert article.replace(body=(shorter,)).content_hash() != (
+        article.replace(body=article.body[:1]).content_hash()
+    )
+
+
+@pytest.mark.parametrize(
+    ("length", "words"),
+    [
+        (-1, "must not be negative"),
+        ("12", "expected a size in bytes"),
+        (1.5, "expected a size in bytes"),
+        (True, "expected a size in bytes"),
+        (1 << 41, "too large"),
+    ],
+)
+def test_image_length_must_be_a_size_in_bytes(with_body, length: object, words: str) -> None:
+    block = {"type": "image", "src": PHOTO, "length": length}
+    with pytest.raises(InputError) as info:
+        article_from_dict(with_body({"type": "paragraph", "text": "导语。"}, block))
+    assert info.value.field == "body[1].length"
+    assert words in info.value.message
+
+
+def test_image_length_needs_a_src(with_body) -> None:
+    with pytest.raises(InputError) as info:
+        article_from_dict(with_body({"type": "image", "caption": "只有图说。", "length": 10}))
+    assert info.value.field == "body[0].length"
+
+
+def test_length_belongs_to_images_only(with_body) -> None:
+    with pytest.raises(InputError) as info:
+        article_from_dict(with_body({"type": "paragraph", "text": "导语。", "length": 10}))
+    assert info.value.field == "body[0].length"
+
+
+def test_cover_round_trips_and_is_left_out_when_unset(with_body) -> None:
+    images = [
+        {"type": "image", "src": src, "caption": None, "credit": None} for src in (OTHER, PHOTO)
+    ]
+    data = with_body(*images)
+    plain = article_from_dict(data)
+    assert plain.cover is None and "cover" not in plain.to_dict()
+    chosen = article_from_dict({**data, "cover": f"  {PHOTO} "})
+    assert chosen.cover == PHOTO
+    assert chosen.to_dict()["cover"] == PHOTO
+    again = article_from_dict(chosen.to_dict())
+    assert again == chosen and again.content_hash() == chosen.content_hash()
+    assert chosen.content_hash() != plain.content_hash()  # choosing a cover is a correction
+    assert article_from_dict({**data, "cover": None}) == plain
+
+
+@pytest.mark.parametrize(
+    "cover",
+    [
+        "https://news.example.com/media/" + "cd" * 32 + ".jpg",  # no such image
+        OTHER + "?x",
+        42,
+    ],
+)
+def test_cover_must_be_one_of_the_article_s_images(with_body, cover: object) -> None:
+    data = with_body({"type": "image", "src": OTHER, "caption": "图。"}, "正文。")
+    with pytest.raises(InputError) as info:
+        article_from_dict({**data, "cover": cover})
+    assert info.value.field == "cover"
+
+
+def test_cover_of_an_article_without_pictures_is_refused(with_body) -> None:
+    data = with_body({"type": "image", "caption": "只有图说。"}, "正文。")
+    with pytest.raises(InputError, match="the cover must be one of its pictures") as info:
+        article_from_dict({**data, "cover": PHOTO})
+    assert str(info.value).startswith("cover: ")

@@ -9,7 +9,7 @@ import feedparser
 import pytest
 from lxml import etree
 
-from syndicator.model import sort_for_feed
+from syndicator.model import Block, sort_for_feed
 from syndicator.render import feeds
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -228,3 +228,33 @@ def test_ttl_and_sy_update_schedule_agree_with_interval(
     assert channel.findtext(f"{sy}updateFrequency") == str(frequency)
     minutes = {"hourly": 60, "daily": 1440, "weekly": 10080}[period]
     assert minutes / frequency == pytest.approx(ttl, rel=0.07)
+
+
+def test_a_photo_with_a_known_size_is_enclosed_with_its_real_length(
+    articles, ctx, feed_problems
+) -> None:
+    """A photo from the media store knows its bytes: RSS ``enclosure length``,
+    ``media:content fileSize``, Atom ``length`` and JSON ``size_in_bytes`` say them."""
+    photo = f"{ctx.site.base_url}/media/{'ab' * 32}.webp"
+    article = articles[0]
+    body = (
+        Block("image", src=photo, caption="新上传的照片。", credit="李东 摄", length=2_345_678),
+        *article.body,
+    )
+    docs = feeds.render_channel(ctx, [article.replace(body=body)])
+    for name in ("rss.xml", "atom.xml", "feed.json"):
+        assert feed_problems(name, docs[name]) == [], name
+    rss = feedparser.parse(docs["rss.xml"]).entries[0]
+    assert rss.enclosures[0] == {"href": photo, "length": "2345678", "type": "image/webp"}
+    atom = feedparser.parse(docs["atom.xml"]).entries[0]
+    assert [(e.href, e.get("length")) for e in atom.enclosures] == [
+        (photo, "2345678"),
+        ("https://img.example.com/2021/0901/kaigong.jpg", None),  # remote: size unknown
+    ]
+    item = etree.fromstring(docs["rss.xml"]).find("channel/item")
+    sizes = [m.get("fileSize") for m in item.iter(f"{MEDIA}content")]
+    assert sizes == ["2345678", None]
+    (json_item,) = json.loads(docs["feed.json"])["items"]
+    assert json_item["image"] == photo
+    assert [a.get("size_in_bytes") for a in json_item["attachments"]] == [2_345_678, None]
+    assert json_item["attachments"][0]["mime_type"] == "image/webp"

@@ -16,6 +16,8 @@ from syndicator.render.wechat.post import (
     DRAFT_FIELDS,
     WechatPostError,
     build_post,
+    cover_problem,
+    cover_src,
     render_post,
     wechat_author,
 )
@@ -268,3 +270,41 @@ def test_lists_keep_literal_markers(articles, config) -> None:
     content = build_post(articles[1].replace(body=(block,)), config).content
     assert "要点：• 一<br/>• 二<br/>步骤：1. 甲<br/>2. 乙<br/>" in content
     assert check_html(content) == []
+
+
+def test_cover_is_the_chosen_picture_else_the_first_on_the_web(
+    articles, make_config, tmp_path
+) -> None:
+    """What push will make the cover, known before it runs: the desk says "no cover"."""
+    config = make_config(tmp_path)
+    first, second = "https://img.example.com/a.jpg", "https://img.example.com/b.jpg"
+    local = "file:///srv/c.jpg"
+    body = (
+        Block("image", caption="只有图说。"),
+        Block("image", src=local),
+        Block("image", src=first),
+        Block("paragraph", text="正文。"),
+        Block("image", src=second),
+    )
+    article = articles[1].replace(body=body)
+    assert cover_src(article) == first
+    assert cover_src(article.replace(cover=second)) == second
+    assert cover_src(article.replace(cover=local)) == first  # not in the post: not its cover
+    assert cover_problem(article, config) is None
+
+
+def test_an_article_without_a_picture_has_no_cover_unless_configured(
+    articles, make_config, tmp_path
+) -> None:
+    text_only = articles[1].replace(
+        body=(Block("image", caption="图说。"), Block("paragraph", text="正文。"))
+    )
+    assert cover_src(text_only) is None
+    problem = cover_problem(text_only, make_config(tmp_path))
+    assert problem is not None
+    assert str(problem).startswith("no picture to use as the cover: set [wechat] cover")
+    assert problem.zh.startswith("没有可作封面的图片")
+    configured = make_config(tmp_path, wechat={"cover": "cover.png"})
+    assert cover_problem(text_only, configured) is None
+    # The post itself is fine to copy by hand: a cover is push's concern only.
+    assert build_post(text_only, make_config(tmp_path)).ready

@@ -181,11 +181,14 @@ def listed_updated(articles: Sequence[Article], listed: Listed | None) -> dateti
 
 
 def image_enclosures(site: SiteConfig, article: Article) -> list[Enclosure]:
-    """The article's images with absolute URLs and a media type from the file name.
+    """The article's images with absolute URLs, a media type from the file name
+    and the file's size in bytes when the block knows it.
 
     A name without a known image suffix is served by a newspaper's image
     server as a photo, so ``image/jpeg`` is the fallback; inline ``data:``
-    images are not enclosures.
+    images are not enclosures. Photos from the media store carry their
+    ``length``; the paper's own remote pictures are never downloaded, so
+    theirs stays unknown (0).
     """
     out = []
     for block in article.images:
@@ -194,7 +197,15 @@ def image_enclosures(site: SiteConfig, article: Article) -> list[Enclosure]:
         url = urljoin(f"{site.base_url}/", block.src)
         guessed = mimetypes.guess_type(urlsplit(url).path)[0]
         kind = guessed if guessed and guessed.startswith("image/") else "image/jpeg"
-        out.append(Enclosure(url=url, type=kind, caption=block.caption, credit=block.credit))
+        out.append(
+            Enclosure(
+                url=url,
+                type=kind,
+                caption=block.caption,
+                credit=block.credit,
+                length=block.length or 0,
+            )
+        )
     return out
 
 

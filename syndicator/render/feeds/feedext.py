@@ -32,11 +32,12 @@ MEDIA_NS = "http://search.yahoo.com/mrss/"
 class Enclosure:
     """An image attached to an item.
 
-    ``length`` is the size in bytes when known. Images are remote (the
-    paper's image server) and the renderer never downloads them, so it is
-    usually unknown: RSS then says ``length="0"``, as the RSS Advisory
-    Board and the W3C validator recommend for an unknown size, and Atom
-    and JSON Feed leave their optional length out.
+    ``length`` is the size in bytes when known: a photo from the media
+    store knows it (its image block's ``length``). The paper's own pictures
+    are remote and the renderer never downloads them, so theirs is
+    unknown: RSS then says ``length="0"``, as the RSS Advisory Board and
+    the W3C validator recommend for an unknown size, and Atom and JSON
+    Feed leave their optional length out.
     """
 
     url: str

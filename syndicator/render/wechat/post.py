@@ -25,7 +25,7 @@ from ...errors import InputError
 from ...model import Article
 from ..html import article_url
 from .check import Problem, check_html
-from .html import clean_text, render_wechat
+from .html import clean_text, render_wechat, web_src
 
 TITLE_LIMIT = 32  # draft/add (the web editor allows 64)
 LONG_TITLE_LIMIT = 64
@@ -210,6 +210,36 @@ def payload_limits(payload: Mapping[str, Any], *, long_titles: bool = False) -> 
             )
         )
     return problems
+
+
+def cover_src(article: Article) -> str | None:
+    """The ``src`` of the picture ``wechat push`` makes the cover, if the article has one.
+
+    The picture the newsroom chose (``article.cover``), else the first one
+    on the web: pictures elsewhere (e-paper text keeps only captions) are
+    not in the post, so they cannot be its cover either. ``None`` means
+    push falls back to ``[wechat] cover`` (see :func:`cover_problem`).
+    """
+    pictures = [b.src for b in article.images if b.src and web_src(b.src)]
+    if article.cover is not None and article.cover in pictures:
+        return article.cover
+    return pictures[0] if pictures else None
+
+
+def cover_problem(article: Article, config: Config) -> Limit | None:
+    """Why ``wechat push`` would find no cover, or ``None`` when it has one.
+
+    A draft needs a cover image: the article's picture (:func:`cover_src`),
+    else the file ``[wechat] cover`` names. Copying the post by hand needs
+    none, so this is not among :attr:`WechatPost.limits`; the desk asks it
+    before offering a push.
+    """
+    if cover_src(article) is not None or config.wechat.cover:
+        return None
+    return Limit(
+        "no picture to use as the cover: set [wechat] cover to a jpg/png file in config.toml",
+        "没有可作封面的图片：请为稿件添加一张图片，或在配置中设 [wechat] cover",
+    )
 
 
 def build_post(
