@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from .. import store
 from ..config import Config
-from ..errors import NotFoundError, StoreError
+from ..errors import InputError, NotFoundError, StoreError
 from ..ingest import Format, ImportOptions, ParsedFile, load_file, parse_json
 from ..model import Article
 
@@ -62,9 +62,36 @@ def parse_files(
 ) -> list[ParsedFile]:
     """Parse every file before anything is saved: one bad file stops them all.
 
-    :raises InputError: naming file, line and field of the first problem.
+    :raises MissingFactError: a page prints no page number or date and
+        ``options`` states none.
+    :raises InputError: naming file, line and field of the first problem,
+        or two files bringing the same article.
     """
-    return [load_file(path, options, fmt) for path in progress(paths, "parsing")]
+    parsed = [load_file(path, options, fmt) for path in progress(paths, "parsing")]
+    refuse_shared_ids(parsed)
+    return parsed
+
+
+def refuse_shared_ids(parsed: Sequence[ParsedFile]) -> None:
+    """Refuse files of one import that bring the same article id.
+
+    Saved together, the later file would silently "correct" the earlier
+    one's article: two pages given the same ``--page``, or the same file
+    twice. The editor, not the order of the files, must decide.
+
+    :raises InputError: naming the later file and the article's id.
+    """
+    seen: dict[str, int] = {}
+    for index, p in enumerate(parsed):
+        for article in p.articles:
+            first = seen.setdefault(article.id, index)
+            if first != index:
+                raise InputError(
+                    f"article {article.id!r} also comes from {parsed[first].source}: two files "
+                    "cannot fill the same place (is --page right for both?)",
+                    file=p.source,
+                    field="id",
+                )
 
 
 def parse_posted(text: str, config: Config, *, source: str = "<request>") -> ParsedFile:

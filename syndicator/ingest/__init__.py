@@ -14,15 +14,27 @@ from typing import Literal
 from ..errors import InputError
 from .decode import MAX_FILE_BYTES, decode_text, read_bytes
 from .jsonfile import parse_json
-from .parsed import Dropped, Format, ImportOptions, ImportWarning, ParsedFile
+from .parsed import (
+    FACTS,
+    Dropped,
+    Format,
+    ImportOptions,
+    ImportWarning,
+    MissingFactError,
+    Origin,
+    ParsedFile,
+)
 from .sanitize import sanitize_article
 
 __all__ = [
+    "FACTS",
     "MAX_FILE_BYTES",
     "Dropped",
     "Format",
     "ImportOptions",
     "ImportWarning",
+    "MissingFactError",
+    "Origin",
     "ParsedFile",
     "decode_text",
     "detect_format",
