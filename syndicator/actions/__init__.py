@@ -3,8 +3,10 @@
 Doors (``cli/``, ``web/``) only parse input and present output; the use
 case itself (which options, which transaction, what is retried, what is
 announced afterwards) is written once, here. :mod:`.articles` covers
-importing, posting, withdrawing and restoring articles, :mod:`.passes`
-running a publish pass and the scheduler, :mod:`.wechat` pushing a draft.
+importing, posting, withdrawing and restoring articles, :mod:`.imports`
+the desk's import (uploads, a preview of each article's fate, confirmed
+corrections), :mod:`.passes` running a publish pass and the scheduler,
+:mod:`.wechat` pushing a draft.
 
 Callers import the module they need (``from ..actions.articles import
 save_parsed``): the API's worker should not load the scheduler to save

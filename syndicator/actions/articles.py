@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from .. import store
 from ..config import Config
@@ -32,6 +32,8 @@ def _unchanged(items: Iterable[T], _step: str) -> Iterable[T]:
 
 #: Wraps an iterable to show progress (the CLI's bars); named by its step.
 Progress = Callable[[Iterable[T], str], Iterable[T]]
+#: Runs inside a save's transaction with its reports, before the commit.
+BeforeCommit = Callable[[Connection, list[tuple[str, store.SaveReport]]], None]
 
 
 def import_options(
@@ -108,6 +110,7 @@ def save_parsed(
     *,
     now: datetime,
     progress: Progress = _unchanged,
+    before_commit: BeforeCommit | None = None,
 ) -> list[tuple[str, store.SaveReport]]:
     """Save parsed files in one transaction: all of them, or none.
 
@@ -115,6 +118,9 @@ def save_parsed(
     id, or the database broke a deadlock) was rolled back whole, so it
     simply runs again, up to :data:`SAVE_ATTEMPTS` times.
 
+    :param before_commit: called inside the transaction with what the save
+        did, before it commits: it may write more (an audit record) or
+        raise to take the whole save back (a correction nobody confirmed).
     :return: each file's source and what its articles were: new,
         corrected or unchanged.
     :raises StoreError: when the store is down, locked or keeps losing.
@@ -128,6 +134,8 @@ def save_parsed(
                         store.save_edition(conn, p.edition)
                     saved = store.save_articles(conn, p.articles, now=now, stated=p.stated)
                     reports.append((p.source, saved))
+                if before_commit is not None:
+                    before_commit(conn, reports)
                 return reports
         except StoreError as exc:
             if not exc.retryable or attempt == SAVE_ATTEMPTS:

@@ -8,6 +8,7 @@ use them through this package: ``store.save_articles(conn, ...)``.
 
 from .articles import (
     DueState,
+    Fate,
     SaveReport,
     StoredArticle,
     bump_revision,
@@ -16,6 +17,7 @@ from .articles import (
     due_between,
     due_in_edition,
     due_states,
+    fate_of,
     forget_changes,
     get_article,
     get_articles,
@@ -64,6 +66,7 @@ from .schema import (
 __all__ = [
     "AwareDateTime",
     "DueState",
+    "Fate",
     "Generation",
     "PublishedState",
     "SaveReport",
@@ -79,6 +82,7 @@ __all__ = [
     "due_in_edition",
     "due_states",
     "editions",
+    "fate_of",
     "first_published",
     "forget_changes",
     "generation_made_at",
