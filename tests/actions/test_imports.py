@@ -20,7 +20,7 @@ from syndicator.actions.imports import (
     save_import,
 )
 from syndicator.errors import InputError
-from syndicator.ingest import MissingFactError
+from syndicator.ingest import MAX_FILE_BYTES, MissingFactError
 from syndicator.model import Block
 
 PACKED_PAGE = DATA / "epaper" / "zjgrrb-2021-08-30-packed.txt"
@@ -82,6 +82,7 @@ def test_parse_uploads_asks_for_every_missing_page_number_at_once(config, import
         ("empty.txt", b"", "file is empty"),
         ("bad.json", b'[{"id": "a",\n "title": "x"\n', "malformed JSON"),
         ("binary.txt", bytes(range(256)) * 20, "binary"),
+        ("big.txt", b"x" * (MAX_FILE_BYTES + 1), "the limit is 8 MB"),
     ],
 )
 def test_parse_uploads_errors_name_the_upload(config, import_options, name, data, expect) -> None:

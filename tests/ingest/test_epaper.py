@@ -179,6 +179,8 @@ def test_parse_page_without_a_page_number_asks_for_it(sample_text: str) -> None:
         "page.txt: page: the page prints no page number (such as 第3版): give --page N"
     )
     assert error.files == {"page.txt": ("page",)}
+    moved = error.located(line=3)  # what importers do to add a location
+    assert (moved.line, moved.missing, moved.files) == (3, ("page",), {"page.txt": ("page",)})
 
 
 def test_parse_page_without_date_or_page_asks_for_both_at_once(sample_text: str) -> None:
