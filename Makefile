@@ -44,7 +44,7 @@ lock:
 ## make run: set up, load the demo page, serve feeds on http://127.0.0.1:8080
 run: install
 	$(BIN)/syndicator --config $(CONFIG) init
-	$(BIN)/syndicator --config $(CONFIG) import $(DEMO)
+	$(BIN)/syndicator --config $(CONFIG) import --page 1 $(DEMO)
 	$(BIN)/syndicator --config $(CONFIG) run
 
 ## make test: set up with the test extras and run the whole suite

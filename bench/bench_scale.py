@@ -51,7 +51,7 @@ def sample_import_ms(tmp: Path, runs: int = 20) -> float:
         site = make_site(tmp / f"page{i}", 8080, channels=1)
         engine = synth.open_store(site.config)
         started = time.perf_counter()
-        parsed = load_file(synth.SAMPLE_PAGE, ImportOptions(tz=synth.SHANGHAI))
+        parsed = load_file(synth.SAMPLE_PAGE, ImportOptions(tz=synth.SHANGHAI, page=1))
         with store.transaction(engine) as conn:
             store.save_edition(conn, parsed.edition)
             store.save_articles(conn, parsed.articles, now=datetime.now(synth.SHANGHAI))
@@ -67,7 +67,9 @@ def sample_cli_ms(tmp: Path, runs: int = 5) -> float:
     for i in range(runs):
         site = make_site(tmp / f"cli{i}", 8080, channels=1)
         _cli(site.config_path, "init", timeout=60)
-        times.append(_cli(site.config_path, "import", str(synth.SAMPLE_PAGE), timeout=60))
+        times.append(
+            _cli(site.config_path, "import", "--page", "1", str(synth.SAMPLE_PAGE), timeout=60)
+        )
     return statistics.median(times) * 1000
 
 
@@ -75,7 +77,7 @@ def measure(tmp: Path, *, editions: int = 1000) -> list[Row]:
     site = make_site(tmp / "site", 8080, channels=1)
     pages = synth.write_pages(tmp / "pages", editions)
     _cli(site.config_path, "init", timeout=60)
-    imported = _cli(site.config_path, "import", *map(str, pages), timeout=600)
+    imported = _cli(site.config_path, "import", "--page", "1", *map(str, pages), timeout=600)
     now = datetime.combine(synth.edition_day(editions), datetime.min.time(), synth.SHANGHAI)
     published = _cli(site.config_path, "publish", "--now", now.isoformat(), timeout=900)
     page_ms = sample_import_ms(tmp)

@@ -226,7 +226,7 @@ def run(args: argparse.Namespace) -> dict:
     env = dict(os.environ, SYNDICATOR_API_TOKEN=TOKEN, PYTHONUNBUFFERED="1")
     env.pop("SYNDICATOR_CONFIG", None)
     base = [sys.executable, "-m", "syndicator", "--config", str(config)]
-    for extra in (["init"], ["import", str(SAMPLE)]):
+    for extra in (["init"], ["import", "--page", "1", str(SAMPLE)]):
         subprocess.run(base + extra, check=True, env=env, capture_output=True)
     log = (workdir / "server.log").open("wb")
     publisher = None

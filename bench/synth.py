@@ -55,7 +55,7 @@ PER_PAGE = 8
 
 @cache
 def sample_articles() -> tuple[Article, ...]:
-    parsed = load_file(SAMPLE_PAGE, ImportOptions(tz=SHANGHAI))
+    parsed = load_file(SAMPLE_PAGE, ImportOptions(tz=SHANGHAI, page=1))
     return tuple(parsed.articles)
 
 

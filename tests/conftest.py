@@ -129,14 +129,15 @@ def articles(load_articles) -> list[Article]:
 
 @pytest.fixture(scope="session")
 def import_options():
-    """A factory: ``import_options(config)``, how ``config`` imports a page."""
+    """A factory: ``import_options(config, page=None, edition=None)``, how ``config``
+    imports a page (with what a person states)."""
     return sampledata.import_options
 
 
 @pytest.fixture
 def sample(config: Config, import_options):
-    """The sample page parsed (not saved)."""
-    return load_file(SAMPLE_PAGE, import_options(config))
+    """The sample page parsed (not saved); it prints no 第N版, so page 1 is stated."""
+    return load_file(SAMPLE_PAGE, import_options(config, page=1))
 
 
 @pytest.fixture

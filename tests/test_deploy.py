@@ -88,7 +88,7 @@ def nginx_front(live_server, child_env, free_port, venv_bin, tmp_path):
     server = live_server(port=app_port, config_path=app_config)
     proc = None
     try:
-        for args in (["import", str(SAMPLE_PAGE)], ["publish"]):
+        for args in (["import", "--page", "1", str(SAMPLE_PAGE)], ["publish"]):
             subprocess.run(
                 [venv_bin("syndicator"), "--config", str(app_config), *args],
                 check=True,

@@ -38,6 +38,8 @@ def _unchanged(items: Iterable[T], _step: str) -> Iterable[T]:
 
 #: Wraps an iterable to show progress (the CLI's bars); named by its step.
 Progress = Callable[[Iterable[T], str], Iterable[T]]
+#: Runs inside a save's transaction with its reports, before the commit.
+BeforeCommit = Callable[[Connection, list[tuple[str, store.SaveReport]]], None]
 
 
 def import_options(
@@ -68,9 +70,36 @@ def parse_files(
 ) -> list[ParsedFile]:
     """Parse every file before anything is saved: one bad file stops them all.
 
-    :raises InputError: naming file, line and field of the first problem.
+    :raises MissingFactError: a page prints no page number or date and
+        ``options`` states none.
+    :raises InputError: naming file, line and field of the first problem,
+        or two files bringing the same article.
     """
-    return [load_file(path, options, fmt) for path in progress(paths, "parsing")]
+    parsed = [load_file(path, options, fmt) for path in progress(paths, "parsing")]
+    refuse_shared_ids(parsed)
+    return parsed
+
+
+def refuse_shared_ids(parsed: Sequence[ParsedFile]) -> None:
+    """Refuse files of one import that bring the same article id.
+
+    Saved together, the later file would silently "correct" the earlier
+    one's article: two pages given the same ``--page``, or the same file
+    twice. The editor, not the order of the files, must decide.
+
+    :raises InputError: naming the later file and the article's id.
+    """
+    seen: dict[str, int] = {}
+    for index, p in enumerate(parsed):
+        for article in p.articles:
+            first = seen.setdefault(article.id, index)
+            if first != index:
+                raise InputError(
+                    f"article {article.id!r} also comes from {parsed[first].source}: two files "
+                    "cannot fill the same place (is --page right for both?)",
+                    file=p.source,
+                    field="id",
+                )
 
 
 def parse_posted(text: str, config: Config, *, source: str = "<request>") -> ParsedFile:
@@ -88,6 +117,7 @@ def save_parsed(
     now: datetime,
     progress: Progress = _unchanged,
     actor: str = "system",
+    before_commit: BeforeCommit | None = None,
 ) -> list[tuple[str, store.SaveReport]]:
     """Save parsed files in one transaction: all of them, or none.
 
@@ -98,6 +128,9 @@ def save_parsed(
     Each new article gets an ``import`` entry in the audit trail, each
     changed one a ``correct`` entry with the fields that changed.
 
+    :param before_commit: called inside the transaction with what the save
+        did, before it commits: it may write more (an audit record) or
+        raise to take the whole save back (a correction nobody confirmed).
     :return: each file's source and what its articles were: new,
         corrected or unchanged.
     :raises StoreError: when the store is down, locked or keeps losing.
@@ -113,6 +146,8 @@ def save_parsed(
                     saved = store.save_articles(conn, p.articles, now=now, stated=p.stated)
                     _audit_saved(conn, p, known, saved, actor=actor, now=now)
                     reports.append((p.source, saved))
+                if before_commit is not None:
+                    before_commit(conn, reports)
                 return reports
         except StoreError as exc:
             if not exc.retryable or attempt == SAVE_ATTEMPTS:

@@ -49,10 +49,14 @@ def init(state: State) -> None:
     help="Input format; auto picks json for .json files and text starting with { or [.",
 )
 @click.option(
-    "--edition", "edition", help="Edition date YYYY-MM-DD, when the page does not print it."
+    "--edition",
+    "edition",
+    help="Edition date YYYY-MM-DD: needed when the page prints none (never guessed).",
 )
 @click.option(
-    "--page", type=click.IntRange(min=1), help="Page number, when the page does not print it."
+    "--page",
+    type=click.IntRange(min=1),
+    help="Page number: needed when the page prints no 第N版 (never guessed).",
 )
 @click.option(
     "--encoding", help="Text encoding of e-paper files (default: detect UTF-8 or GB18030)."
@@ -75,8 +79,10 @@ def import_(
     All files are parsed before anything is written, and all are saved in
     one transaction: a bad file leaves the store untouched. Re-importing a
     page changes nothing; a corrected page updates the articles in place.
+    A page that prints no page number or date is refused until --page or
+    --edition gives it: its articles' ids are made of both.
 
-    Example: syndicator import --dry-run --json demo/zjgrrb-2021-08-30-p1.txt
+    Example: syndicator import --dry-run --json --page 1 demo/zjgrrb-2021-08-30-p1.txt
     """
     from ..actions.articles import import_options, parse_files, save_parsed
 

@@ -8,33 +8,46 @@ guess (``warnings``) instead of losing text silently.
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Literal
 
 from ..errors import InputError
-from .decode import MAX_FILE_BYTES, decode_text, read_bytes
+from .decode import MAX_FILE_BYTES, check_bytes, decode_text, read_bytes
 from .jsonfile import parse_json
-from .parsed import Dropped, Format, ImportOptions, ImportWarning, ParsedFile
+from .parsed import (
+    FACTS,
+    Dropped,
+    Format,
+    ImportOptions,
+    ImportWarning,
+    MissingFactError,
+    Origin,
+    ParsedFile,
+)
 from .sanitize import sanitize_article
 
 __all__ = [
+    "FACTS",
     "MAX_FILE_BYTES",
     "Dropped",
     "Format",
     "ImportOptions",
     "ImportWarning",
+    "MissingFactError",
+    "Origin",
     "ParsedFile",
     "decode_text",
     "detect_format",
+    "load_bytes",
     "load_file",
     "parse_json",
     "read_bytes",
 ]
 
 
-def detect_format(path: Path, text: str) -> Literal["epaper", "json"]:
+def detect_format(path: PurePath | str, text: str) -> Literal["epaper", "json"]:
     """``json`` for ``.json`` files or text starting with ``{``/``[``, else ``epaper``."""
-    if path.suffix.lower() == ".json":
+    if PurePath(path).suffix.lower() == ".json":
         return "json"
     head = text.lstrip()[:1]
     return "json" if head in ("{", "[") else "epaper"
@@ -46,12 +59,23 @@ def load_file(path: str | Path, options: ImportOptions, fmt: Format = "auto") ->
     :raises InputError: naming file, line and field of the first problem.
     """
     path = Path(path)
-    source = str(path)
-    data = read_bytes(path)
+    return load_bytes(read_bytes(path), str(path), options, fmt)
+
+
+def load_bytes(
+    data: bytes, source: str, options: ImportOptions, fmt: Format = "auto"
+) -> ParsedFile:
+    """Parse one file's content, read already (an upload), without touching the store.
+
+    :param source: the file's name: it picks the format as a path's suffix
+        would (``.json``) and names the file in errors and warnings.
+    :raises InputError: naming file, line and field of the first problem.
+    """
+    check_bytes(data, source)
     text = decode_text(data, source, options.encoding)
     if not text.strip():
         raise InputError("file is empty", file=source)
-    kind = detect_format(path, text) if fmt == "auto" else fmt
+    kind = detect_format(source, text) if fmt == "auto" else fmt
     if kind == "json":
         return parse_json(text, source=source, options=options)
     # The e-paper parser loads its rules when a page comes: the ingest API's

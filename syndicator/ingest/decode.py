@@ -36,9 +36,24 @@ def read_bytes(path: Path) -> bytes:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=name) from None
+    check_bytes(data, name)
+    return data
+
+
+def check_bytes(data: bytes, name: str) -> None:
+    """Refuse content that cannot be a page or an article file: empty or too big.
+
+    For bytes that came without a file (an upload): a file's size is
+    checked before it is read, by :func:`read_bytes`.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(
+            f"file is {len(data) / 1048576:.1f} MB; the limit is {MAX_FILE_BYTES // 1048576} MB "
+            "(split it into pages)",
+            file=name,
+        )
     if not data.strip():
         raise InputError("file is empty", file=name)
-    return data
 
 
 def decode_text(data: bytes, source: str, encoding: str | None = None) -> str:

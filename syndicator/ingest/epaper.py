@@ -38,7 +38,7 @@ from . import bylines, layout, masthead
 from .articles import PageInfo, build_article
 from .grouping import Notes, group_lines, measure
 from .layout import Line
-from .parsed import ImportOptions, ParsedFile
+from .parsed import ImportOptions, MissingFactError, ParsedFile
 from .signed import split_signed
 
 #: The masthead (or the footer) is never longer than this many lines.
@@ -57,8 +57,9 @@ def parse_page(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
         edition date and page number.
     :return: the edition, the articles in page order, the lines set aside
         with reasons, and warnings with line numbers.
-    :raises InputError: empty or oversized input, or no edition date
-        (neither in the masthead nor in ``options.edition``).
+    :raises MissingFactError: no edition date or no page number, neither
+        printed on the page nor given in ``options``.
+    :raises InputError: empty or oversized input, or two pages in one.
     """
     lines = layout.split_lines(text, source)
     if not lines:
@@ -66,8 +67,10 @@ def parse_page(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
     notes = Notes(source)
     facts = masthead.Facts()
     content = _set_aside(lines, facts, notes, options)
+    _refuse_missing(facts, options, source)
     edition = _make_edition(facts, notes, options)
-    page = options.page or facts.page or 1
+    page = options.page or facts.page
+    assert page is not None  # _refuse_missing saw to it
     if options.page and facts.page and options.page != facts.page:
         notes.warn(
             facts.where.get("page"),
@@ -102,7 +105,43 @@ def parse_page(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
         articles=articles,
         dropped=notes.dropped,
         warnings=notes.warnings,
+        page=page,
+        origins={
+            "edition": "stated" if options.edition else "printed",
+            "page": "stated" if options.page else "printed",
+        },
     )
+
+
+def _refuse_missing(facts: masthead.Facts, options: ImportOptions, source: str) -> None:
+    """Refuse a page whose date or number is neither printed nor stated.
+
+    Both make the articles' ids (``zjgrrb-20210830-01-03``): a page taken
+    as page 1 because it prints no 第N版 would "correct" the real page 1's
+    articles with its own, so no fact is ever guessed. One error names
+    every fact that is lacking, so the desk can ask for them at once.
+    """
+    missing = []
+    if options.edition is None and _printed_date(facts) is None:
+        missing.append("edition")
+    if options.page is None and facts.page is None:
+        missing.append("page")
+    if not missing:
+        return
+    lacking = {
+        "edition": ("no edition date (such as 2021年8月30日)", "--edition YYYY-MM-DD"),
+        "page": ("no page number (such as 第3版)", "--page N"),
+    }
+    what = " and ".join(lacking[m][0] for m in missing)
+    how = " and ".join(lacking[m][1] for m in missing)
+    raise MissingFactError(
+        f"the page prints {what}: give {how}", file=source, missing=tuple(missing)
+    )
+
+
+def _printed_date(facts: masthead.Facts) -> date | None:
+    printed: date | None = facts.values.get("date") or facts.values.get("chrome_date")
+    return printed
 
 
 # -- step 2: lines that are no article ----------------------------------------------
@@ -269,14 +308,9 @@ def _is_slogan(text: str) -> bool:
 
 
 def _make_edition(facts: masthead.Facts, notes: Notes, options: ImportOptions) -> Edition:
-    printed: date | None = facts.values.get("date") or facts.values.get("chrome_date")
+    printed = _printed_date(facts)
     when = options.edition or printed
-    if when is None:
-        raise InputError(
-            "no edition date: the page prints none (such as 2021年8月30日); "
-            "pass --edition YYYY-MM-DD",
-            file=notes.source,
-        )
+    assert when is not None  # _refuse_missing saw to it
     if options.edition and printed and options.edition != printed:
         line = facts.where.get("date") or facts.where.get("chrome_date")
         notes.warn(line, f"the page is dated {printed}; using --edition {options.edition}")

@@ -95,7 +95,18 @@ def parse_json(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
         for a, item in zip(articles, items, strict=True)
         if isinstance(item, dict) and "status" in item
     )
-    return ParsedFile(source=source, edition=edition, articles=articles, stated=stated)
+    pages = {a.page for a in articles}
+    # The id is the article's own, never made of its page: a JSON article
+    # without a page sits on page 1 (for order) and overwrites nothing.
+    paged = all(isinstance(item, dict) and "page" in item for item in items)
+    return ParsedFile(
+        source=source,
+        edition=edition,
+        articles=articles,
+        stated=stated,
+        page=pages.pop() if len(pages) == 1 else None,
+        origins={"edition": "stated", "page": "stated" if paged else "defaulted"},
+    )
 
 
 def _article(item: Any, options: ImportOptions) -> Article:

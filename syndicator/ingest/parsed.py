@@ -6,14 +6,26 @@ import it without importing each other.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from ..errors import InputError
 from ..model import Article, Edition
 
 Format = Literal["auto", "epaper", "json"]
+
+#: Where a page's number or edition date came from: ``printed`` in the file
+#: (第N版, the masthead's date), ``stated`` by a person (``--page``/``--edition``,
+#: the fields of a JSON article) or ``defaulted`` (a JSON article without a
+#: ``page`` is on page 1). An e-paper page never defaults either: its
+#: articles' ids are made of both, so a guess would overwrite another page.
+Origin = Literal["printed", "stated", "defaulted"]
+
+#: The facts of a page that a person may have to give: ``--edition``, ``--page``.
+FACTS: tuple[str, ...] = ("edition", "page")
 
 
 @dataclass(frozen=True)
@@ -51,15 +63,71 @@ class ParsedFile:
     #: Articles whose input names their ``status`` (JSON): only those may
     #: bring a withdrawn article back (see ``store.save_articles``).
     stated: frozenset[str] = frozenset()
+    #: The page all the file's articles are on (an e-paper page always has
+    #: one; a JSON file only when every article names the same page).
+    page: int | None = None
+    #: Where ``"edition"`` (the date) and ``"page"`` came from, so that a
+    #: dry run can show it and nobody mistakes a default for a printed fact.
+    origins: Mapping[str, Origin] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "source": self.source,
             "edition": self.edition.to_dict() if self.edition else None,
             "articles": [a.to_dict() for a in self.articles],
             "dropped": [d.to_dict() for d in self.dropped],
             "warnings": [w.to_dict() for w in self.warnings],
         }
+        if self.page is not None:
+            out["page"] = self.page
+        if self.origins:
+            out["origins"] = dict(self.origins)
+        return out
+
+
+class MissingFactError(InputError):
+    """A page lacks a fact that only a person can give: its page number or its date.
+
+    The CLI prints it as one line naming the option to pass; the desk reads
+    :attr:`missing` to ask for exactly those facts in a form, and parses
+    again with them in :class:`ImportOptions` (``page=``, ``edition=``).
+
+    :param missing: the facts the page lacks, of :data:`FACTS`, in that order.
+    :param files: every file lacking facts, with the facts each lacks, when
+        several files were parsed together (at least this error's own).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        missing: tuple[str, ...] = (),
+        files: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        missing = missing or ((field,) if field else ())
+        if field is None and len(missing) == 1:
+            field = missing[0]  # one fact: the API names it; the message names several
+        super().__init__(message, file=file, line=line, field=field)
+        self.missing = missing
+        self.files: dict[str, tuple[str, ...]] = dict(files or {})
+        if file is not None:
+            self.files.setdefault(file, missing)
+
+    def located(
+        self, *, file: str | None = None, line: int | None = None, prefix: str | None = None
+    ) -> MissingFactError:
+        moved = super().located(file=file, line=line, prefix=prefix)
+        return MissingFactError(
+            moved.message,
+            file=moved.file,
+            line=moved.line,
+            field=moved.field,
+            missing=self.missing,
+            files=self.files,
+        )
 
 
 @dataclass(frozen=True)

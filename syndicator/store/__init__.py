@@ -13,6 +13,7 @@ keeps the newsroom's photos as files named by their content
 
 from .articles import (
     DueState,
+    Fate,
     SaveReport,
     StoredArticle,
     bump_revision,
@@ -21,6 +22,7 @@ from .articles import (
     due_between,
     due_in_edition,
     due_states,
+    fate_of,
     forget_changes,
     get_article,
     get_articles,
@@ -96,6 +98,7 @@ __all__ = [
     "AuditEntry",
     "AwareDateTime",
     "DueState",
+    "Fate",
     "Generation",
     "MediaStore",
     "PublishedState",
@@ -121,6 +124,7 @@ __all__ = [
     "due_in_edition",
     "due_states",
     "editions",
+    "fate_of",
     "first_published",
     "forget_changes",
     "generation_made_at",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -33,6 +33,32 @@ class SaveReport:
 
     def to_dict(self) -> dict[str, list[str]]:
         return {"added": self.added, "changed": self.changed, "unchanged": self.unchanged}
+
+
+#: What saving an article does: insert it, correct the stored one, or nothing.
+Fate = Literal["new", "changed", "unchanged"]
+
+
+def fate_of(
+    article: Article, digest: str, stored: tuple[str, str] | None, stated: Collection[str] = ()
+) -> tuple[Fate, Article]:
+    """What :func:`save_articles` does with ``article``, and the article it would save.
+
+    One rule for the save and for a dry run that shows its outcome (the
+    desk's import preview), so the two cannot disagree.
+
+    :param digest: ``article.content_hash()``, computed once by the caller.
+    :param stored: the stored article's content hash and status, if any.
+    :param stated: ids whose input names their status (see :func:`save_articles`).
+    """
+    if stored is None:
+        return "new", article
+    stored_hash, stored_status = stored
+    if stored_status == "withdrawn" and article.status == "published" and article.id not in stated:
+        article = article.replace(status="withdrawn")
+    if stored_hash == digest and stored_status == article.status:
+        return "unchanged", article
+    return "changed", article
 
 
 def save_edition(conn: Connection, edition: Edition) -> None:
@@ -89,20 +115,17 @@ def save_articles(
             ).where(articles.c.id == article.id)
         ).first()
         digest = article.content_hash()
-        if (
-            row is not None
-            and row.status == "withdrawn"
-            and article.status == "published"
-            and article.id not in stated
-        ):
-            article = article.replace(status="withdrawn")
-        if row is None:
+        fate, article = fate_of(
+            article, digest, (row.content_hash, row.status) if row else None, stated
+        )
+        if fate == "new":
             conn.execute(articles.insert().values(**_row(article, digest)))
             report.added.append(article.id)
             continue
-        if row.content_hash == digest and row.status == article.status:
+        if fate == "unchanged":
             report.unchanged.append(article.id)
             continue
+        assert row is not None  # "changed" means it was stored
         if row.content_hash != digest:
             seen = row.published_at <= now and row.status == "published"
             if seen and article.updated_at <= row.updated_at:

@@ -210,7 +210,9 @@ def test_wechat_prints_html_or_payload(runner, config_file) -> None:
 def test_import_sample_page_dry_run_writes_nothing(runner, config_file) -> None:
     _invoke(runner, config_file, "init")
     before = _store_digest(config_file)
-    result = _invoke(runner, config_file, "import", "--dry-run", "--json", str(SAMPLE_PAGE))
+    result = _invoke(
+        runner, config_file, "import", "--dry-run", "--json", "--page", "1", str(SAMPLE_PAGE)
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert doc["edition"]["date"] == "2021-08-30"
@@ -230,9 +232,9 @@ def test_serve_stops_in_one_line_when_the_store_cannot_be_opened(runner, tmp_pat
 def test_reimporting_a_page_keeps_a_withdrawn_article_out(runner, config_file) -> None:
     """``make run`` imports the demo page on every start; a withdrawal stays."""
 
-    assert _invoke(runner, config_file, "import", str(SAMPLE_PAGE)).exit_code == 0
+    assert _invoke(runner, config_file, "import", "--page", "1", str(SAMPLE_PAGE)).exit_code == 0
     assert _invoke(runner, config_file, "withdraw", "zjgrrb-20210830-01-08").exit_code == 0
-    again = _invoke(runner, config_file, "import", str(SAMPLE_PAGE))
+    again = _invoke(runner, config_file, "import", "--page", "1", str(SAMPLE_PAGE))
     assert "0 new, 0 corrected, 8 unchanged" in again.output
     dry = _invoke(runner, config_file, "publish", "--json")
     report = json.loads(dry.output)

@@ -43,7 +43,7 @@ def site(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     runner = CliRunner()  # the set-up runs in this process; the commands under test do not
-    for args in (["init"], ["import", str(SAMPLE_PAGE)]):
+    for args in (["init"], ["import", "--page", "1", str(SAMPLE_PAGE)]):
         result = runner.invoke(cli, ["--config", str(config), *args])
         assert result.exit_code == 0, result.output
     return config
@@ -71,7 +71,7 @@ def _one_line(stderr: str) -> str:
 @pytest.mark.parametrize(
     "args",
     [
-        ("import", "corrected.txt"),
+        ("import", "--page", "1", "corrected.txt"),
         ("withdraw", ARTICLE_ID),
         ("restore", ARTICLE_ID),
         ("publish", "--now", "2021-08-30T12:00:00+08:00"),

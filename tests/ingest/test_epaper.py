@@ -16,7 +16,7 @@ from support.epaper_expect import (
 )
 
 from syndicator.errors import InputError
-from syndicator.ingest import ImportOptions, ParsedFile
+from syndicator.ingest import ImportOptions, MissingFactError, ParsedFile
 from syndicator.ingest.epaper import parse_page
 from syndicator.model import Article, Author, article_from_dict
 
@@ -30,7 +30,8 @@ def sample_text() -> str:
 
 @pytest.fixture(scope="module")
 def sample(sample_text: str) -> ParsedFile:
-    return parse_page(sample_text, source="p1.txt", options=ImportOptions())
+    # The demo page prints no 第N版: page 1 is stated, as ``--page 1`` does.
+    return parse_page(sample_text, source="p1.txt", options=ImportOptions(page=1))
 
 
 def by_title(parsed: ParsedFile, fragment: str) -> Article:
@@ -121,7 +122,7 @@ def test_parse_page_keeps_every_line(sample_text: str, sample: ParsedFile) -> No
 
 
 def test_parse_page_is_idempotent(sample_text: str, sample: ParsedFile) -> None:
-    again = parse_page(sample_text, source="p1.txt", options=ImportOptions())
+    again = parse_page(sample_text, source="p1.txt", options=ImportOptions(page=1))
     assert again.articles == sample.articles
     assert again.to_dict() == sample.to_dict()
 
@@ -154,11 +155,50 @@ def test_parse_page_options_override_date_page_and_time(sample_text: str) -> Non
 
 def test_parse_page_without_a_date_asks_for_edition(sample_text: str) -> None:
     undated = sample_text.replace("2021年8月30日", "")
-    with pytest.raises(InputError, match="--edition") as info:
-        parse_page(undated, source="p1.txt", options=ImportOptions())
-    assert info.value.file == "p1.txt"
-    parsed = parse_page(undated, source="p1.txt", options=ImportOptions(edition=date(2021, 8, 30)))
+    with pytest.raises(MissingFactError, match="--edition") as info:
+        parse_page(undated, source="p1.txt", options=ImportOptions(page=1))
+    assert (info.value.file, info.value.field, info.value.missing) == (
+        "p1.txt",
+        "edition",
+        ("edition",),
+    )
+    options = ImportOptions(edition=date(2021, 8, 30), page=1)
+    parsed = parse_page(undated, source="p1.txt", options=options)
     assert len(parsed.articles) == 8
+    assert parsed.origins == {"edition": "stated", "page": "stated"}
+
+
+def test_parse_page_without_a_page_number_asks_for_it(sample_text: str) -> None:
+    """A page that prints no 第N版 is never taken for page 1: it would overwrite page 1."""
+    with pytest.raises(MissingFactError) as info:
+        parse_page(sample_text, source="page.txt", options=ImportOptions())
+    error = info.value
+    assert isinstance(error, InputError)
+    assert (error.file, error.field, error.missing) == ("page.txt", "page", ("page",))
+    assert str(error) == (
+        "page.txt: page: the page prints no page number (such as 第3版): give --page N"
+    )
+    assert error.files == {"page.txt": ("page",)}
+    moved = error.located(line=3)  # what importers do to add a location
+    assert (moved.line, moved.missing, moved.files) == (3, ("page",), {"page.txt": ("page",)})
+
+
+def test_parse_page_without_date_or_page_asks_for_both_at_once(sample_text: str) -> None:
+    undated = sample_text.replace("2021年8月30日", "")
+    with pytest.raises(MissingFactError) as info:
+        parse_page(undated, source="page.txt", options=ImportOptions())
+    assert info.value.missing == ("edition", "page")
+    assert "--edition YYYY-MM-DD and --page N" in str(info.value)
+
+
+def test_parse_page_records_where_page_and_date_came_from(sample_text: str) -> None:
+    labelled = sample_text.replace("星期一\n", "星期一\n第02版：要闻\n", 1)
+    printed = parse_page(labelled, source="p2.txt", options=ImportOptions())
+    assert (printed.page, printed.origins) == (2, {"edition": "printed", "page": "printed"})
+    assert printed.articles[0].id == "zjgrrb-20210830-02-01"
+    assert printed.to_dict()["origins"] == {"edition": "printed", "page": "printed"}
+    stated = parse_page(sample_text, source="p1.txt", options=ImportOptions(page=4))
+    assert (stated.page, stated.origins) == (4, {"edition": "printed", "page": "stated"})
 
 
 def test_parse_page_round_trips_through_the_json_form(sample: ParsedFile) -> None:

@@ -18,7 +18,8 @@ from syndicator.ingest.epaper import parse_page
 from syndicator.ingest.grouping import Page, measure
 from syndicator.ingest.layout import Line
 
-OPTIONS = ImportOptions(edition=date(2021, 9, 10))
+# The pages here print no 第N版: the page is stated, as a person would.
+OPTIONS = ImportOptions(edition=date(2021, 9, 10), page=1)
 LONG = "全省各级工会组织共开展职工技能竞赛3200余场，参赛职工达85万人次，带动一大批职工提升技能。"
 LEAD = "本报讯 记者程雪报道 今年暑假，市总工会在全市开办爱心托管班20个，免费接收职工子女入托。"
 CONTACT = ["报名地址：杭州市学院路107号", "咨询电话：0571-87654321"]
@@ -66,7 +67,7 @@ def test_parse_page_keeps_label_value_lines_as_their_own_paragraphs(separator: s
 
 def test_load_file_keeps_the_contact_lines_of_a_page_apart() -> None:
     path = DATA / "zjgrrb-2021-09-10-contact.txt"
-    parsed = load_file(path, ImportOptions())
+    parsed = load_file(path, ImportOptions(page=1))
     assert paragraphs(parsed) == [
         "今年暑假，市总工会在全市开办爱心托管班20个，免费接收职工子女入托。",
         *CONTACT,

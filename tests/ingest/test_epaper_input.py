@@ -20,7 +20,8 @@ from syndicator.ingest.epaper import parse_page
 from syndicator.ingest.layout import MAX_LINE_CHARS, MAX_LINES, MAX_PAGE_CHARS
 from syndicator.ingest.masthead import is_masthead_date
 
-OPTIONS = ImportOptions(edition=date(2021, 8, 30))
+# The pages here print no 第N版: the page is stated, as a person would.
+OPTIONS = ImportOptions(edition=date(2021, 8, 30), page=1)
 
 
 def load_quickly(path: Path) -> InputError:

@@ -23,7 +23,8 @@ from support.epaper_expect import lost_characters, unplaced
 from syndicator.ingest import ImportOptions
 from syndicator.ingest.epaper import parse_page
 
-OPTIONS = ImportOptions(paper_id="test", paper_name="测试日报", edition=date(2021, 8, 30))
+# Random pages print no 第N版: the page is stated, as a person would.
+OPTIONS = ImportOptions(paper_id="test", paper_name="测试日报", edition=date(2021, 8, 30), page=1)
 
 #: Two-character words that cannot form a byline, a date or a label.
 WORDS = tuple("工会职工发展城市服务技能企业建设创新社区群众活动项目工作经济安全培训保障文化健康")

@@ -7,7 +7,8 @@ from datetime import date
 from syndicator.ingest import ImportOptions, ParsedFile
 from syndicator.ingest.epaper import parse_page
 
-OPTIONS = ImportOptions(edition=date(2021, 8, 30))
+# The pages here print no 第N版: the page is stated, as a person would.
+OPTIONS = ImportOptions(edition=date(2021, 8, 30), page=1)
 LONG = "全省各级工会组织共开展职工技能竞赛3200余场，参赛职工达85万人次，带动一大批职工提升技能。"
 
 

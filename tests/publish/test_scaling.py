@@ -156,7 +156,15 @@ def test_two_instances_take_turns_and_the_survivor_takes_over(
     instances = [a, b]
     try:
         subprocess.run(
-            [venv_bin("syndicator"), "--config", str(a.config), "import", str(SAMPLE_PAGE)],
+            [
+                venv_bin("syndicator"),
+                "--config",
+                str(a.config),
+                "import",
+                "--page",
+                "1",
+                str(SAMPLE_PAGE),
+            ],
             check=True,
             env=child_env(),
             capture_output=True,

@@ -45,7 +45,7 @@ def site(tmp_path_factory, make_config, import_options, load_articles):
     )
     engine = store.create_store_engine(config.store_url)
     store.init_schema(engine)
-    sample = load_file(SAMPLE_PAGE, import_options(config))
+    sample = load_file(SAMPLE_PAGE, import_options(config, page=1))
     with engine.begin() as conn:
         store.save_edition(conn, sample.edition)
         store.save_articles(conn, [*sample.articles, *load_articles()], now=NOW)

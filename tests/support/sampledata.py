@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from support.paths import DATA, SAMPLE_PAGE
@@ -33,9 +34,12 @@ def load_articles(name: str = "articles.json") -> list[Article]:
     return [article_from_dict(item) for item in raw]
 
 
-def import_options(config: Config) -> ImportOptions:
-    """How ``config`` imports a page: the same options the CLI and the API use."""
-    return actions_import_options(config)
+def import_options(config: Config, **stated: Any) -> ImportOptions:
+    """How ``config`` imports a page: the same options the CLI and the API use.
+
+    :param stated: what a person states (``page=1``, ``edition=…``).
+    """
+    return actions_import_options(config, **stated)
 
 
 def save(config_path: Path, articles: list[Article] | None = None, *, sample: bool = True) -> None:
@@ -46,7 +50,7 @@ def save(config_path: Path, articles: list[Article] | None = None, *, sample: bo
     try:
         with store.transaction(engine) as conn:
             if sample:
-                parsed = load_file(SAMPLE_PAGE, import_options(config))
+                parsed = load_file(SAMPLE_PAGE, import_options(config, page=1))
                 store.save_edition(conn, parsed.edition)
                 store.save_articles(conn, parsed.articles, now=datetime.now(config.tz))
             store.save_articles(

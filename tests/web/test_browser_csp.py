@@ -27,7 +27,15 @@ def test_copy_button_and_styles_work_under_the_csp(
 ) -> None:
     server = live_server()
     subprocess.run(
-        [venv_bin("syndicator"), "--config", str(server.config_path), "import", str(SAMPLE_PAGE)],
+        [
+            venv_bin("syndicator"),
+            "--config",
+            str(server.config_path),
+            "import",
+            "--page",
+            "1",
+            str(SAMPLE_PAGE),
+        ],
         check=True,
         env=child_env(),
         capture_output=True,

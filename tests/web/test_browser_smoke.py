@@ -16,7 +16,7 @@ def test_preview_page_renders_phone_frame_in_chromium(
     server = live_server()
     exe = venv_bin("syndicator")
     subprocess.run(
-        [exe, "--config", str(server.config_path), "import", str(SAMPLE_PAGE)],
+        [exe, "--config", str(server.config_path), "import", "--page", "1", str(SAMPLE_PAGE)],
         check=True,
         env=child_env(),
         capture_output=True,

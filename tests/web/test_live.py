@@ -99,7 +99,11 @@ def site(tmp_path: Path, free_port, venv_bin, child_env):
         config = _write_config(tmp_path, port)
         exe = venv_bin("syndicator")
         env = child_env()
-        for args in (["init"], ["import", str(SAMPLE_PAGE)], *([step] for step in steps)):
+        for args in (
+            ["init"],
+            ["import", "--page", "1", str(SAMPLE_PAGE)],
+            *([step] for step in steps),
+        ):
             subprocess.run(
                 [exe, "--config", str(config), *args], check=True, env=env, capture_output=True
             )

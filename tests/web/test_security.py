@@ -231,10 +231,10 @@ def test_hostile_epaper_text_loses_its_markup(import_options, config, tmp_path) 
     lines[target] += "<script>alert(1)</script><img src=x onerror=alert(2)>"
     page = tmp_path / "page.txt"
     page.write_text("\n".join(lines), encoding="utf-8")
-    parsed = load_file(page, import_options(config))
+    parsed = load_file(page, import_options(config, page=1))
     dumped = json.dumps([a.to_dict() for a in parsed.articles], ensure_ascii=False)
     assert "alert(" not in dumped and "<script" not in dumped
-    original = load_file(SAMPLE_PAGE, import_options(config))
+    original = load_file(SAMPLE_PAGE, import_options(config, page=1))
     assert len(parsed.articles) == len(original.articles)
 
 

@@ -51,7 +51,15 @@ def _node(element) -> tuple:
 def server(child_env, venv_bin, live_server):
     server = live_server('[wechat]\ntheme = "red"\n')
     subprocess.run(
-        [venv_bin("syndicator"), "--config", str(server.config_path), "import", str(SAMPLE_PAGE)],
+        [
+            venv_bin("syndicator"),
+            "--config",
+            str(server.config_path),
+            "import",
+            "--page",
+            "1",
+            str(SAMPLE_PAGE),
+        ],
         check=True,
         env=child_env(),
         capture_output=True,
