@@ -115,7 +115,7 @@ def parse_uploads(
     if not files:
         raise InputError("no file uploaded")
     chosen = options_by_file or {}
-    names = [_upload_name(name) for name, _ in files]
+    names = [upload_name(name) for name, _ in files]
     for i, name in enumerate(names):
         if name in names[:i]:
             raise InputError("two uploaded files have this name: rename one", file=name)
@@ -138,7 +138,7 @@ def parse_uploads(
     return parsed
 
 
-def _upload_name(name: str) -> str:
+def upload_name(name: str) -> str:
     """The file's own name: browsers may send a path ("C:\\fakepath\\p1.txt")."""
     base = PurePosixPath(name.replace("\\", "/")).name.strip()
     return base or "upload"

@@ -365,16 +365,28 @@ def list_edition(conn: Connection, edition: date) -> list[Article]:
     return [_article(r.data) for r in conn.execute(query)]
 
 
-def list_editions(conn: Connection, *, due_by: datetime | None = None) -> list[tuple[date, int]]:
-    """Every edition date with its number of articles, newest first.
+def list_editions(
+    conn: Connection,
+    *,
+    due_by: datetime | None = None,
+    before: date | None = None,
+    limit: int | None = None,
+) -> list[tuple[date, int]]:
+    """Edition dates with their number of articles, newest first.
 
     :param due_by: count only articles published and due by then (what the
         public may see); editions with none are left out.
+    :param before: only editions older than this day (the next page of a
+        long archive), and at most ``limit`` of them.
     """
     query = sa.select(articles.c.edition, sa.func.count())
     if due_by is not None:
         query = query.where(articles.c.status == "published", articles.c.published_at <= due_by)
+    if before is not None:
+        query = query.where(articles.c.edition < before)
     query = query.group_by(articles.c.edition).order_by(articles.c.edition.desc())
+    if limit is not None:
+        query = query.limit(limit)
     return [(r[0], r[1]) for r in conn.execute(query)]
 
 

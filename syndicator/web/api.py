@@ -146,7 +146,9 @@ def post_articles() -> Response:
     if not text.strip():
         return error(400, "empty body: send an article object or a list of them")
     parsed = parse_posted(text, get_config(), source=SOURCE)
-    [(_source, report)] = save_parsed(get_engine(), [parsed], now=datetime.now(get_config().tz))
+    [(_source, report)] = save_parsed(
+        get_engine(), [parsed], now=datetime.now(get_config().tz), actor="api"
+    )
     for kind in ("added", "changed", "unchanged"):
         if getattr(report, kind):
             metrics.API_ARTICLES.inc(len(getattr(report, kind)), result=kind)
@@ -164,7 +166,7 @@ def post_articles() -> Response:
 @bp.delete("/articles/<article_id>")
 def delete_article(article_id: str) -> Response:
     """Withdraw an article: it leaves every feed on the next pass (started at once)."""
-    withdraw_article(get_engine(), article_id)
+    withdraw_article(get_engine(), article_id, actor="api", now=datetime.now(get_config().tz))
     metrics.API_ARTICLES.inc(result="withdrawn")
     triggered = _trigger()
     log.info(

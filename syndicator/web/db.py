@@ -6,6 +6,9 @@ ends, so no view ever opens or leaks one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from flask import Flask, current_app, g
 from sqlalchemy.engine import Connection, Engine
 
@@ -19,6 +22,16 @@ def get_config() -> Config:
 
 def get_engine() -> Engine:
     return current_app.extensions["syndicator.engine"]
+
+
+#: ``app.extensions`` key of a callable giving "now" (tests move it; default: the wall clock).
+CLOCK_KEY = "syndicator.clock"
+
+
+def get_now() -> datetime:
+    """Now in the paper's zone: what is due, what is embargoed, when a session expires."""
+    clock: Callable[[], datetime] | None = current_app.extensions.get(CLOCK_KEY)
+    return clock() if clock is not None else datetime.now(get_config().tz)
 
 
 def get_conn() -> Connection:
