@@ -13,7 +13,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 from ..config import API_TOKEN_ENV, Config, load_config
-from . import api, db, errors, feeds, media, ops, pages, security
+from . import api, db, desk, errors, feeds, media, ops, pages, security
 from .documents import DocumentCache
 from .fastpath import FeedFastPath
 
@@ -37,13 +37,16 @@ def create_app(config: Config | None = None, test_config: dict[str, Any] | None 
     app.extensions["syndicator.config"] = config
     cast(DefaultJSONProvider, app.json).ensure_ascii = False  # the provider Flask made
     db.init_app(app)
+    if app.config.get("CLOCK") is not None:  # tests move time; the desk reads it
+        app.extensions[db.CLOCK_KEY] = app.config["CLOCK"]
     app.register_blueprint(feeds.bp)
     media.init_app(app)
     token = app.config.get("API_TOKEN", os.environ.get(API_TOKEN_ENV))
-    pages.init_app(app, token)
+    pages.init_app(app)
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # also bounds bodies sent without a length
         app.config["MAX_CONTENT_LENGTH"] = config.api.max_body
     api.init_app(app, token)
+    desk.init_app(app)
     ops.init_app(app)
     errors.init_app(app)
     security.init_app(app)

@@ -1,24 +1,16 @@
-"""Pages for people: the edition list and the WeChat preview of an article.
+"""Pages for readers: the edition list and the WeChat preview of an article.
 
-The same pages answer twice. At ``/`` they are public and show only what
-the feeds show: published articles that are due. An embargoed article
-must not be readable an hour early because its id is easy to guess, nor
-a withdrawn one after it was taken back. Under ``/staff/`` the newsroom
-sees every article with its status (定时, 已撤回, 草稿), to prepare a
-WeChat post before it is due; those pages ask for the ingest API's token
-(HTTP Basic, any user name, the token as password, which a browser asks
-for once) and are off, like the API, while no token is set.
+They show only what the feeds show: published articles that are due. An
+embargoed article must not be readable an hour early because its id is
+easy to guess, nor a withdrawn one after it was taken back. The newsroom
+sees everything, with its status, on the desk (``web.desk``), signed in.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hmac
-import math
 from datetime import date, datetime
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
+from flask import Blueprint, Flask, Response, abort, render_template
 
 from .. import store
 from ..model import Article
@@ -26,84 +18,15 @@ from ..render.wechat import post as wechat_post
 from .db import get_config, get_conn
 
 bp = Blueprint("pages", __name__)
-#: The blueprint's name under ``/staff/``.
-STAFF = "staff"
-TOKEN_KEY = "syndicator.staff_token"
 
 
-#: Wrong staff passwords an address may try a minute (at most ``[api] rate_limit``).
-STAFF_GUESSES = 10
-LIMITER_KEY = "syndicator.staff_limiter"
-
-
-def init_app(app: Flask, token: str | None) -> None:
-    from .api import RateLimiter
-
+def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.register_blueprint(bp, url_prefix="/staff", name=STAFF)
-    app.extensions[TOKEN_KEY] = token or None
-    # Its own bucket: a mistyped password must not cost the CMS its API budget.
-    config = app.extensions["syndicator.config"]
-    app.extensions[LIMITER_KEY] = RateLimiter(min(STAFF_GUESSES, config.api.rate_limit))
-
-
-def _staff() -> bool:
-    return request.blueprint == STAFF
-
-
-def _given_token() -> str:
-    """The token from ``Authorization``: Bearer, or Basic with it as the password."""
-    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer":
-        return value.strip()
-    if scheme.lower() == "basic":
-        try:
-            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return ""
-        return decoded.partition(":")[2]
-    return ""
-
-
-@bp.before_request
-def _guard() -> Response | None:
-    """Staff pages: off without a token; 401 (and a rate limit) without the right one."""
-    if not _staff():
-        return None
-    token: str | None = current_app.extensions[TOKEN_KEY]
-    if not token:
-        return _text(404, "编辑页面未开启：设置 SYNDICATOR_API_TOKEN 后可用")
-    limiter = current_app.extensions[LIMITER_KEY]
-    client = request.remote_addr or "?"
-    # Checked before the password: once limited, no answer tells a right
-    # guess from a wrong one until the address's budget refills.
-    wait = limiter.wait(client)
-    if wait:
-        response = _text(429, "尝试次数过多，请稍后再试")
-        response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
-        return response
-    if hmac.compare_digest(_given_token().encode("utf-8"), token.encode("utf-8")):
-        return None
-    limiter.take(client)  # a wrong guess spends from the budget
-    response = _text(401, "请输入编辑口令（SYNDICATOR_API_TOKEN）")
-    response.headers["WWW-Authenticate"] = 'Basic realm="syndicator", charset="UTF-8"'
-    return response
-
-
-@bp.after_request
-def _private(response: Response) -> Response:
-    if _staff():
-        response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _text(status: int, message: str) -> Response:
-    return Response(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
 def _visible(article: Article, now: datetime) -> bool:
     """What the public may read: what the feeds carry."""
-    return _staff() or (article.status == "published" and article.published_at <= now)
+    return article.status == "published" and article.published_at <= now
 
 
 def _feed_links() -> list[dict[str, str]]:
@@ -139,8 +62,7 @@ def _status(article: Article, now: datetime) -> str:
 
 
 def _editions() -> list[tuple[date, int]]:
-    due_by = None if _staff() else datetime.now(get_config().tz)
-    return store.list_editions(get_conn(), due_by=due_by)
+    return store.list_editions(get_conn(), due_by=datetime.now(get_config().tz))
 
 
 @bp.route("/")
@@ -187,7 +109,6 @@ def _edition_page(day: date | None, editions: list[tuple[date, int]]) -> str:
         rows=rows,
         editions=editions,
         feed_links=_feed_links(),
-        staff=_staff(),
     )
 
 

@@ -66,7 +66,16 @@
   document.addEventListener("DOMContentLoaded", function () {
     var button = document.getElementById("copy");
     if (button) {
-      button.addEventListener("click", function () { copyPost(button); });
+      button.addEventListener("click", function () {
+        // The desk marks a post that must not go out (withdrawn, a draft,
+        // not yet due): copying it then needs a second thought.
+        var question = button.dataset.confirm;
+        if (question && !window.confirm(question)) {
+          say(document.getElementById("copy-status"), "未复制", true);
+          return;
+        }
+        copyPost(button);
+      });
     }
   });
 })();

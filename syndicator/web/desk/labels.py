@@ -1,0 +1,51 @@
+"""The desk's words for what the audit trail records in English keys."""
+
+from __future__ import annotations
+
+from .session import bp
+
+ACTIONS = {
+    "import": "导入",
+    "correct": "更正",
+    "edit": "编辑",
+    "withdraw": "撤回",
+    "restore": "恢复发布",
+    "embargo": "修改发布时间",
+    "photo": "添加图片",
+    "cover": "设置封面",
+    "push": "推送草稿",
+    "login": "登录",
+    "login-failed": "登录失败",
+    "user-add": "添加用户",
+    "user-disable": "停用用户",
+    "user-enable": "启用用户",
+    "user-passwd": "设置密码",
+}
+
+FIELDS = {
+    "status": "状态",
+    "title": "主题",
+    "kicker": "引题",
+    "subtitle": "副题",
+    "byline": "署名",
+    "authors": "作者",
+    "summary": "摘要",
+    "section": "栏目",
+    "tags": "标签",
+    "body": "正文",
+    "page": "版次",
+    "seq": "顺序",
+    "published_at": "发布时间",
+    "cover": "封面",
+    "role": "角色",
+}
+
+
+@bp.app_template_filter("action_label")
+def action_label(action: str) -> str:
+    return ACTIONS.get(action, action)
+
+
+@bp.app_template_filter("field_label")
+def field_label(key: str) -> str:
+    return FIELDS.get(key, key)
