@@ -13,6 +13,7 @@ from datetime import date, datetime
 from flask import Blueprint, Flask, Response, abort, render_template
 
 from .. import store
+from ..actions.wechat import readiness
 from ..model import Article
 from ..render.wechat import post as wechat_post
 from .db import get_config, get_conn
@@ -98,7 +99,7 @@ def _edition_page(day: date | None, editions: list[tuple[date, int]]) -> str:
                 "article": a,
                 "status": _status(a, now),
                 "digest": post.payload["digest"],
-                "wechat": post.complaints_zh,
+                "wechat": list(readiness(a, config, now, post).problems),
             }
         )
     return render_template(
@@ -124,13 +125,15 @@ def article_page(article_id: str) -> str:
     config = get_config()
     article = _get_article(article_id)
     post = wechat_post.build_post(article, config)
+    now = datetime.now(config.tz)
     return render_template(
         "article.html",
         config=config,
         article=article,
-        status=_status(article, datetime.now(config.tz)),
+        status=_status(article, now),
         content=post.content,
-        complaints=post.complaints_zh,
+        # What push would refuse (a missing cover too), not only the checker's rules.
+        complaints=list(readiness(article, config, now, post).problems),
         copyable=not post.check,
         digest=post.payload["digest"],
         local_published=article.published_at.astimezone(config.tz),

@@ -32,21 +32,41 @@ def _status_cells(client) -> dict[str, str]:
     }
 
 
-def test_index_lists_each_post_as_ready(client, loaded) -> None:
-    cells = _status_cells(client)
+@pytest.fixture
+def with_cover(tmp_path, make_config, engine):
+    """The app of a paper that set ``[wechat] cover``: posts without a picture can be pushed."""
+    from syndicator.web import create_app
+
+    config = make_config(tmp_path, wechat={"cover": "cover.jpg"})
+    return create_app(config, {"TESTING": True}).test_client()
+
+
+def test_index_lists_each_post_as_ready(with_cover, loaded) -> None:
+    cells = _status_cells(with_cover)
     assert len(cells) == 8
     assert all(cell.startswith("可发布") for cell in cells.values()), cells
 
 
-def test_index_shows_the_complaints_of_a_post_that_is_not_ready(client, long_title) -> None:
+def test_a_post_without_a_picture_or_cover_is_not_ready(client, loaded) -> None:
+    """Issue 11: photo news showed 可发布, and then ``wechat push`` failed for want of a cover."""
     cells = _status_cells(client)
+    assert len(cells) == 8
+    assert not any(cell.startswith("可发布") for cell in cells.values()), cells
+    assert all("封面" in cell for cell in cells.values()), cells
+    page = html.fromstring(client.get(f"/articles/{loaded[6].id}").data)
+    assert not page.xpath('//p[@class="wechat-ready"]')
+    assert "没有可作封面的图片" in page.xpath('//div[@class="wechat-problems"]')[0].text_content()
+
+
+def test_index_shows_the_complaints_of_a_post_that_is_not_ready(with_cover, long_title) -> None:
+    cells = _status_cells(with_cover)
     assert "标题 36 字，微信最多 32 字" in cells[LONG]  # the newsroom reads Chinese
     assert sum(cell.startswith("可发布") for cell in cells.values()) == 7
 
 
-def test_preview_page_has_phone_frame_title_block_digest_and_copy(client, loaded) -> None:
+def test_preview_page_has_phone_frame_title_block_digest_and_copy(with_cover, loaded) -> None:
     article = loaded[0]
-    page = html.fromstring(client.get(f"/articles/{article.id}").data)
+    page = html.fromstring(with_cover.get(f"/articles/{article.id}").data)
     assert page.xpath('//div[@class="phone"]//h2[@class="wx-title"]')[0].text == article.title
     assert page.xpath('//dd[@class="digest"]')[0].text == wechat_post.wechat_digest(article)
     assert page.get_element_by_id("post")[0].tag == "section"

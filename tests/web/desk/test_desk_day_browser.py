@@ -103,6 +103,7 @@ def running_desk(tmp_path, make_config, free_port) -> Iterator[Desk]:
     thread.start()
     pinger = Pinger.from_config(config).start()
     scheduler = start_scheduler(engine, config, pinger, clock=clock)
+    scheduler.start()
     shots = tmp_path / "screenshots"
     shots.mkdir()
     try:
@@ -158,10 +159,15 @@ def test_a_day_at_the_desk(chromium, running_desk: Desk, tmp_path) -> None:
     page.set_input_files("input[type=file]", str(SAMPLE_PAGE))
     page.click("button.primary")
     page.wait_for_url("**/desk/import/*")
+    # The page prints no 第N版: the desk asks rather than assume page 1.
+    assert "请补充版面信息" in page.locator("main").inner_text()
+    page.fill("input[name=page-0]", "1")
+    page.click("button.primary")
+    page.wait_for_url("**/desk/import/*page-0=1*")
     preview = page.locator("main").inner_text()
     assert "我省公布一批数字化改革" in preview and "新稿" in preview
     _look(context, d, page.url.removeprefix(d.url), "import-preview")
-    page.click("button.primary")
+    page.click("form.confirm button.primary")
     page.wait_for_url("**/desk/editions/2021-08-30")
     assert page.locator("li.row").count() == 8
     _look(context, d, "/desk/editions/2021-08-30", "edition")
