@@ -92,7 +92,7 @@ def init_session(app: Flask) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=config.site.base_url.startswith("https://"),
-        SESSION_COOKIE_PATH="/",
+        SESSION_COOKIE_PATH="/desk",  # readers and feed polls never carry it
         PERMANENT_SESSION_LIFETIME=IDLE,
         WTF_CSRF_TIME_LIMIT=int(LIFETIME.total_seconds()),
     )
