@@ -14,17 +14,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
-from ..config import Config
+from ..config import WECHAT_APPID_ENV, WECHAT_SECRET_ENV, Config
 from ..model import Article
 from ..render.wechat.post import WechatPost, build_post, cover_problem
 from .articles import get_article
 
 if TYPE_CHECKING:
     from ..integrations.push import PushResult
-
-#: The Official Account's credentials (read by ``integrations.push``).
-APPID_ENV = "SYNDICATOR_WECHAT_APPID"
-SECRET_ENV = "SYNDICATOR_WECHAT_SECRET"
 
 
 def push_draft(
@@ -87,4 +83,4 @@ def readiness(
 def push_configured(environ: Mapping[str, str] | None = None) -> bool:
     """Whether the Official Account's credentials are set, so the desk offers Push."""
     env = os.environ if environ is None else environ
-    return bool(env.get(APPID_ENV, "").strip() and env.get(SECRET_ENV, "").strip())
+    return bool(env.get(WECHAT_APPID_ENV, "").strip() and env.get(WECHAT_SECRET_ENV, "").strip())

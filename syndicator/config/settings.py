@@ -26,6 +26,9 @@ from .themes import Theme, resolve_themes
 ENV_VAR = "SYNDICATOR_CONFIG"
 #: The ingest API's bearer token comes from here, never from the file.
 API_TOKEN_ENV = "SYNDICATOR_API_TOKEN"
+#: The WeChat Official Account's app id and secret (``wechat push``, the desk's Push).
+WECHAT_APPID_ENV = "SYNDICATOR_WECHAT_APPID"
+WECHAT_SECRET_ENV = "SYNDICATOR_WECHAT_SECRET"
 DEFAULT_FILE = "config.toml"
 #: The databases the store supports: SQLite, and PostgreSQL through psycopg 3.
 STORE_SCHEMES = ("sqlite:", "postgresql:", "postgresql+psycopg:", "postgres:")

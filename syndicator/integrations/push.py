@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import Config
+from ..config import WECHAT_APPID_ENV, WECHAT_SECRET_ENV, Config
 from ..errors import InputError, NotFoundError, SyndicatorError
 from ..model import Article
 from ..render.wechat.html import web_src
@@ -34,8 +34,8 @@ from ..render.wechat.post import build_post, cover_problem, cover_src
 from ..store.media import MediaStore, media_name
 from .wechat_api import TokenCache, WechatClient, write_private
 
-APPID_ENV = "SYNDICATOR_WECHAT_APPID"
-SECRET_ENV = "SYNDICATOR_WECHAT_SECRET"
+APPID_ENV = WECHAT_APPID_ENV
+SECRET_ENV = WECHAT_SECRET_ENV
 BODY_IMAGE_LIMIT = 1024 * 1024  # media/uploadimg: jpg/png under 1 MB
 COVER_LIMIT = 10 * 1024 * 1024  # material/add_material, type image: up to 10 MB
 _MAGIC = {b"\xff\xd8\xff": ("image/jpeg", "jpg"), b"\x89PNG\r\n\x1a\n": ("image/png", "png")}
