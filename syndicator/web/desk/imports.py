@@ -43,16 +43,20 @@ def imports() -> str:
 
 @bp.post("/import")
 def upload() -> ResponseReturnValue:
-    files = [
-        (f.filename or f"upload-{i}", f.read())
-        for i, f in enumerate(request.files.getlist("pages"))
-    ]
-    files = [(name, data) for name, data in files if data]
-    if not files:
-        page = render_template(
-            "desk/import.html", formats=FORMATS, errors={"pages": "请选择要导入的版面文件"}
+    # A browser sends a nameless empty part when no file was chosen; a named
+    # empty file is a mistake worth naming (a failed export), not skipping.
+    sent = [(f.filename or "", f.read()) for f in request.files.getlist("pages")]
+    sent = [(name, data) for name, data in sent if name or data]
+    empty = [import_actions.upload_name(name) for name, data in sent if not data]
+    if not sent or empty:
+        message = (
+            f"文件是空的：{'、'.join(empty)}，请检查导出的版面文件"
+            if empty
+            else "请选择要导入的版面文件"
         )
+        page = render_template("desk/import.html", formats=FORMATS, errors={"pages": message})
         return page, 400
+    files = [(name or f"upload-{i}", data) for i, (name, data) in enumerate(sent)]
     if len(files) > MAX_FILES:
         page = render_template(
             "desk/import.html",

@@ -40,6 +40,20 @@ FIELDS = {
     "role": "角色",
 }
 
+#: Why the importer set a line aside (``ingest.Dropped.reason``).
+DROPPED = {
+    "masthead": "报头",
+    "footer": "报尾",
+    "page label": "版次标记",
+    "chrome": "网页栏目与按钮",
+    "no headline (continued from another page?)": "没有标题（可能转自其他版）",
+}
+
+
+@bp.app_template_filter("dropped_label")
+def dropped_label(reason: str) -> str:
+    return DROPPED.get(reason, reason)
+
 
 @bp.app_template_filter("action_label")
 def action_label(action: str) -> str:
