@@ -49,6 +49,9 @@ def edited(article: Article, changes: Mapping[str, Any], config: Config) -> Arti
     for key in EDITABLE:
         if key in changes:
             data[key] = changes[key]
+    # The saved correction gets a fresh ``updated_at`` (:func:`correct_article`);
+    # the old one would fail the check against a publish time moved later.
+    data["updated_at"] = None
     data = {k: v for k, v in data.items() if v is not None or k in ("kicker", "subtitle")}
     text = json.dumps(data, ensure_ascii=False)
     [new] = parse_posted(text, config, source="<desk>").articles

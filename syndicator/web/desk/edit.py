@@ -16,7 +16,7 @@ is saved as plain text.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -37,6 +37,20 @@ BLOCK_KINDS = {
     "image": "图片",
     "table": "表格",
 }
+#: The article's own fields on the form; an error about any other is shown above it.
+FORM_FIELDS = frozenset(
+    [
+        "kicker",
+        "title",
+        "subtitle",
+        "byline",
+        "authors",
+        "summary",
+        "section",
+        "tags",
+        "published_at",
+    ]
+)
 CELL_SEPARATOR = " | "
 _BLOCK_FIELD = re.compile(r"^body\[(\d+)\]")
 _ARTICLE_PREFIX = re.compile(r"^articles?\[\d+\]\.?")
@@ -44,10 +58,17 @@ _ARTICLE_PREFIX = re.compile(r"^articles?\[\d+\]\.?")
 #: The desk's words for the importer's complaints it knows.
 MESSAGES = (
     ("required field is missing", "此项必填"),
+    ("required text is missing", "此项必填"),
     ("must not be empty", "不能为空"),
+    ("required text is empty", "不能为空"),
     ("an image needs a src or a caption", "图片需要图片地址或图片说明"),
     ("expected an ISO 8601", "请填写有效的日期和时间"),
+    ("not a date-time", "请填写有效的日期和时间"),
+    ("is out of range: years", "请填写有效的日期和时间"),
     ("too long", "内容过长"),
+    ("columns wide", "表格过宽：每行最多 20 列"),
+    ("cells; a table may have at most", "表格单元格过多：最多 200 格"),
+    ("rows; a table may have at most", "表格行数过多：最多 200 行"),
 )
 
 
@@ -73,6 +94,11 @@ def _block_form(block: Block) -> dict[str, Any]:
     }
 
 
+def _minute(when: datetime, tz: tzinfo) -> str:
+    """A time as the form's ``datetime-local`` field shows it: local, to the minute."""
+    return when.astimezone(tz).strftime("%Y-%m-%dT%H:%M")
+
+
 def _article_form(article: Article) -> dict[str, Any]:
     config = get_config()
     return {
@@ -84,7 +110,7 @@ def _article_form(article: Article) -> dict[str, Any]:
         "summary": article.summary or "",
         "section": article.section or "",
         "tags": "、".join(article.tags),
-        "published_at": article.published_at.astimezone(config.tz).strftime("%Y-%m-%dT%H:%M"),
+        "published_at": _minute(article.published_at, config.tz),
         "blocks": [_block_form(b) for b in article.body],
     }
 
@@ -109,9 +135,24 @@ def _posted_blocks(form: MultiDict[str, str]) -> list[tuple[int, dict[str, Any]]
     return [(i, fields) for _order, i, fields in out]
 
 
+class BlockError(ValueError):
+    """A block as typed that the importer would take, but not as the editor meant it."""
+
+
 def _block_dict(fields: dict[str, Any], original: Block | None) -> dict[str, Any] | None:
-    """One block in the import format; ``None`` for an empty new block (ignored)."""
+    """One block in the import format; ``None`` for an empty new block (ignored).
+
+    :raises BlockError: for a table whose lines differ in their number of cells.
+    """
     kind = fields["type"] if fields["type"] in BLOCK_KINDS else "paragraph"
+    # The form posts the fields of the kind it showed: when the kind was
+    # switched (a caption read as a paragraph), its words carry over.
+    fields = dict(
+        fields,
+        text=fields["text"] or fields["caption"],
+        caption=fields["caption"] or (fields["text"] if kind == "image" else ""),
+        rows=fields["rows"] or fields["text"],
+    )
     if kind == "image":
         if not (fields["src"].strip() or fields["caption"].strip()):
             return None if original is None else {"type": "image", "src": None, "caption": None}
@@ -136,6 +177,13 @@ def _block_dict(fields: dict[str, Any], original: Block | None) -> dict[str, Any
             return kept
         lines = [line for line in text.split("\n") if line.strip()]
         rows = [[cell.strip() for cell in line.split("|")] for line in lines]
+        for number, row in enumerate(rows[1:], start=2):
+            if len(row) != len(rows[0]):
+                # A missing or extra "|" would shift every cell after it.
+                raise BlockError(
+                    f"表格第 {number} 行有 {len(row)} 格，第 1 行有 {len(rows[0])} 格："
+                    "每行的单元格数应相同（用 | 分隔）"
+                )
         head = (
             1
             if original is not None and original.type == "table" and original.to_dict().get("head")
@@ -157,14 +205,23 @@ def _block_dict(fields: dict[str, Any], original: Block | None) -> dict[str, Any
     return out
 
 
-def _changes(article: Article, form: MultiDict[str, str]) -> tuple[dict[str, Any], dict[int, int]]:
-    """The form as changes in the import format, and where each saved block came from."""
+def _changes(
+    article: Article, form: MultiDict[str, str], errors: dict[str, str]
+) -> tuple[dict[str, Any], dict[int, int]]:
+    """The form as changes in the import format, and where each saved block came from.
+
+    :param errors: gets the blocks that cannot be saved as typed, by form field.
+    """
     config = get_config()
     body: list[dict[str, Any]] = []
     shown_at: dict[int, int] = {}
     for index, fields in _posted_blocks(form):
         original = article.body[index] if index < len(article.body) else None
-        block = _block_dict(fields, original)
+        try:
+            block = _block_dict(fields, original)
+        except BlockError as exc:
+            errors[f"block-{index}"] = str(exc)
+            continue
         if block is not None:
             shown_at[len(body)] = index
             body.append(block)
@@ -182,6 +239,8 @@ def _changes(article: Article, form: MultiDict[str, str]) -> tuple[dict[str, Any
         when = datetime.fromisoformat(published).replace(tzinfo=config.tz).isoformat()
     except ValueError:
         when = published or None
+    if published == _minute(article.published_at, config.tz):
+        when = article.published_at.isoformat()  # the form shows minutes: keep the seconds
     changes = {
         "kicker": form.get("kicker", "").strip() or None,
         "title": form.get("title", "").strip(),
@@ -205,7 +264,8 @@ def _error_key(field: str | None, shown_at: dict[int, int]) -> str:
     match = _BLOCK_FIELD.match(field)
     if match:
         return f"block-{shown_at.get(int(match.group(1)), int(match.group(1)))}"
-    return field.split(".")[0].split("[")[0]
+    name = field.split(".")[0].split("[")[0]
+    return name if name in FORM_FIELDS else "form"  # a field the form has no place for
 
 
 def _render(
@@ -254,8 +314,8 @@ def save(article_id: str) -> ResponseReturnValue:
             }
         )
         return _render(article, form, {})
-    changes, shown_at = _changes(article, posted)
     errors: dict[str, str] = {}
+    changes, shown_at = _changes(article, posted, errors)
     if not changes["title"]:
         errors["title"] = "主题不能为空"
     if changes["published_at"] is None or "T" not in str(changes["published_at"]):
