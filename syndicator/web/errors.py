@@ -22,7 +22,7 @@ from ..errors import InputError, NotFoundError, StoreError, SyndicatorError
 
 log = logging.getLogger(__name__)
 
-MESSAGES = {404: "未找到", 405: "不支持此请求方法"}
+MESSAGES = {404: "未找到", 405: "不支持此请求方法", 413: "上传的文件太大"}
 #: Seconds a client is asked to wait before trying a store that is away.
 STORE_RETRY_AFTER = 10
 

@@ -15,6 +15,21 @@ from .session import actor, bp
 
 #: What the file picker offers (the server checks the bytes, not the name).
 ACCEPT = "image/jpeg,image/png,image/webp"
+#: The media store's refusals in the desk's words (its messages are English).
+MESSAGES = (
+    ("not a JPEG, PNG or WebP picture", "不是 JPEG、PNG 或 WebP 图片，请另存为 JPEG 后上传"),
+    ("the file is empty", "文件是空的"),
+    ("a photo may be at most", "文件太大，请缩小后上传"),
+    ("megapixels", "像素过多，请缩小后上传"),
+    ("too many pixels", "像素过多，请缩小后上传"),
+    ("damaged", "图片已损坏，无法读取，请重新上传"),
+)
+
+
+def _refusal(exc: InputError) -> str:
+    """Which file was refused and why, in Chinese: one bad photo of several is named."""
+    reason = next((zh for en, zh in MESSAGES if en in exc.message), exc.message)
+    return f"无法使用 {exc.file}：{reason}" if exc.file else f"无法使用此文件：{reason}"
 
 
 def _page(article_id: str, status: int = 200, **errors: str) -> tuple[str, int]:
@@ -78,7 +93,7 @@ def upload_photos(article_id: str) -> ResponseReturnValue:
             position=position,
         )
     except InputError as exc:
-        return _page(article_id, 400, photo=f"无法使用此文件：{exc.message}")
+        return _page(article_id, 400, photo=_refusal(exc))
     flash(f"已添加 {len(stored)} 张图片", "ok")
     return redirect(url_for("desk.photos", article_id=article_id))
 

@@ -68,6 +68,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 #: Views anyone may open: signing in needs no session.
 OPEN_VIEWS = frozenset({"desk.login"})
+#: Views taking files, and the most one request may bring: several photos of
+#: up to the media store's 20 MB each, or a day's page files. The app's own
+#: ``MAX_CONTENT_LENGTH`` is the ingest API's body limit, 2 MB: one phone photo.
+UPLOAD_VIEWS = frozenset({"desk.upload", "desk.upload_photos"})
+UPLOAD_LIMIT = 100 * 1024 * 1024
 
 #: The desk's menu after 版面: (endpoint, label, role that sees it; None: everyone).
 NAV = (
@@ -94,13 +99,22 @@ def init_session(app: Flask) -> None:
         SESSION_COOKIE_SECURE=config.site.base_url.startswith("https://"),
         SESSION_COOKIE_PATH="/desk",  # readers and feed polls never carry it
         PERMANENT_SESSION_LIFETIME=IDLE,
+        # Only a desk request (which moves "seen") renews the cookie: a reader
+        # page or a photo, cached publicly, must never carry someone's session.
+        SESSION_REFRESH_EACH_REQUEST=False,
         WTF_CSRF_TIME_LIMIT=int(LIFETIME.total_seconds()),
     )
+    app.before_request(_upload_limit)  # before CSRFProtect's check reads the form
     csrf.init_app(app)
     from .. import api
 
     csrf.exempt(api.bp)
     app.register_error_handler(CSRFError, _csrf_refused)
+
+
+def _upload_limit() -> None:
+    if request.endpoint in UPLOAD_VIEWS:
+        request.max_content_length = UPLOAD_LIMIT
 
 
 def _stored_secret(engine: Engine) -> str:
