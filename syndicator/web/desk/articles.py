@@ -10,7 +10,6 @@ bumps the store's revision: the running scheduler sees it within
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -98,12 +97,13 @@ def push(article_id: str) -> ResponseReturnValue:
     if ready.held and request.form.get("confirm") != "yes":
         return _page(article_id, 409, push=f"{ready.held}。确认仍要推送草稿时请勾选确认")
     try:
-        result: Any = wechat_actions.push_draft(engine, config, article_id)
+        result = wechat_actions.push_draft(engine, config, article_id)
     except InputError as exc:
         return _page(article_id, 400, push=f"推送失败：{exc}")
     except SyndicatorError as exc:
         return _page(article_id, 502, push=f"推送失败：{exc}")
+    note = f"草稿 {result.media_id}（上传图片 {result.uploaded} 张，复用 {result.reused} 张）"
     audit_actions.record(
-        engine, actor=actor(), action="push", article_id=article_id, note=str(result), now=get_now()
+        engine, actor=actor(), action="push", article_id=article_id, note=note, now=get_now()
     )
-    return _done(article_id, f"已推送到公众号草稿箱：{result}")
+    return _done(article_id, f"已推送到公众号草稿箱：{note}")
