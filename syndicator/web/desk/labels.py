@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .session import bp
 
 ACTIONS = {
@@ -38,6 +40,7 @@ FIELDS = {
     "published_at": "发布时间",
     "cover": "封面",
     "role": "角色",
+    "disabled": "停用",
 }
 
 #: Why the importer set a line aside (``ingest.Dropped.reason``).
@@ -63,3 +66,17 @@ def action_label(action: str) -> str:
 @bp.app_template_filter("field_label")
 def field_label(key: str) -> str:
     return FIELDS.get(key, key)
+
+
+@bp.app_template_filter("audit_value")
+def audit_value(value: Any) -> str:
+    """A before or after value as staff read it: 是/否, a list joined, nothing for none."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(audit_value(v) for v in value)
+    if isinstance(value, dict):  # an author
+        return " ".join(str(v) for v in (value.get("role"), value.get("name")) if v)
+    return str(value)

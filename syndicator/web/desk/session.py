@@ -159,6 +159,11 @@ def sign_in(user: accounts.User) -> None:
     session.update(uid=user.id, stamp=user.stamp, since=now, seen=now)
 
 
+def keep_signed_in(user: accounts.User) -> None:
+    """After changing one's own password: this session goes on, every other one ends."""
+    session["stamp"] = user.stamp
+
+
 def sign_out() -> None:
     session.clear()
 

@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from ...actions import accounts
 from ...errors import InputError
 from ..db import get_engine, get_now
-from .session import actor, bp, current_user, requires
+from .session import actor, bp, current_user, keep_signed_in, requires
 
 ROLE_LABELS = {"editor": "编辑", "admin": "管理员"}
 
@@ -75,11 +75,16 @@ def enable_user(name: str) -> ResponseReturnValue:
 @requires("admin")
 def set_password(name: str) -> ResponseReturnValue:
     try:
-        accounts.set_password(
+        changed = accounts.set_password(
             get_engine(), name, request.form.get("password", ""), actor=actor(), now=get_now()
         )
     except InputError as exc:
         return _page(400, account=_zh(exc))
+    user = current_user()
+    if user is not None and user.id == changed.id:
+        keep_signed_in(changed)
+        flash("已设置新密码：您在其他地方的登录已失效", "ok")
+        return redirect(url_for("desk.users"))
     flash(f"已为 {name} 设置新密码：其原有登录立即失效", "ok")
     return redirect(url_for("desk.users"))
 

@@ -127,6 +127,7 @@ def test_an_edit_is_a_correction_the_audit_and_the_feed_show(
     assert "前天" in entry.after["body"] and "昨日" in entry.before["body"]
     page = editor_client.get(saved.headers["Location"]).get_data(as_text=True)
     assert "已保存更正" in page and "desk:editor1</b> 编辑" in page
+    assert '<th>标签</th><td class="old"></td><td class="new">数字化改革、浙江</td>' in page
 
     run_pass(engine, config, now=clock.now)
     [item] = [e for e in rss(reader).entries if e.id == guid]
