@@ -288,3 +288,12 @@ def test_a_post_without_a_cover_is_not_pushed(wx_client, engine, fake_wechat) ->
     assert refused.status_code == 400
     assert "推送失败：" in refused.get_data(as_text=True)
     assert fake_wechat.drafts == [] and entries(engine, PHOTO_NEWS, "push") == []
+
+
+def test_an_unknown_article_is_not_found(editor_client, loaded) -> None:
+    missing = "zjgrrb-20210830-01-99"
+    for path in ("", "/edit", "/photos"):
+        assert editor_client.get(f"/desk/articles/{missing}{path}").status_code == 404, path
+    for action, form in (("withdraw", {"reason": "误发"}), ("restore", {}), ("cover", {})):
+        response = desk.post(editor_client, f"/desk/articles/{missing}/{action}", form)
+        assert response.status_code == 404, action

@@ -286,3 +286,34 @@ def test_another_user_cannot_open_my_staged_batch(desk_app, editor_client, engin
     assert other.post(batch, data={**fields, "csrf_token": token}).status_code == 404
     assert stored_ids(engine) == []
     assert editor_client.get(f"{batch}?page-0=1").status_code == 200  # still mine
+
+
+def test_several_pages_at_once_ask_only_for_what_each_lacks(editor_client, engine) -> None:
+    undated = "\n".join(
+        line
+        for line in SAMPLE_TEXT.splitlines()
+        if line.strip() not in ("2021年8月30日", "辛丑年七月廿三", "星期一")
+    )
+    numbered = DATA / "epaper" / "zjgrrb-2021-09-06-p03.txt"
+    files = [("undated.txt", undated.encode()), (numbered.name, numbered.read_bytes())]
+    batch, page = preview_of(editor_client, *files)
+    assert page.status_code == 400
+    html = page.get_data(as_text=True)
+    assert "此文件没有印出出版日期和版次，请填写后继续" in html
+    assert "此文件无需补充" in html  # the page that prints both
+    asked = re.findall(r'<input[^>]*name="((?:page|edition)-\d)"', html)
+    assert asked == ["page-0", "edition-0"]
+    wrong = editor_client.get(f"{batch}?page-0=1&edition-0=2021-08-32")
+    assert wrong.status_code == 400
+    assert "日期格式应为 YYYY-MM-DD" in wrong.get_data(as_text=True)
+
+    page = editor_client.get(f"{batch}?page-0=1&edition-0=2021-08-30")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "出版日期 2021-08-30（人工填写）" in html and "第3版（版面印出）" in html
+    assert confirm(editor_client, batch, page).status_code == 302
+    ids = stored_ids(engine)
+    assert [i for i in ids if i.startswith("zjgrrb-20210830-01-")] == [
+        f"zjgrrb-20210830-01-{n:02d}" for n in range(1, 9)
+    ]
+    assert any(i.startswith("zjgrrb-20210906-03-") for i in ids)
