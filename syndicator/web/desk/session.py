@@ -99,9 +99,6 @@ def init_session(app: Flask) -> None:
         SESSION_COOKIE_SECURE=config.site.base_url.startswith("https://"),
         SESSION_COOKIE_PATH="/desk",  # readers and feed polls never carry it
         PERMANENT_SESSION_LIFETIME=IDLE,
-        # Only a desk request (which moves "seen") renews the cookie: a reader
-        # page or a photo, cached publicly, must never carry someone's session.
-        SESSION_REFRESH_EACH_REQUEST=False,
         WTF_CSRF_TIME_LIMIT=int(LIFETIME.total_seconds()),
     )
     app.before_request(_upload_limit)  # before CSRFProtect's check reads the form

@@ -18,6 +18,7 @@ from support.wechat_fake import APP_ID, SECRET, FakeWechat
 from syndicator import store
 from syndicator.actions import articles as article_actions
 from syndicator.actions import audit as audit_actions
+from syndicator.config import WECHAT_APPID_ENV, WECHAT_SECRET_ENV
 from syndicator.publish import run_pass
 from syndicator.web import create_app
 
@@ -37,10 +38,8 @@ def fake_wechat() -> Iterator[FakeWechat]:
 
 @pytest.fixture
 def credentials(monkeypatch) -> None:
-    from syndicator.actions.wechat import APPID_ENV, SECRET_ENV
-
-    monkeypatch.setenv(APPID_ENV, APP_ID)
-    monkeypatch.setenv(SECRET_ENV, SECRET)
+    monkeypatch.setenv(WECHAT_APPID_ENV, APP_ID)
+    monkeypatch.setenv(WECHAT_SECRET_ENV, SECRET)
 
 
 def client_for(config, clock, name: str = "editor1"):
@@ -128,7 +127,7 @@ def test_photo_news_is_not_ready_without_a_cover(editor_client, engine, loaded) 
     assert READY not in html and NO_COVER in html
     assert banner(html) is None  # nothing holds it: it needs a cover, not a confirmation
     row = _edition_row(editor_client, PHOTO_NEWS)
-    assert "可发布" not in row and "微信 1 项问题" in row
+    assert "可发布" not in row and f'<span class="wx bad" title="{NO_COVER}' in row
 
 
 def test_photo_news_is_ready_when_a_default_cover_is_configured(
@@ -222,11 +221,9 @@ def test_the_push_button_is_offered_only_with_credentials(
     desk_app, editor_client, loaded, monkeypatch
 ) -> None:
     assert "推送到公众号草稿箱" not in page(editor_client, FIRST)
-    from syndicator.actions.wechat import APPID_ENV, SECRET_ENV
-
-    monkeypatch.setenv(APPID_ENV, APP_ID)
+    monkeypatch.setenv(WECHAT_APPID_ENV, APP_ID)
     assert "推送到公众号草稿箱" not in page(editor_client, FIRST)  # both are needed
-    monkeypatch.setenv(SECRET_ENV, SECRET)
+    monkeypatch.setenv(WECHAT_SECRET_ENV, SECRET)
     assert "推送到公众号草稿箱" in page(editor_client, FIRST)
 
 

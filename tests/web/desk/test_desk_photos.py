@@ -202,7 +202,8 @@ def test_the_feeds_carry_the_photo_with_its_real_length(
 def test_public_answers_to_a_signed_in_editor_carry_no_session_cookie(
     editor_client, engine, config, loaded, make_picture
 ) -> None:
-    """A photo is cached for a year by anyone on the way: it must not set a session."""
+    """A photo is cached for a year by anyone on the way: it must not carry a session
+    (the desk's cookie is scoped to /desk)."""
     assert upload(editor_client, FIRST, ("p.jpg", make_picture(200, 100))).status_code == 302
     src = article(engine, FIRST).body[-1].src
     for path in (local(src, config), "/", f"/articles/{FIRST}"):
