@@ -8,7 +8,6 @@ page part of what is tested.
 
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
 from typing import Any
 
@@ -84,11 +83,3 @@ def form_fields(html: str, action: str) -> dict[str, Any]:
             return dict(fields)
     actions = [a for a, _ in parser.forms]
     raise AssertionError(f"no form posting to {action} on the page (forms: {actions})")
-
-
-def field_error(html: str, name: str) -> str | None:
-    """The error shown beside the field ``name`` (``data-field``), if any."""
-    match = re.search(
-        rf'<p class="error field-error" data-field="{re.escape(name)}">([^<]*)</p>', html
-    )
-    return match.group(1) if match else None
