@@ -35,8 +35,15 @@ def test_reader_pages_fit_a_phone(child_env, venv_bin, live_server, chromium, tm
     article page's phone frame overflowed and cut text off."""
     server = live_server()
     subprocess.run(
-        [venv_bin("syndicator"), "--config", str(server.config_path), "import"]
-        + ["--page", "1", str(SAMPLE_PAGE)],
+        [
+            venv_bin("syndicator"),
+            "--config",
+            str(server.config_path),
+            "import",
+            "--page",
+            "1",
+            str(SAMPLE_PAGE),
+        ],
         check=True,
         env=child_env(),
         capture_output=True,
