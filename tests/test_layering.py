@@ -19,13 +19,14 @@ PACKAGE = Path(__file__).resolve().parent.parent / "syndicator"
 
 #: The modules that may stand at the package's top level: cross-cutting
 #: concerns every layer may use, and the package's own entry points.
-CROSS_CUTTING = {"errors", "logs", "metrics"}
+CROSS_CUTTING = {"errors", "files", "logs", "metrics"}
 TOP_LEVEL = CROSS_CUTTING | {"__init__", "__main__"}
 
 #: package -> the packages it may import. Every package may import the
 #: cross-cutting modules and the root (for ``__version__``).
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
+    "files": set(),
     "logs": set(),
     "metrics": set(),
     "model": set(),

@@ -20,46 +20,12 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
+from ..files import fsync_dir, write_atomic
+
 
 def gzip_bytes(data: bytes) -> bytes:
     """Deterministic gzip: same input, same output, on every machine."""
     return gzip.compress(data, compresslevel=9, mtime=0)
-
-
-def write_atomic(path: Path, data: bytes, *, modified: datetime | None = None) -> None:
-    """Replace ``path`` with ``data`` so that no reader sees a partial file.
-
-    :param modified: set as the file's mtime, so that a static server's
-        ``Last-Modified`` is the feed's own update time, not the time of
-        whichever instance wrote it.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        if modified is not None:
-            stamp = modified.timestamp()
-            os.utime(tmp, (stamp, stamp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def file_digest(path: Path) -> str | None:
@@ -151,7 +117,7 @@ def sync_filesystem(directory: Path, files: Iterable[Path]) -> None:
             os.fsync(fh.fileno())
         folders.add(path.parent)
     for folder in sorted(folders):
-        _fsync_dir(folder)
+        fsync_dir(folder)
 
 
 def write_documents(

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from syndicator import files as atomic_files
 from syndicator.errors import InputError, NotFoundError
 from syndicator.store import MediaStore, StoredMedia, media_name, media_url
 from syndicator.store import media as media_module
@@ -194,13 +195,13 @@ def test_put_interrupted_leaves_no_file_and_no_temporary(
         seen.append(_files(tmp_path))
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(media_module.os, "replace", crash)
+    monkeypatch.setattr(atomic_files.os, "replace", crash)
     with pytest.raises(OSError, match="No space"):
         media.put(data)
     assert len(seen[0]) == 1 and Path(seen[0][0]).name.startswith(".")  # only a temporary
     assert seen[0][0].endswith(".tmp")
     assert _files(tmp_path) == []
-    monkeypatch.setattr(media_module.os, "replace", real_replace)
+    monkeypatch.setattr(atomic_files.os, "replace", real_replace)
     stored = media.put(data)
     assert media.read(stored.name) == data
 

@@ -38,19 +38,7 @@ BLOCK_KINDS = {
     "table": "表格",
 }
 #: The article's own fields on the form; an error about any other is shown above it.
-FORM_FIELDS = frozenset(
-    [
-        "kicker",
-        "title",
-        "subtitle",
-        "byline",
-        "authors",
-        "summary",
-        "section",
-        "tags",
-        "published_at",
-    ]
-)
+FORM_FIELDS = frozenset(editing.EDITABLE) - {"body", "cover"}
 CELL_SEPARATOR = " | "
 _BLOCK_FIELD = re.compile(r"^body\[(\d+)\]")
 _ARTICLE_PREFIX = re.compile(r"^articles?\[\d+\]\.?")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...actions.imports import FIELD_LABELS
 from .session import bp
 
 ACTIONS = {
@@ -24,20 +25,13 @@ ACTIONS = {
     "user-passwd": "设置密码",
 }
 
+#: An article's fields as the desk names them (the import preview's words,
+#: with 主题 for the title as the paper says it), and a user's.
 FIELDS = {
-    "status": "状态",
+    **FIELD_LABELS,
     "title": "主题",
-    "kicker": "引题",
-    "subtitle": "副题",
-    "byline": "署名",
-    "authors": "作者",
-    "summary": "摘要",
-    "section": "栏目",
-    "tags": "标签",
     "body": "正文",
-    "page": "版次",
     "seq": "顺序",
-    "published_at": "发布时间",
     "cover": "封面",
     "role": "角色",
     "disabled": "停用",

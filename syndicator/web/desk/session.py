@@ -42,6 +42,7 @@ from sqlalchemy.engine import Engine
 from ... import store
 from ...actions import accounts
 from ...errors import StoreError
+from .. import security
 from ..db import get_engine, get_now
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
@@ -54,17 +55,8 @@ IDLE = timedelta(hours=2)
 #: A session ends this long after sign-in, used or not (one working day).
 LIFETIME = timedelta(hours=12)
 #: What a signed-in page may load: the policy of the public pages, plus forms to itself.
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' https: http:",
-        "connect-src 'self'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    )
+CONTENT_SECURITY_POLICY = security.CONTENT_SECURITY_POLICY.replace(
+    "form-action 'none'", "form-action 'self'"
 )
 #: Views anyone may open: signing in needs no session.
 OPEN_VIEWS = frozenset({"desk.login"})

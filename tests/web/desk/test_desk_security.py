@@ -206,6 +206,7 @@ def _private(response) -> None:
     assert response.headers["Cache-Control"] == "private, no-store"
     assert "noindex" in response.headers["X-Robots-Tag"]
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "form-action 'self'" in response.headers["Content-Security-Policy"]
     assert (
         "unsafe-inline"
         not in response.headers["Content-Security-Policy"].split("script-src")[1].split(";")[0]
