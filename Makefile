@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 CONFIG ?= config.toml
 DEMO   ?= demo/zjgrrb-2021-08-30-p1.txt
 
-.PHONY: run test install install-test lock lint format bench clean system-deps
+.PHONY: run test install install-test lock lint format bench bench-desk clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,10 +56,15 @@ test: install-test system-deps
 system-deps:
 	@sh scripts/system-deps.sh
 
-## make bench: every performance target of issue 7 in one table (a few minutes)
+## make bench: every performance target of issues 7 and 11 in one table (a few minutes)
 bench: install-test
 	@sh scripts/bench-deps.sh
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## make bench-desk: only the desk's pages on a 100,000-article store (about 3 minutes;
+## needs neither nginx nor wrk)
+bench-desk: install-test
+	$(BIN)/python bench/run.py desk $(BENCH_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check syndicator tests bench

@@ -1,9 +1,10 @@
-"""``make bench``: every performance target of issue 7, measured in one run, one table.
+"""``make bench``: every performance target of issues 7 and 11, measured in one run, one table.
 
 Run from the project root::
 
     .venv/bin/python bench/run.py                 # everything (a few minutes)
     .venv/bin/python bench/run.py polls build     # some targets only
+    .venv/bin/python bench/run.py desk            # the desk's pages only (`make bench-desk`)
     .venv/bin/python bench/run.py --json out.json # also write the rows as JSON
 
 Ratios compare against a reference measured in the same run (nginx,
@@ -26,7 +27,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import table  # noqa: E402
 
-GROUPS = ("polls", "fresh", "pass", "build", "scale")
+GROUPS = ("polls", "fresh", "pass", "build", "scale", "desk")
 
 
 def _measure(group: str, tmp: Path, quick: bool) -> list[table.Row]:
@@ -50,6 +51,12 @@ def _measure(group: str, tmp: Path, quick: bool) -> list[table.Row]:
         import bench_scale
 
         return bench_scale.measure(tmp, editions=200 if quick else 1000)
+    if group == "desk":
+        import bench_desk
+
+        if quick:
+            return bench_desk.measure(tmp, total=20_000, rounds=50, warmup=5)
+        return bench_desk.measure(tmp)
     raise ValueError(group)
 
 

@@ -11,6 +11,7 @@ that filter by section fill up as fast as each other.
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
@@ -108,6 +109,20 @@ def synthetic_articles(editions: int, per_edition: int, first: int = 0) -> Itera
         day = edition_day(index)
         for number in range(per_edition):
             yield synthetic_article(day, number)
+
+
+def edition_sizes(total: int, low: int, high: int, *, seed: int = 11) -> list[int]:
+    """Articles per edition, from ``low`` to ``high`` each (the last one fewer
+    if need be), adding up to ``total``: a paper whose days differ, as a
+    real one's do (a Monday's 4 pages against a Friday's 12). The same
+    ``seed`` gives the same paper, so runs compare."""
+    rng = random.Random(seed)
+    sizes: list[int] = []
+    left = total
+    while left > 0:
+        sizes.append(min(left, rng.randint(low, high)))
+        left -= sizes[-1]
+    return sizes
 
 
 def fill_store(engine, articles: Iterator[Article], *, now: datetime, chunk: int = 2000) -> int:

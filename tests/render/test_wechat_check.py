@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from syndicator.render.wechat import check
 from syndicator.render.wechat.check import MAX_CHARS, check_html, is_wechat_link
 
 P = '<p style="color:#333;">'
@@ -182,3 +183,16 @@ def test_check_html_measures_nested_tables_apart() -> None:
     assert [p.message.split(" columns")[0] for p in check_html(html) if p.rule == "width"] == [
         "<table> 9"
     ]
+
+
+def test_check_html_reads_each_distinct_style_once(monkeypatch) -> None:
+    # A post repeats its theme's few styles on every paragraph, and the desk
+    # checks every post of an edition on each view: a style is parsed once.
+    check._style_verdict.cache_clear()
+    seen: list[str] = []
+    parse = check.parse_style
+    monkeypatch.setattr(check, "parse_style", lambda style: seen.append(style) or parse(style))
+    html = _wrap(f"{P}段落</p>" * 50 + '<p style="margin:0;">无色</p>' * 3)
+    problems = check_html(html)
+    assert [p.rule for p in problems] == ["colour"] * 3  # still found on every paragraph
+    assert sorted(seen) == ["color:#333;", "margin:0;"]  # the root's style and P's
