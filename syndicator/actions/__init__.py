@@ -4,7 +4,7 @@ Doors (``cli/``, ``web/``) only parse input and present output; the use
 case itself (which options, which transaction, what is retried, what is
 announced afterwards) is written once, here. :mod:`.articles` covers
 importing, posting, withdrawing, restoring and scheduling articles,
-:mod:`.imports` the desk's import (uploads, a preview of each article's
+:mod:`.imports` the desk's import (uploads, :mod:`.import_preview` each article's
 fate, confirmed corrections), :mod:`.passes` running a publish pass and
 the scheduler, :mod:`.wechat` pushing a draft, :mod:`.accounts` staff
 users and logging in, :mod:`.audit` reading the audit trail.

@@ -11,14 +11,8 @@ from support.paths import DATA, SAMPLE_PAGE
 from support.sampledata import AFTER_EDITION
 
 from syndicator import store
-from syndicator.actions.imports import (
-    CorrectionRequired,
-    FieldChange,
-    ImportPreview,
-    parse_uploads,
-    preview_import,
-    save_import,
-)
+from syndicator.actions.import_preview import FieldChange, ImportPreview, preview_import
+from syndicator.actions.imports import CorrectionRequired, parse_uploads, save_import
 from syndicator.errors import InputError
 from syndicator.ingest import MAX_FILE_BYTES, MissingFactError
 from syndicator.model import Block

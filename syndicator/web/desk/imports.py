@@ -19,6 +19,7 @@ from flask.typing import ResponseReturnValue
 
 from ... import store
 from ...actions import articles as article_actions
+from ...actions import import_preview as previews
 from ...actions import imports as import_actions
 from ...errors import InputError
 from ...ingest import MissingFactError, ParsedFile
@@ -148,7 +149,7 @@ def _preview_page(
         batch=batch,
         facts=facts,
         problem=problem,
-        preview=import_actions.preview_import(get_engine(), parsed) if parsed else None,
+        preview=previews.preview_import(get_engine(), parsed) if parsed else None,
         format=request.values.get("format", "auto"),
         fact_labels=FACT_LABELS,
         errors=errors,

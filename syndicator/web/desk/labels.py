@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...actions.imports import FIELD_LABELS
+from ...actions.import_preview import FIELD_LABELS
 from .session import bp
 
 ACTIONS = {
