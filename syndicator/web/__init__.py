@@ -1,4 +1,4 @@
-"""The Flask app (feed files, reader and staff pages, the ingest API, ops) and its server.
+"""The Flask app (feed files, reader pages, the newsroom desk, the ingest API, ops) and its server.
 
 ``create_app`` follows the Flask tutorial's factory: defaults, then the
 configuration handed in, then the store and blueprints wired inside.
