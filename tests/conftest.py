@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
-from support import configs, feedcheck, pictures, processes, sampledata
+from support import configs, feedcheck, pictures, processes, readerdata, sampledata
 from support.localhub import LocalHub
 from support.paths import SAMPLE_PAGE
 from support.sampledata import AFTER_EDITION
@@ -147,6 +147,14 @@ def loaded(engine, sample) -> list[Article]:
         store.save_edition(conn, sample.edition)
         store.save_articles(conn, sample.articles, now=AFTER_EDITION)
     return sample.articles
+
+
+@pytest.fixture(scope="session")
+def save_reader_paper() -> Callable[..., readerdata.ReaderPaper]:
+    """A factory: ``save_reader_paper(engine, config, now)`` saves the reader pages' paper
+    (the sample page, a page 2 with a photo, a table and a correction, a page 3, an
+    earlier day; see support.readerdata), its photo in ``config``'s media store."""
+    return readerdata.save_reader_paper
 
 
 @pytest.fixture(scope="session")
