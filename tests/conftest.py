@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
-from support import configs, feedcheck, pictures, processes, readerdata, sampledata
+from support import axe, configs, feedcheck, pictures, processes, readerdata, sampledata
 from support.localhub import LocalHub
 from support.paths import SAMPLE_PAGE
 from support.sampledata import AFTER_EDITION
@@ -240,9 +240,8 @@ def live_server(tmp_path: Path):
         server.stop()
 
 
-@pytest.fixture
-def chromium():
-    """A headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+def _launch_chromium():
+    """Playwright's context manager around a headless Debian Chromium, or a skip."""
     if not Path(processes.CHROMIUM).exists():
         pytest.skip(
             f"{processes.CHROMIUM} missing: run `make test` as root, or `apt-get install chromium`"
@@ -258,6 +257,24 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def chromium():
+    """A headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    yield from _launch_chromium()
+
+
+@pytest.fixture(scope="module")
+def module_chromium():
+    """The same Chromium, shared by a module's tests (each makes its own contexts)."""
+    yield from _launch_chromium()
+
+
+@pytest.fixture(scope="session")
+def axe_core(tmp_path_factory) -> Path:
+    """``axe.min.js`` of axe-core, installed with npm once per test session (skips without npm)."""
+    return axe.install_axe(tmp_path_factory.mktemp("axe-core"))
 
 
 # -- fakes of outside services --------------------------------------------------

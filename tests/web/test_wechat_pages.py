@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from support.sampledata import AFTER_EDITION
 
+
 def test_the_posts_the_pass_writes_are_served_under_feeds(client, engine, config, loaded) -> None:
     """``feeds/`` is the URL tree under /feeds/, WeChat posts included (as
     nginx serves them from the same directory)."""
