@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 from ..model import Article
 
@@ -97,11 +97,33 @@ def corrected_at(article: Article) -> datetime | None:
     return article.updated_at if article.updated_at > article.published_at else None
 
 
-def correction_notes(article: Article, tz: tzinfo) -> list[str]:
-    """The correction notes to print with the article: ["更正于 2021年8月31日 10:20"] or [].
+@dataclass(frozen=True)
+class CorrectionNote:
+    """One correction as the article page prints it, under an ``id`` a link can point to."""
 
-    A list, because the model keeps only the latest correction today and a
-    history of them may follow; the page prints whatever this returns.
+    text: str  # 更正：本文于2021年8月30日 15:20更正
+    anchor: str  # corrected-20210830T072000Z
+
+    @property
+    def label(self) -> str:
+        """更正 — the words before the colon, printed as the note's heading."""
+        return self.text.partition("：")[0]
+
+    @property
+    def detail(self) -> str:
+        return self.text.partition("：")[2]
+
+
+def correction_notes(article: Article, tz: tzinfo) -> list[CorrectionNote]:
+    """The correction notes to print with the article, newest first (today: the latest, or none).
+
+    The words and the anchor are those the feeds' content and item links
+    use for the same correction (``corrected-`` and the time in UTC, so a
+    change of the site's zone moves no link), so a reader who follows a
+    corrected item from a feed lands on its note.
     """
     when = corrected_at(article)
-    return [f"更正于 {chinese_time(when, tz)}"] if when else []
+    if when is None:
+        return []
+    text = f"更正：本文于{chinese_time(when, tz)}更正"
+    return [CorrectionNote(text, f"corrected-{when.astimezone(UTC):%Y%m%dT%H%M%SZ}")]

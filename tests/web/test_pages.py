@@ -186,8 +186,8 @@ def test_photo_news_prints_its_caption_and_credit_once(reader, paper) -> None:
 
 def test_a_corrected_article_says_when(reader, paper) -> None:
     page = get(reader, f"/articles/{PHOTO_STORY}")
-    notes = [text(p) for p in page.xpath('//aside[@class="corrections"]/p')]
-    assert notes == ["更正于 2021年8月30日 15:20"]
+    notes = [(p.get("id"), text(p)) for p in page.xpath('//aside[@class="corrections"]/p')]
+    assert notes == [("corrected-20210830T072000Z", "更正本文于2021年8月30日 15:20更正")]
     assert not get(reader, f"/articles/{TABLE_STORY}").xpath('//aside[@class="corrections"]')
 
 

@@ -72,4 +72,8 @@ def test_an_article_updated_after_it_was_released_was_corrected() -> None:
     later = AT + timedelta(hours=9, minutes=20)
     fixed = article("a", 1, 1, updated_at=later)
     assert reader.corrected_at(fixed) == later
-    assert reader.correction_notes(fixed, SHANGHAI) == ["更正于 2021年8月30日 15:20"]
+    [note] = reader.correction_notes(fixed, SHANGHAI)
+    assert note.text == "更正：本文于2021年8月30日 15:20更正"
+    assert (note.label, note.detail) == ("更正", "本文于2021年8月30日 15:20更正")
+    # The anchor is in UTC: the feeds' item links of a corrected article end with it.
+    assert note.anchor == "corrected-20210830T072000Z"
