@@ -148,7 +148,9 @@ def edition(day: str) -> str:
     editions = _editions()
     if not any(d == wanted for d, _ in editions):
         abort(404)
-    return _edition_page(wanted, editions, canonical_path=url_for(".edition", day=day))
+    return _edition_page(
+        wanted, editions, canonical_path=url_for(".edition", day=wanted.isoformat())
+    )
 
 
 def _masthead(day: date) -> Edition | None:

@@ -103,6 +103,10 @@ def test_an_edition_page_and_unknown_days(reader, paper) -> None:
     assert page.xpath(f'//a[@rel="next"][@href="/editions/{DAY}"]')
     canonical = page.xpath('//link[@rel="canonical"]/@href')
     assert canonical == [f"http://127.0.0.1:8080/editions/{readerdata.EARLIER}"]
+    # Other spellings of the day and page name one canonical page.
+    for url, canonical in (("/editions/20210830", DAY), (f"/editions/{DAY}/02", f"{DAY}/2")):
+        found = get(reader, url).xpath('//link[@rel="canonical"]/@href')
+        assert found == [f"http://127.0.0.1:8080/editions/{canonical}"], url
     for url in ("/editions/2020-01-01", "/editions/garbage", "/editions/2021-08-30/9"):
         assert reader.get(url).status_code == 404, url
 
