@@ -117,7 +117,7 @@ def poller(port: int, stop: threading.Event, stats: Stats, pace: float, budget, 
     client = Client(port)
     etags: dict[str, str] = {}
     feeds = [f"/feeds/all/{n}" for n in ("rss.xml", "atom.xml", "feed.json")] + ["/feeds/opml.xml"]
-    pages = ["/", "/articles/zjgrrb-20210830-01-01", "/articles/zjgrrb-20210830-01-01/wechat.json"]
+    pages = ["/", "/articles/zjgrrb-20210830-01-01", "/editions/2021-08-30/1"]
     while not stop.is_set() and budget():
         roll = rng.random()
         if roll < 0.70:

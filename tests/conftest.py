@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
-from support import configs, feedcheck, pictures, processes, sampledata
+from support import axe, configs, feedcheck, pictures, processes, readerdata, sampledata
 from support.localhub import LocalHub
 from support.paths import SAMPLE_PAGE
 from support.sampledata import AFTER_EDITION
@@ -150,6 +150,14 @@ def loaded(engine, sample) -> list[Article]:
 
 
 @pytest.fixture(scope="session")
+def save_reader_paper() -> Callable[..., readerdata.ReaderPaper]:
+    """A factory: ``save_reader_paper(engine, config, now)`` saves the reader pages' paper
+    (the sample page, a page 2 with a photo, a table and a correction, a page 3, an
+    earlier day; see support.readerdata), its photo in ``config``'s media store."""
+    return readerdata.save_reader_paper
+
+
+@pytest.fixture(scope="session")
 def sample_data() -> SimpleNamespace:
     """``sample_data.save(config_path)`` and ``sample_data.publish(config_path, now)``:
     fill a server's store and output dir in-process."""
@@ -232,9 +240,8 @@ def live_server(tmp_path: Path):
         server.stop()
 
 
-@pytest.fixture
-def chromium():
-    """A headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+def _launch_chromium():
+    """Playwright's context manager around a headless Debian Chromium, or a skip."""
     if not Path(processes.CHROMIUM).exists():
         pytest.skip(
             f"{processes.CHROMIUM} missing: run `make test` as root, or `apt-get install chromium`"
@@ -250,6 +257,24 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def chromium():
+    """A headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    yield from _launch_chromium()
+
+
+@pytest.fixture(scope="module")
+def module_chromium():
+    """The same Chromium, shared by a module's tests (each makes its own contexts)."""
+    yield from _launch_chromium()
+
+
+@pytest.fixture(scope="session")
+def axe_core(tmp_path_factory) -> Path:
+    """``axe.min.js`` of axe-core, installed with npm once per test session (skips without npm)."""
+    return axe.install_axe(tmp_path_factory.mktemp("axe-core"))
 
 
 # -- fakes of outside services --------------------------------------------------

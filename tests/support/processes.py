@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -90,3 +91,23 @@ class LiveServer:
                 out = self.proc.communicate()[0]
             self._output = out.decode(errors="replace")
         return self._output
+
+
+class AppThread:
+    """A Flask app in a threaded WSGI server on a loopback port, in this process.
+
+    For browser tests that need the app's clock or store in hand (a fixed
+    "now", a signed-in desk); ``LiveServer`` runs the real `syndicator serve`.
+    """
+
+    def __init__(self, app, port: int) -> None:
+        from werkzeug.serving import make_server
+
+        self.url = f"http://127.0.0.1:{port}"
+        self.server = make_server("127.0.0.1", port, app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=5)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ...actions import articles as article_actions
@@ -51,6 +51,42 @@ def _page(article_id: str, status: int = 200, **errors: str) -> tuple[str, int]:
 @bp.get("/articles/<article_id>")
 def article(article_id: str) -> tuple[str, int]:
     return _page(article_id)
+
+
+@bp.get("/articles/<article_id>/wechat.html")
+def wechat_html(article_id: str) -> Response:
+    """The post's fragment alone, exactly what the Copy button puts on the clipboard.
+
+    A newsroom tool, so it lives here, signed in (it was public until the
+    reader pages became the readers'); any status, since staff check a post
+    before it is due. The pass also writes due posts to ``feeds/wechat/``.
+    """
+    post = wechat_post.build_post(
+        article_actions.get_article(get_engine(), article_id), get_config()
+    )
+    if post.check:
+        return _unprocessable(post)
+    return Response(post.content, content_type="text/html; charset=utf-8")
+
+
+@bp.get("/articles/<article_id>/wechat.json")
+def wechat_json(article_id: str) -> Response:
+    """The ``draft/add`` article object, or 422 listing the rules it breaks."""
+    post = wechat_post.build_post(
+        article_actions.get_article(get_engine(), article_id), get_config()
+    )
+    if not post.ready:
+        return _unprocessable(post)
+    return Response(post.json, content_type="application/json; charset=utf-8")
+
+
+def _unprocessable(post: wechat_post.WechatPost) -> Response:
+    body = {"error": f"{post.article_id}: not ready for WeChat", "problems": post.complaints}
+    return Response(
+        wechat_post.payload_json(body),
+        status=422,
+        content_type="application/json; charset=utf-8",
+    )
 
 
 def _done(article_id: str, message: str) -> ResponseReturnValue:
