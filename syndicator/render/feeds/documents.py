@@ -36,6 +36,7 @@ from ... import __version__
 from ...config import Config
 from ...model import Article
 from ..html import article_html, article_url
+from ..times import shown_published, shown_updated
 from .context import (
     ARCHIVE_DIR,
     EPOCH,
@@ -128,8 +129,8 @@ def _add_entry(fg: FeedGenerator, ctx: FeedContext, article: Article) -> None:
     if article.source_url:
         ext.links.append({"href": article.source_url, "rel": "related", "type": "text/html"})
     ext.enclosures = image_enclosures(ctx.site, article)
-    fe.published(article.published_at.astimezone(ctx.tz))
-    fe.updated(article.updated_at.astimezone(ctx.tz))
+    fe.published(shown_published(article).astimezone(ctx.tz))
+    fe.updated(shown_updated(article).astimezone(ctx.tz))
     for author in article.authors:
         fe.author({"name": author.name})
     ext.creators = [a.name for a in article.authors]
@@ -234,8 +235,8 @@ def _json_item(ctx: FeedContext, article: Article) -> dict[str, Any]:
     if article.source_url:
         item["external_url"] = article.source_url
     item["summary"] = article.digest()
-    item["date_published"] = article.published_at.astimezone(ctx.tz).isoformat()
-    item["date_modified"] = article.updated_at.astimezone(ctx.tz).isoformat()
+    item["date_published"] = shown_published(article).astimezone(ctx.tz).isoformat()
+    item["date_modified"] = shown_updated(article).astimezone(ctx.tz).isoformat()
     if article.authors:
         item["authors"] = [{"name": a.name} for a in article.authors]
     tags = _categories(article)
