@@ -116,14 +116,15 @@ def source_line(article: Article) -> str:
     """来源：浙江工人日报 2021年8月30日 第1版 — where the article was printed."""
     day = article.edition
     page = article.page_name or f"第{article.page}版"
-    paper = article.paper or ""
-    return f"来源：{paper} {day.year}年{day.month}月{day.day}日 {page}".replace("  ", " ")
+    where = (article.paper, f"{day.year}年{day.month}月{day.day}日", page)
+    return "来源：" + " ".join(part for part in where if part)
 
 
 def article_html(article: Article, *, tz: tzinfo | None = None) -> str:
     """The article body for ``content:encoded``, Atom ``content`` and ``content_html``.
 
-    A corrected article opens with its correction note.
+    A corrected article opens with its correction note; the 来源 footer
+    links to the e-paper page when the article has one.
 
     :param tz: the site's zone, for the correction note's time.
     """
@@ -142,7 +143,10 @@ def article_html(article: Article, *, tz: tzinfo | None = None) -> str:
             byline = None
         else:
             out.append(render_block(block))
-    footer = [escape(source_line(article), quote=False)]
+    source = escape(source_line(article), quote=False)
+    if article.source_url:
+        source = f'<a href="{escape(article.source_url, quote=True)}">{source}</a>'
+    footer = [source]
     if article.editor:
         footer.append(f"责任编辑：{escape(article.editor, quote=False)}")
     out.append(f"<p><small>{'　'.join(footer)}</small></p>")

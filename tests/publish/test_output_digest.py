@@ -48,7 +48,7 @@ author = "程雪"
 """
 #: 117 files: feeds, gzip twins, archive pages and manifests, WeChat posts, OPML,
 #: the stylesheet, the generation marker and the (empty) output-dir lock file.
-DIGEST = "d993675711f53a8b30cc6a03647ba0c512f7c1522defd9fe3440089bb3d32691"
+DIGEST = "d6e4aae875d9577a9cb62ddf17ccfc9f40738224ca759dda577039b9ccd0bcdd"
 
 
 def tree_digest(root: Path) -> tuple[int, str]:

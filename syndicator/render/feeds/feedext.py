@@ -5,8 +5,9 @@ Registered once per document by ``render.feeds`` under the name
 RFC 5005 history links and ``fh:archive``, syndication hints
 (``sy:updatePeriod``/``sy:updateFrequency``). Item level: ``dc:creator`` for
 every author, the image ``enclosure`` and ``media:content`` in RSS, RSS's
-``atom:updated`` of a corrected item, and Atom links with their
-``rel``/``type`` (feedgen 1.0 drops them).
+``atom:updated`` of a corrected item and ``atom:link rel="related"`` to the
+e-paper page, and Atom links with their ``rel``/``type`` (feedgen 1.0 drops
+them).
 """
 
 from __future__ import annotations
@@ -118,6 +119,10 @@ class EntryExtension(BaseEntryExtension):
             xml_elem(f"{{{DC_NS}}}creator", entry).text = name
         if self.modified is not None:
             xml_elem(f"{{{ATOM_NS}}}updated", entry).text = self.modified.isoformat()
+        # The <link> is the item's page; an e-paper page is Atom's "related".
+        for attrs in self.links:
+            if attrs["rel"] == "related":
+                xml_elem(f"{{{ATOM_NS}}}link", entry, **attrs)
         if self.enclosures:
             # RSS 2.0 allows one enclosure per item; media:content lists all.
             first = self.enclosures[0]
