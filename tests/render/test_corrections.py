@@ -15,7 +15,10 @@ from syndicator.render.corrections import correction_anchor, correction_note
 from syndicator.render.wechat.html import render_wechat
 
 ATOM = "http://www.w3.org/2005/Atom"
-ECONOMY = "zjgrrb-20210901-02-01"  # page 2, first: printed a minute before its due second
+#: Page 2's first article, with a time of its own (06:00:00.899): printed as given,
+#: a correction by the page-order rule (render.times), a minute before its second.
+ECONOMY = "zjgrrb-20210901-02-01"
+GIVEN = "2021-09-01T06:00:00.899000+08:00"
 NOTE = "更正：本文于2021年9月1日 15:29更正"
 
 
@@ -50,7 +53,7 @@ def test_an_article_never_corrected_has_no_note_and_its_plain_link(ctx, economy)
     rss = etree.fromstring(docs["rss.xml"])
     assert rss.find(f"channel/item/{{{ATOM}}}updated") is None
     item = json.loads(docs["feed.json"])["items"][0]
-    assert item["date_modified"] == item["date_published"] == "2021-09-01T05:59:00+08:00"
+    assert item["date_modified"] == item["date_published"] == GIVEN
 
 
 def test_a_corrected_article_says_so_in_every_format(ctx, economy) -> None:
@@ -74,7 +77,7 @@ def test_a_corrected_article_says_so_in_every_format(ctx, economy) -> None:
     assert item["content_html"].startswith(f"<p><strong>{NOTE}</strong></p>")
     assert item["summary"].startswith(NOTE)
     assert item["date_modified"] == "2021-09-01T15:29:15+08:00"
-    assert item["date_published"] == "2021-09-01T05:59:00+08:00"
+    assert item["date_published"] == GIVEN
     assert item["url"] == f"{ctx.site.base_url}/articles/{ECONOMY}"  # readers key JSON on id
 
 

@@ -12,6 +12,7 @@ from syndicator.model import Article, release_time
 from syndicator.render.times import (
     PAGE_SECONDS,
     corrected_at,
+    edition_second,
     order_offset,
     shown_published,
     shown_updated,
@@ -78,10 +79,19 @@ def test_a_correction_is_printed_by_the_same_rule_and_after_the_publication() ->
     assert shown_updated(second) > shown_published(second)
 
 
-def test_a_time_given_without_the_page_order_rule_is_printed_by_it_too() -> None:
-    """An article imported with its own time (a JSON article on page 1) keeps it
-    to the second; on a later place it moves back by that place."""
-    given_at = datetime(2021, 8, 30, 14, 30, tzinfo=SHANGHAI)
-    assert shown_published(article(1, 1, published_at=given_at, updated_at=given_at)) == given_at
-    later_place = article(3, 2, published_at=given_at, updated_at=given_at)
-    assert shown_published(later_place) == given_at - timedelta(seconds=121)
+def test_a_time_somebody_gave_is_printed_as_given() -> None:
+    """A JSON article's own ``published_at``, or the desk's 定时 07:02 for page
+    1's third article: readers see 07:02, not a page-order second before it."""
+    given_at = datetime(2021, 8, 30, 7, 2, tzinfo=SHANGHAI)
+    scheduled = article(1, 3, published_at=given_at, updated_at=given_at)
+    assert edition_second(scheduled) is None
+    assert shown_published(scheduled) == shown_updated(scheduled) == given_at
+    with_fraction = given_at + timedelta(microseconds=899_000)
+    assert shown_published(article(2, 1, published_at=with_fraction)) == with_fraction
+    assert edition_second(article(2, 1)) == EDITION_AT
+
+
+def test_a_correction_soon_after_a_given_time_is_not_printed_before_it() -> None:
+    given_at = datetime(2021, 8, 30, 7, 2, tzinfo=SHANGHAI)
+    soon = article(3, 2, published_at=given_at, updated_at=given_at + timedelta(seconds=30))
+    assert shown_updated(soon) == given_at  # 07:02:30 less 121 s would be before 07:02
