@@ -255,13 +255,15 @@ class Article:
 def release_time(edition_at: datetime, page: int, seq: int) -> datetime:
     """When the ``seq``-th article of ``page`` of an edition released at ``edition_at`` is due.
 
-    A printed edition goes out at one moment, but feed readers sort by
-    time, and entries sharing a timestamp come out in any order (and trip
-    validators' duplicate-``updated`` checks). So within that same second
-    the lead story of page 1 is the newest and the rest follow in page
-    order, a microsecond apart (room for 1,000 pages of 1,000 articles):
-    readers show the paper's order, and no article is due before the
-    edition's time.
+    A printed edition goes out at one moment, but the store and the feeds
+    list articles newest first, and articles sharing a time come out in
+    any order. So within that same second the lead story of page 1 is the
+    newest and the rest follow in page order, a microsecond apart (room
+    for 1,000 pages of 1,000 articles), and no article is due before the
+    edition's time. Feed readers keep whole seconds only: the feeds print
+    these times by a rule of their own that keeps the order in whole
+    seconds (``render.times``), leaving this one, which stored articles
+    were saved with and their content hashes include, as it is.
     """
     rank = (max(page, 1) - 1) * 1000 + max(seq, 1) - 1
     return edition_at + timedelta(microseconds=max(0, 999_999 - rank))

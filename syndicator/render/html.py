@@ -8,15 +8,28 @@ The WeChat rendering (``render.wechat``) is the styled sibling.
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from html import escape
 
 from ..config import SiteConfig
 from ..model import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, Article, Block, Cell, head_rows
+from .corrections import correction_anchor, correction_note
 
 
 def article_url(site: SiteConfig, article: Article) -> str:
-    """The article's page on this service: the feeds' item link."""
+    """The article's page on this service (its canonical address)."""
     return f"{site.base_url}/articles/{article.id}"
+
+
+def article_link(site: SiteConfig, article: Article) -> str:
+    """The feeds' item link: the article's page, at its latest correction if any.
+
+    The fragment (:func:`.corrections.correction_anchor`) changes with each
+    correction and the GUID does not: see the README's "Corrections".
+    """
+    anchor = correction_anchor(article)
+    url = article_url(site, article)
+    return url if anchor is None else f"{url}#{anchor}"
 
 
 def lead_byline(article: Article) -> str | None:
@@ -103,13 +116,22 @@ def source_line(article: Article) -> str:
     """来源：浙江工人日报 2021年8月30日 第1版 — where the article was printed."""
     day = article.edition
     page = article.page_name or f"第{article.page}版"
-    paper = article.paper or ""
-    return f"来源：{paper} {day.year}年{day.month}月{day.day}日 {page}".replace("  ", " ")
+    where = (article.paper, f"{day.year}年{day.month}月{day.day}日", page)
+    return "来源：" + " ".join(part for part in where if part)
 
 
-def article_html(article: Article) -> str:
-    """The article body for ``content:encoded``, Atom ``content`` and ``content_html``."""
+def article_html(article: Article, *, tz: tzinfo | None = None) -> str:
+    """The article body for ``content:encoded``, Atom ``content`` and ``content_html``.
+
+    A corrected article opens with its correction note; the 来源 footer
+    links to the e-paper page when the article has one.
+
+    :param tz: the site's zone, for the correction note's time.
+    """
     out: list[str] = []
+    note = correction_note(article, tz)
+    if note is not None:
+        out.append(f"<p><strong>{escape(note, quote=False)}</strong></p>")
     if article.kicker:
         out.append(f"<p><small>{escape(article.kicker, quote=False)}</small></p>")
     if article.subtitle:
@@ -121,7 +143,10 @@ def article_html(article: Article) -> str:
             byline = None
         else:
             out.append(render_block(block))
-    footer = [escape(source_line(article), quote=False)]
+    source = escape(source_line(article), quote=False)
+    if article.source_url:
+        source = f'<a href="{escape(article.source_url, quote=True)}">{source}</a>'
+    footer = [source]
     if article.editor:
         footer.append(f"责任编辑：{escape(article.editor, quote=False)}")
     out.append(f"<p><small>{'　'.join(footer)}</small></p>")

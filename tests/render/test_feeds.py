@@ -47,11 +47,13 @@ def test_sample_feeds_parse_with_eight_entries_in_beijing_time(sample_docs) -> N
             assert "2021-08-30" in entry.published or "30 Aug 2021" in entry.published
     doc = json.loads(sample_docs["feed.json"])
     assert [i["title"] for i in doc["items"]] == SAMPLE_TITLES
-    # The edition's second, a microsecond apart in page order (model.release_time).
+    # Whole seconds, one apart in page order, counting down from the edition's
+    # time (render.times); an uncorrected item was modified when published.
     stamps = [i["date_published"] for i in doc["items"]]
-    assert stamps[0] == "2021-08-30T06:00:00.999999+08:00"
-    assert all(s.startswith("2021-08-30T06:00:00.99") and s.endswith("+08:00") for s in stamps)
-    assert stamps == sorted(stamps, reverse=True)
+    assert stamps == [
+        f"2021-08-30T0{t}+08:00" for t in ("6:00:00", *(f"5:59:{s}" for s in range(59, 52, -1)))
+    ]
+    assert [i["date_modified"] for i in doc["items"]] == stamps
     # feedparser 6.0 (the newest release) has no JSON Feed parser; the JSON
     # Feed is read with json here and checked against its schema elsewhere.
     assert all(i["id"].startswith("tag:zjgrrb.com,2021-08-30:") for i in doc["items"])
@@ -99,7 +101,8 @@ def test_atom_entries_keep_link_rel_and_type(sample_docs) -> None:
         ]
         assert entry.find(f"{ATOM}content").get("type") == "html"
         published = entry.findtext(f"{ATOM}published")
-        assert published.startswith("2021-08-30T06:00:00.") and published.endswith("+08:00")
+        assert published.startswith(("2021-08-30T06:00:00+", "2021-08-30T05:59:5"))
+        assert published.endswith("+08:00") and entry.findtext(f"{ATOM}updated") == published
 
 
 def test_render_is_pure_same_input_same_bytes(ctx, sample) -> None:
@@ -199,9 +202,10 @@ def test_stylesheet_turns_feed_into_chinese_page_with_subscribe_line(ctx, sample
     assert page.xpath("//h2[@class='item-title']/a/text()") == SAMPLE_TITLES
     how = page.xpath("string(//*[@id='how-to-subscribe'])")
     assert "如何订阅" in how and ctx.feed_url(name) in how
-    # Dates read the same in both formats: Beijing time, 2021-08-30 06:00.
+    # Dates read the same in both formats: Beijing time, the lead at 06:00 and
+    # the rest of page 1 a second apart before it (render.times).
     dates = [m.split("·")[0].strip() for m in page.xpath("//p[@class='meta']/text()")]
-    assert dates == ["2021-08-30 06:00"] * len(SAMPLE_TITLES)
+    assert dates == ["2021-08-30 06:00"] + ["2021-08-30 05:59"] * (len(SAMPLE_TITLES) - 1)
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,9 @@ from lxml import etree
 from ... import __version__
 from ...config import Config
 from ...model import Article
-from ..html import article_html, article_url
+from ..corrections import correction_note
+from ..html import article_html, article_link, article_url
+from ..times import corrected_at, shown_published, shown_updated
 from .context import (
     ARCHIVE_DIR,
     EPOCH,
@@ -118,7 +120,7 @@ def _generator(
 def _add_entry(fg: FeedGenerator, ctx: FeedContext, article: Article) -> None:
     fe = fg.add_entry(order="append")
     guid = article_guid(ctx.site, article)
-    url = article_url(ctx.site, article)
+    url = article_link(ctx.site, article)
     fe.id(guid)
     fe.guid(guid, permalink=False)
     fe.title(article.title)
@@ -128,16 +130,25 @@ def _add_entry(fg: FeedGenerator, ctx: FeedContext, article: Article) -> None:
     if article.source_url:
         ext.links.append({"href": article.source_url, "rel": "related", "type": "text/html"})
     ext.enclosures = image_enclosures(ctx.site, article)
-    fe.published(article.published_at.astimezone(ctx.tz))
-    fe.updated(article.updated_at.astimezone(ctx.tz))
+    fe.published(shown_published(article).astimezone(ctx.tz))
+    fe.updated(shown_updated(article).astimezone(ctx.tz))
+    if corrected_at(article) is not None:  # RSS has no element of its own for it
+        ext.modified = shown_updated(article).astimezone(ctx.tz)
     for author in article.authors:
         fe.author({"name": author.name})
     ext.creators = [a.name for a in article.authors]
-    fe.content(article_html(article), type="html")
+    fe.content(article_html(article, tz=ctx.tz), type="html")
     # isSummary: without it feedgen overwrites the Atom <content> with the summary.
-    fe.description(article.digest(), isSummary=True)
+    fe.description(_summary(ctx, article), isSummary=True)
     for term in _categories(article):
         fe.category(term=term)
+
+
+def _summary(ctx: FeedContext, article: Article) -> str:
+    """The digest, after the correction note if there is one: a reader that
+    shows only the summary (RSS ``description``) still sees the note."""
+    note = correction_note(article, ctx.tz)
+    return article.digest() if note is None else f"{note}。{article.digest()}"
 
 
 def _categories(article: Article) -> list[str]:
@@ -227,15 +238,18 @@ def _json_items(ctx: FeedContext, articles: Sequence[Article]) -> list[bytes]:
 def _json_item(ctx: FeedContext, article: Article) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": article_guid(ctx.site, article),
+        # The page itself: JSON Feed readers keep items by id alone, so the
+        # correction fragment that RSS and Atom links carry for sfeed's sake
+        # (html.article_link) would only make the URL noisier here.
         "url": article_url(ctx.site, article),
         "title": article.title,
-        "content_html": article_html(article),
+        "content_html": article_html(article, tz=ctx.tz),
     }
     if article.source_url:
         item["external_url"] = article.source_url
-    item["summary"] = article.digest()
-    item["date_published"] = article.published_at.astimezone(ctx.tz).isoformat()
-    item["date_modified"] = article.updated_at.astimezone(ctx.tz).isoformat()
+    item["summary"] = _summary(ctx, article)
+    item["date_published"] = shown_published(article).astimezone(ctx.tz).isoformat()
+    item["date_modified"] = shown_updated(article).astimezone(ctx.tz).isoformat()
     if article.authors:
         item["authors"] = [{"name": a.name} for a in article.authors]
     tags = _categories(article)

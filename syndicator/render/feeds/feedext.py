@@ -4,13 +4,16 @@ Registered once per document by ``render.feeds`` under the name
 ``syndicator``. Channel level: the XSL processing instruction, WebSub hubs,
 RFC 5005 history links and ``fh:archive``, syndication hints
 (``sy:updatePeriod``/``sy:updateFrequency``). Item level: ``dc:creator`` for
-every author, the image ``enclosure`` and ``media:content`` in RSS, and
-Atom links with their ``rel``/``type`` (feedgen 1.0 drops them).
+every author, the image ``enclosure`` and ``media:content`` in RSS, RSS's
+``atom:updated`` of a corrected item and ``atom:link rel="related"`` to the
+e-paper page, and Atom links with their ``rel``/``type`` (feedgen 1.0 drops
+them).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from lxml import etree
@@ -106,10 +109,20 @@ class EntryExtension(BaseEntryExtension):
         self.creators: list[str] = []
         self.links: list[dict[str, str]] = []
         self.enclosures: list[Enclosure] = []
+        #: When a corrected item changed. RSS 2.0 has no element for it:
+        #: ``atom:updated`` is the one feedparser and SimplePie (FreshRSS)
+        #: read as the item's modification time, and the W3C validator accepts.
+        self.modified: datetime | None = None
 
     def extend_rss(self, entry: Any) -> Any:
         for name in self.creators:
             xml_elem(f"{{{DC_NS}}}creator", entry).text = name
+        if self.modified is not None:
+            xml_elem(f"{{{ATOM_NS}}}updated", entry).text = self.modified.isoformat()
+        # The <link> is the item's page; an e-paper page is Atom's "related".
+        for attrs in self.links:
+            if attrs["rel"] == "related":
+                xml_elem(f"{{{ATOM_NS}}}link", entry, **attrs)
         if self.enclosures:
             # RSS 2.0 allows one enclosure per item; media:content lists all.
             first = self.enclosures[0]

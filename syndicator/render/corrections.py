@@ -1,0 +1,42 @@
+"""Whether readers are told an article was corrected, and in what words.
+
+An article corrected after readers could see it (:func:`.times.corrected_at`)
+says so in every format's content, and on the reader's page, with the
+same note; its time is the one the feeds state as the item's
+modification time (:func:`.times.shown_updated`), so the words and the
+metadata agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, tzinfo
+
+from ..model import Article
+from .times import corrected_at, shown_updated
+
+__all__ = ["corrected_at", "correction_anchor", "correction_note"]
+
+
+def correction_note(article: Article, tz: tzinfo | None = None) -> str | None:
+    """``更正：本文于2021年8月30日 09:15更正`` in local time, or ``None``.
+
+    :param tz: the site's zone; ``None`` keeps the offset the time carries.
+    """
+    if corrected_at(article) is None:
+        return None
+    at = shown_updated(article)
+    local = at.astimezone(tz) if tz is not None else at
+    return f"更正：本文于{local.year}年{local.month}月{local.day}日 {local:%H:%M}更正"
+
+
+def correction_anchor(article: Article) -> str | None:
+    """The fragment naming the article's latest correction: ``corrected-20210830T011500Z``.
+
+    The feeds' item link ends with it, so that a reader which keeps an
+    item by its id, title *and* link (sfeed merges on all three) sees a
+    corrected item as new, while the GUID stays; the reader's page puts the
+    correction note under this ``id``. In UTC, so that a change of the
+    site's zone does not change every corrected item's link.
+    """
+    at = corrected_at(article)
+    return None if at is None else f"corrected-{at.astimezone(UTC):%Y%m%dT%H%M%SZ}"
