@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from ..model import Article
+from ..render.corrections import correction_anchor, correction_note
 
 #: A page name as e-paper sites print it: "第02版：经济", "第3版 要闻", "第1版".
 _PAGE_PREFIX = re.compile(r"^\s*第\s*0*\d+\s*版\s*[：:·・\-—\s]*")
@@ -86,17 +87,6 @@ def chinese_time(moment: datetime, tz: tzinfo) -> str:
     return f"{chinese_date(local.date())} {local:%H:%M}"
 
 
-def corrected_at(article: Article) -> datetime | None:
-    """When the text readers see was last corrected, or ``None`` if it never was.
-
-    The store gives an article a fresh ``updated_at`` only when its text
-    changes after it was due (a correction before then is no correction:
-    nobody read the earlier text), so a later ``updated_at`` than
-    ``published_at`` is exactly "corrected after readers saw it".
-    """
-    return article.updated_at if article.updated_at > article.published_at else None
-
-
 @dataclass(frozen=True)
 class CorrectionNote:
     """One correction as the article page prints it, under an ``id`` a link can point to."""
@@ -117,13 +107,11 @@ class CorrectionNote:
 def correction_notes(article: Article, tz: tzinfo) -> list[CorrectionNote]:
     """The correction notes to print with the article, newest first (today: the latest, or none).
 
-    The words and the anchor are those the feeds' content and item links
-    use for the same correction (``corrected-`` and the time in UTC, so a
-    change of the site's zone moves no link), so a reader who follows a
-    corrected item from a feed lands on its note.
+    The very words and anchor of the feeds' content and item links
+    (:mod:`syndicator.render.corrections`), so a reader who follows a
+    corrected item from a feed lands on the note it read there.
     """
-    when = corrected_at(article)
-    if when is None:
+    text, anchor = correction_note(article, tz), correction_anchor(article)
+    if text is None or anchor is None:
         return []
-    text = f"更正：本文于{chinese_time(when, tz)}更正"
-    return [CorrectionNote(text, f"corrected-{when.astimezone(UTC):%Y%m%dT%H%M%SZ}")]
+    return [CorrectionNote(text, anchor)]

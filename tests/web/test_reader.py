@@ -8,6 +8,7 @@ import pytest
 from support.sampledata import SHANGHAI
 
 from syndicator.model import Article
+from syndicator.render.times import corrected_at
 from syndicator.web import reader
 
 AT = datetime(2021, 8, 30, 6, 0, tzinfo=SHANGHAI)
@@ -68,10 +69,10 @@ def test_dates_are_written_the_chinese_way_in_the_papers_zone() -> None:
 
 def test_an_article_updated_after_it_was_released_was_corrected() -> None:
     fresh = article("a", 1, 1)
-    assert reader.corrected_at(fresh) is None and reader.correction_notes(fresh, SHANGHAI) == []
+    assert corrected_at(fresh) is None and reader.correction_notes(fresh, SHANGHAI) == []
     later = AT + timedelta(hours=9, minutes=20)
     fixed = article("a", 1, 1, updated_at=later)
-    assert reader.corrected_at(fixed) == later
+    assert corrected_at(fixed) == later
     [note] = reader.correction_notes(fixed, SHANGHAI)
     assert note.text == "更正：本文于2021年8月30日 15:20更正"
     assert (note.label, note.detail) == ("更正", "本文于2021年8月30日 15:20更正")
