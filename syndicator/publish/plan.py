@@ -27,6 +27,8 @@ from ..render import feeds
 from . import channel_files, wechat_files
 
 FEED_FILES = tuple(feeds.FORMATS)
+#: Files earlier releases wrote beside the channels and this one does not.
+RETIRED = ("feed.xsl",)
 
 
 @dataclass
@@ -79,6 +81,8 @@ class PassPlan:
     documents: dict[Path, tuple[bytes, datetime]] = field(default_factory=dict)
     outputs: list[channel_files.ChannelOutput] = field(default_factory=list)
     export: wechat_files.Export = field(default_factory=wechat_files.Export)
+    #: Files to delete that no channel or WeChat post accounts for.
+    remove: list[Path] = field(default_factory=list)
     states: list[store.PublishedState] = field(default_factory=list)
     #: The store revision the plan covers; the render fingerprint it was made
     #: with, and the one the store held (both recorded by the commit).
@@ -113,7 +117,7 @@ def channel_complete(output: Path, channel: ChannelConfig) -> bool:
 def outputs_complete(config: Config) -> bool:
     """Whether an output dir holds everything a pass writes, as far as a look can tell.
 
-    Every channel complete, the OPML, the stylesheet and the WeChat folder
+    Every channel complete, the OPML and the WeChat folder
     (a single lost WeChat file comes back with ``--force``). The one
     definition: the pass trusts its bookkeeping only when this holds, and a
     follower whose dir is at the store's generation re-renders when it does not.
@@ -121,7 +125,6 @@ def outputs_complete(config: Config) -> bool:
     output = config.output_dir
     return (
         (output / "opml.xml").exists()
-        and (output / feeds.STYLESHEET).exists()
         and (output / wechat_files.DIRECTORY).is_dir()
         and all(channel_complete(output, c) for c in config.channels)
     )
@@ -178,7 +181,9 @@ def plan_everything(
     report.channels = sorted(affected & {c.name for c in config.channels})
     opml_updated = max((d[1] for d in plan.documents.values()), default=feeds.EPOCH)
     plan.documents[output / "opml.xml"] = (feeds.render_opml(config), opml_updated)
-    plan.documents[output / feeds.STYLESHEET] = (feeds.stylesheet(), feeds.EPOCH)
+    # Earlier releases wrote an XSL stylesheet for browsers; browsers now get
+    # a page from the server (web.feedpage), and the file goes.
+    plan.remove += [output / name for name in RETIRED if (output / name).exists()]
     stray = wechat_files.stray_posts(output, due_states)
     _export(plan, config, by_id, wechat_wanted, progress, stray=stray)
     plan.states = [

@@ -19,6 +19,7 @@ PATHS = [
     "/feeds/all/atom.xml",
     "/feeds/all/feed.json",
     "/feeds/all/archive/2021-09-01/atom.xml",
+    "/feeds/all/archive/2021-09-01/feed.json",
     "/feeds/opml.xml",
     "/feeds/feed.xsl",
     "/feeds/all/rss.xml.gz",
@@ -28,18 +29,26 @@ PATHS = [
     "/feeds/../config.toml",
     "/feeds/all//rss.xml",
 ]
+MINIFLUX = (
+    "application/xml, application/atom+xml, application/rss+xml, application/rdf+xml, "
+    "application/feed+json, text/html, */*;q=0.9"
+)
 HEADERS = [
     {},
     {"Accept-Encoding": "gzip"},
     {"Accept-Encoding": "gzip;q=0, identity"},
-    {"Accept-Encoding": "br, gzip, deflate", "Accept": BROWSER},
+    {"Accept-Encoding": "br, gzip, deflate", "Accept": BROWSER},  # the feed's page
+    {"Accept": BROWSER},
+    {"Accept": MINIFLUX, "Accept-Encoding": "br, gzip"},
     {"Accept": "application/rss+xml, */*;q=0.1"},
 ]
 
 
 @pytest.fixture
 def site(articles, make_config, engine, tmp_path):
-    config = make_config(tmp_path / "site", feeds={"limit": 1})
+    config = make_config(
+        tmp_path / "site", feeds={"limit": 1, "hubs": ["https://hub.example/", "http://h2/"]}
+    )
     with engine.begin() as conn:
         store.save_articles(conn, articles, now=NOW)
     run_pass(engine, config, now=NOW)

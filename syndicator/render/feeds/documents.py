@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from importlib import resources
 from typing import Any
 
 from feedgen.feed import FeedGenerator
@@ -41,7 +40,6 @@ from .context import (
     EPOCH,
     FORMATS,
     ORIGIN,
-    STYLESHEET,
     FeedContext,
     Listed,
     article_guid,
@@ -63,7 +61,6 @@ __all__ = [
     "EPOCH",
     "FORMATS",
     "ORIGIN",
-    "STYLESHEET",
     "SY_NS",
     "FeedContext",
     "Listed",
@@ -89,7 +86,6 @@ def _generator(
     fg = FeedGenerator()
     fg.register_extension("syndicator", FeedExtension, EntryExtension)
     ext: FeedExtension = fg.syndicator
-    ext.stylesheet = ctx.stylesheet_href
     ext.hubs = ctx.hubs
     ext.history = history_links(ctx, fmt)
     ext.archive = ctx.archive is not None
@@ -282,11 +278,6 @@ def render_opml(config: Config) -> bytes:
             language=config.site.language,
         )
     return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
-
-
-def stylesheet() -> bytes:
-    """The XSL that shows a feed as a readable page in a browser (package data)."""
-    return resources.files(__package__).joinpath(STYLESHEET).read_bytes()
 
 
 def render_channel(ctx: FeedContext, articles: Sequence[Article]) -> dict[str, bytes]:
