@@ -181,8 +181,12 @@ def render_atom(ctx: FeedContext, articles: Sequence[Article]) -> bytes:
 def render_json_feed(ctx: FeedContext, articles: Sequence[Article]) -> bytes:
     """JSON Feed 1.1, UTF-8 with Chinese unescaped.
 
-    An archive page is ``expired`` (it gets no new items) and ``next_url``
-    pages on to older items, as JSON Feed's pagination.
+    An archive page's ``next_url`` pages on to older items, as JSON Feed's
+    pagination. ``expired`` ("will never update again") is said only where
+    it is true: on the empty page at the old end of the archive chain
+    (:data:`.context.ORIGIN`), whose JSON holds no item and no ``next_url``.
+    A day's page is never final: a correction or withdrawal of one of its
+    articles rewrites it, and so does a new older page (its ``next_url``).
     """
     feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
@@ -197,7 +201,7 @@ def render_json_feed(ctx: FeedContext, articles: Sequence[Article]) -> bytes:
         feed["next_url"] = ctx.archive_url(ctx.prev_archive, "feed.json")
     if ctx.site.logo:
         feed["icon"] = ctx.site.logo
-    if ctx.archive is not None:
+    if ctx.archive == ORIGIN:
         feed["expired"] = True
     if ctx.hubs:
         feed["hubs"] = [{"type": "WebSub", "url": hub} for hub in ctx.hubs]
