@@ -200,6 +200,7 @@ def commit_plan(
     refingerprinted = plan.stored_fingerprint != plan.fingerprint
     with store.transaction(engine) as conn:
         store.record_published(conn, plan.states, report.removed, now=now)
+        store.raise_document_floors(conn, plan.floors)
         if refingerprinted:
             store.set_meta(conn, "render_fingerprint", plan.fingerprint)
         if report.added or report.changed or report.removed or refingerprinted:

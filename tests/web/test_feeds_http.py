@@ -208,3 +208,66 @@ def test_an_older_item_arriving_moves_last_modified(
         parsed = feedparser.parse(poll.data)
         assert parsed.feed.updated_parsed[:4] == (2021, 9, 2, 5)
 
+
+def _correct(engine, article, at: datetime) -> None:
+    with engine.begin() as conn:
+        store.save_articles(conn, [article.replace(title=f"{article.title}（更正）")], now=at)
+
+
+def _withdraw(engine, article_id: str) -> None:
+    with engine.begin() as conn:
+        store.set_status(conn, article_id, "withdrawn")
+
+
+@pytest.mark.parametrize("name", sorted(TYPES))
+def test_a_withdrawal_moves_last_modified_and_updated_forward(
+    articles, client, engine, config, published, name
+) -> None:
+    """The newest item (corrected at 13:00) is withdrawn at 14:00: the feed's
+    time was the correction's; without that item it would fall back to 12:00,
+    and a reader polling with If-Modified-Since would be told nothing changed."""
+    newest = max(articles, key=lambda a: a.published_at)
+    _correct(engine, newest, NOW + timedelta(hours=1))
+    run_pass(engine, config, now=NOW + timedelta(hours=1))
+    before = client.get(f"/feeds/all/{name}")
+    assert before.headers["Last-Modified"] == "Thu, 02 Sep 2021 05:00:00 GMT"
+    _withdraw(engine, newest.id)
+    run_pass(engine, config, now=NOW + timedelta(hours=2))
+    poll = client.get(
+        f"/feeds/all/{name}", headers={"If-Modified-Since": before.headers["Last-Modified"]}
+    )
+    assert poll.status_code == 200 and newest.id.encode() not in poll.data
+    assert poll.headers["Last-Modified"] == "Thu, 02 Sep 2021 06:00:00 GMT"
+    if name != "feed.json":  # lastBuildDate / Atom updated: the withdrawal's pass too
+        assert feedparser.parse(poll.data).feed.updated_parsed[:5] == (2021, 9, 2, 6, 0)
+
+
+@pytest.mark.parametrize("name", sorted(TYPES))
+def test_a_withdrawal_from_an_archive_page_moves_its_time_forward(
+    articles, make_config, engine, tmp_path, name
+) -> None:
+    config = make_config(tmp_path / "small", feeds={"limit": 1})
+    with engine.begin() as conn:
+        store.save_articles(conn, articles, now=NOW)
+    run_pass(engine, config, now=NOW)
+    client = create_app(config, {"TESTING": True}).test_client()
+    url = f"/feeds/all/archive/2021-09-01/{name}"
+    corrected = next(a for a in articles if a.id == "zjgrrb-20210901-01-01")
+    _correct(engine, corrected, NOW + timedelta(hours=1))
+    run_pass(engine, config, now=NOW + timedelta(hours=1))
+    before = client.get(url).headers["Last-Modified"]
+    assert before == "Thu, 02 Sep 2021 05:00:00 GMT"
+    _withdraw(engine, corrected.id)
+    run_pass(engine, config, now=NOW + timedelta(hours=2))
+    page = client.get(url, headers={"If-Modified-Since": before})
+    assert page.status_code == 200 and corrected.id.encode() not in page.data
+    assert page.headers["Last-Modified"] == "Thu, 02 Sep 2021 06:00:00 GMT"
+    if name != "feed.json":
+        assert feedparser.parse(page.data).feed.updated_parsed[:5] == (2021, 9, 2, 6, 0)
+    # Put back, the article's old times would not move the page: the restore does.
+    with engine.begin() as conn:
+        store.set_status(conn, corrected.id, "published")
+    run_pass(engine, config, now=NOW + timedelta(hours=3))
+    restored = client.get(url)
+    assert corrected.id.encode() in restored.data
+    assert restored.headers["Last-Modified"] == "Thu, 02 Sep 2021 07:00:00 GMT"
