@@ -1,12 +1,13 @@
 #!/bin/sh
 # Install the Debian packages that some tests drive for real: chromium (the
-# preview page's Copy button, the feeds' XSL view) with a CJK font so its
-# screenshots show Chinese, newsboat (a real feed reader) and nginx (the
-# shipped deploy/nginx.conf is run in front of the app). Without root
-# or apt the tests that need them skip with a reason.
+# preview page's Copy button, a feed's page with XSLT switched off) with a
+# CJK font so its screenshots show Chinese, newsboat and sfeed (real feed
+# readers) and nginx (the shipped deploy/nginx.conf is run in front of the
+# app). Without root or apt the tests that need them skip with a reason.
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v newsboat >/dev/null 2>&1 || missing="$missing newsboat"
+command -v sfeed_update >/dev/null 2>&1 || missing="$missing sfeed"
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing="$missing nginx"
 [ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
 [ -z "$missing" ] && exit 0
