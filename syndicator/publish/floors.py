@@ -92,7 +92,9 @@ def new_floors(
     it was among its items (or when the manifest is lost: then it may have
     been), and its edition's archive page when the channel has one. An
     article put back raises the subscription document itself (it is listed
-    at the pass's clock), but not an archive page it returns to.
+    at the pass's clock), but not an archive page it returns to, nor the
+    archive's start page, which is dated by the oldest archived day: an
+    article older than that day moves it back.
     """
     output = config.output_dir
     manifests: dict[str, dict] = {}
@@ -118,6 +120,11 @@ def new_floors(
                     wanted.add((name, CURRENT))
                 if edition.isoformat() in known:
                     wanted.add((name, edition.isoformat()))
+                days = [key for key in known if key[:1].isdigit()]
+                if not leaving and days and edition.isoformat() < min(days):
+                    # A day older than the oldest archived one may get a page:
+                    # the start page, dated by that day, would go back.
+                    wanted.add((name, feeds.ORIGIN))
     return {
         (name, document): floor_at(output, name, document, clock)
         for name, document in sorted(wanted)

@@ -83,3 +83,32 @@ def test_a_follower_renders_the_floor_the_publisher_recorded(
     run_pass(engine, follower, now=later, force=True, record=False)
     assert _snapshot(follower.output_dir) == _snapshot(publisher.output_dir)
     assert _mtime(follower.output_dir / "all" / "atom.xml") == later
+
+
+def test_a_back_dated_article_does_not_send_the_archive_start_page_back(
+    articles, make_config, engine, tmp_path
+) -> None:
+    """archive/start/ is dated by the oldest archived day: a page for an older
+    day would date it earlier than readers have seen it."""
+    config = make_config(tmp_path / "site", feeds={"limit": 1})
+    with engine.begin() as conn:
+        store.save_articles(conn, articles, now=NOW)
+    run_pass(engine, config, now=NOW)
+    start = config.output_dir / "all" / "archive" / "start" / "atom.xml"
+    before = _mtime(start)
+    assert before == datetime(2021, 9, 1, tzinfo=SHANGHAI)
+    old = articles[0]
+    late = old.replace(
+        id="zjgrrb-20210825-01-01",
+        edition=old.edition.replace(day=25, month=8),
+        published_at=old.published_at.replace(day=25, month=8),
+        updated_at=old.published_at.replace(day=25, month=8),
+    )
+    later = NOW + timedelta(hours=1)
+    with engine.begin() as conn:
+        store.save_articles(conn, [late], now=later)
+    run_pass(engine, config, now=later)
+    assert (config.output_dir / "all" / "archive" / "2021-08-25" / "atom.xml").exists()
+    assert _mtime(start) == later
+    assert feedparser.parse(start.read_bytes()).feed.updated_parsed[:4] == (2021, 9, 2, 5)
+

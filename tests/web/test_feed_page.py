@@ -49,7 +49,8 @@ READER_ACCEPTS = {
     # its axios-based releases sent axios's default.
     "feed-extractor": "*/*",
     "feed-extractor (axios)": "application/json, text/plain, */*",
-    # Go's net/http (gofeed, many aggregators) and Python's urllib send no Accept at all.
+    # Go's net/http (gofeed, many aggregators) and Python's urllib send no Accept at all;
+    # so does the W3C feed validator (w3c/feedvalidator src/feedvalidator/__init__.py).
     "no Accept header": "",
 }
 #: What browsers send when a person opens a link (MDN, "List of default Accept values").
