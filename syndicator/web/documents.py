@@ -236,7 +236,7 @@ class DocumentCache:
             fresh = load_document(path, key, self.extra_headers(path))
         except FileNotFoundError:  # replaced between stat and open: the next call reads it
             return None
-        self._keep(path, fresh, fresh.size)
+        self._keep(path, fresh)
         return fresh
 
     def page(self, path: str, feed: Document) -> Document:
@@ -271,10 +271,10 @@ class DocumentCache:
                 self._bytes += page.size
         return page
 
-    def _keep(self, path: str, fresh: Document, size: int) -> None:
+    def _keep(self, path: str, fresh: Document) -> None:
         with self._lock:
             old = self._docs.pop(path, None)
-            self._bytes += size - (_full_size(old) if old else 0)
+            self._bytes += fresh.size - (_full_size(old) if old else 0)
             self._docs[path] = fresh
             while self._bytes > self.max_bytes and len(self._docs) > 1:
                 _, dropped = self._docs.popitem(last=False)

@@ -111,4 +111,3 @@ def test_a_back_dated_article_does_not_send_the_archive_start_page_back(
     assert (config.output_dir / "all" / "archive" / "2021-08-25" / "atom.xml").exists()
     assert _mtime(start) == later
     assert feedparser.parse(start.read_bytes()).feed.updated_parsed[:4] == (2021, 9, 2, 5)
-
