@@ -1,10 +1,10 @@
 #!/bin/sh
 # Install the Debian packages that some tests drive for real: chromium (the
-# preview page's Copy button, the feeds' XSL view) with a CJK font so its
-# screenshots show Chinese, newsboat and sfeed (real feed readers; sfeed's
-# sfeed_update fetches with curl) and nginx (the shipped deploy/nginx.conf
-# is run in front of the app). Without root or apt the tests that need
-# them skip with a reason.
+# desk's Copy button, the reader pages, a feed's page with XSLT off) with a
+# CJK font so its screenshots show Chinese, newsboat and sfeed (real feed
+# readers; sfeed_update fetches with curl) and nginx (deploy/nginx.conf is
+# run in front of the app). Without root or apt the tests that need them
+# skip with a reason.
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v newsboat >/dev/null 2>&1 || missing="$missing newsboat"

@@ -31,6 +31,7 @@ def _nginx_config(tmp_path: Path, port: int, app_port: int) -> Path:
         ("listen 80;", f"listen 127.0.0.1:{port};"),
         ("listen [::]:80;", ""),
         ("root /var/lib/syndicator;", f"root {tmp_path};"),
+        ('default "https://feeds.example.com";', f'default "http://127.0.0.1:{port}";'),
     ):
         assert old in site, old
         site = site.replace(old, new)
@@ -228,3 +229,54 @@ def test_systemd_unit_runs_real_commands(venv_bin, tmp_path) -> None:
         if "syndicator.service" in line and "Failed to" not in line
     ]
     assert problems == [], problems
+
+
+def test_nginx_sends_browsers_to_the_feed_page_and_readers_the_file(nginx_front) -> None:
+    port, _server, feeds = nginx_front
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    for name in ("rss.xml", "atom.xml", "feed.json"):
+        path = f"/feeds/all/{name}"
+        status, body, headers = _get(port, path, {"Accept": "*/*"})
+        assert status == 200 and body == (feeds / "all" / name).read_bytes(), name
+        assert headers["vary"] == "Accept, Accept-Encoding", name
+        status, page, headers = _get(port, path, browser)
+        assert status == 200, name
+        assert headers["content-type"] == "text/html; charset=utf-8", name
+        assert "如何订阅" in page.decode(), name
+        assert headers["vary"] == "Accept, Accept-Encoding", name
+    # The app's rule decides for anything that starts like a browser.
+    tie = {"Accept": "text/html, application/rss+xml"}
+    status, body, headers = _get(port, "/feeds/all/rss.xml", tie)
+    assert headers["content-type"] == "application/rss+xml; charset=utf-8"
+
+
+def test_nginx_sends_the_websub_links_and_cors_headers_of_the_app(nginx_front) -> None:
+    port, _server, feeds = nginx_front
+    base = f"http://127.0.0.1:{port}"
+    for path in ("/feeds/all/rss.xml", "/feeds/all/feed.json"):
+        status, _body, headers = _get(port, path)
+        assert headers["link"] == f'<{base}{path}>; rel="self"', path
+        assert headers["access-control-allow-origin"] == "*", path
+        assert headers["access-control-expose-headers"] == "ETag, Link", path
+        assert _get(port, path, {"If-None-Match": headers["etag"]})[2]["link"], path
+    # (One edition fits the feed: a stand-in archive page.)
+    archive = feeds / "all" / "archive" / "2021-08-29" / "atom.xml"
+    archive.parent.mkdir(parents=True)
+    archive.write_bytes((feeds / "all" / "atom.xml").read_bytes())
+    path = "/feeds/all/archive/2021-08-29/atom.xml"
+    assert _get(port, path)[2]["link"] == f'<{base}{path}>; rel="self"'
+    assert _get(port, "/feeds/opml.xml")[2]["access-control-allow-origin"] == "*"
+    preflight = _get(
+        port,
+        "/feeds/all/atom.xml",
+        {"Origin": "https://reader.example", "Access-Control-Request-Method": "GET"},
+        method="OPTIONS",
+    )
+    assert preflight[0] == 204 and preflight[2]["access-control-allow-origin"] == "*"
+    post = next((feeds / "wechat").glob("*.json")).name
+    for path in ("/", f"/feeds/wechat/{post}", "/robots.txt"):
+        status, _body, headers = _get(port, path)
+        assert status == 200, path
+        assert "access-control-allow-origin" not in headers, path
+        assert "link" not in headers, path
+    assert b"Disallow: /desk/" in _get(port, "/robots.txt")[1]

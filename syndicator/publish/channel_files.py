@@ -66,11 +66,13 @@ class ChannelOutput:
 
 def page_signature(page: archive.ArchivePage) -> str:
     """Everything a page's bytes depend on besides the configuration."""
-    data = [
+    data: list[Any] = [
         page.prev,
         page.next,
         [(a.id, a.published_at.isoformat(), a.updated_at.isoformat()) for a in page.items],
     ]
+    if page.floor is not None:  # only then: the signatures of other pages stay as they were
+        data.append(page.floor.timestamp())  # the instant: read back from a store, it is in UTC
     return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:32]
 
 
@@ -90,11 +92,13 @@ def channel_output(
     *,
     force: bool = False,
     listed: feeds.Listed | None = None,
+    floors: archive.Floors | None = None,
 ) -> ChannelOutput:
     """The documents of ``channel`` given every due article (newest first).
 
     :param force: render every archive page, whatever the manifest says.
     :param listed: when articles were first published (the feed's ``updated``).
+    :param floors: the least ``updated`` of the channel's documents (``publish.floors``).
     """
     ctx = feeds.context_for(config, channel)
     items = [a for a in due if channel.matches(a)]
@@ -104,6 +108,7 @@ def channel_output(
         limit=config.channel_limit(channel),
         max_bytes=config.feeds.max_bytes,
         listed=listed,
+        floors=floors,
     )
     result = ChannelOutput()
     updated = result.updated = plan.updated
@@ -170,12 +175,14 @@ def update_channel(
     edition: Callable[[date], list[Article]],
     dirty: Iterable[date],
     listed: feeds.Listed | None = None,
+    floors: archive.Floors | None = None,
 ) -> ChannelOutput:
     """The documents of ``channel`` after a few articles changed, without reading the rest.
 
     :param window: the channel's newest ``n`` due items (newest first).
     :param edition: the channel's due items of one edition date (newest first).
     :param dirty: edition dates of the channel's new, changed or removed articles.
+    :param floors: the least ``updated`` of the channel's documents (``publish.floors``).
 
     The archive pages that exist are the manifest's; a day's page can only
     appear, change or go when one of its articles changed (``dirty``) or
@@ -185,6 +192,7 @@ def update_channel(
     :func:`channel_output` gives from every article (a test compares).
     """
     ctx = feeds.context_for(config, channel)
+    floors = floors or {}
     limit = config.channel_limit(channel)
     root = output / channel.name / feeds.ARCHIVE_DIR
     manifest_path = root / MANIFEST
@@ -213,7 +221,9 @@ def update_channel(
         keys = (old_days - {d.isoformat() for d in check}) | archived
         order = sorted(keys)
         prev = order[-1] if order else None
-        updated = feeds.listed_updated(current, listed)
+        updated = archive.at_least(
+            feeds.listed_updated(current, listed), floors.get(archive.CURRENT)
+        )
         documents = feeds.render_channel(ctx.for_current(prev, updated=updated), current)
         size = max(len(data) for data in documents.values())
         if size <= config.feeds.max_bytes or count <= 1:
@@ -243,12 +253,14 @@ def update_channel(
             items=tuple(day_items(date.fromisoformat(key))),
             prev=chain[at - 1],
             next=chain[at + 1] if at + 1 < len(chain) else None,
+            floor=floors.get(key),
         )
         _add_page(result, config, ctx, root, page, known)
     if chain:  # its signature tells whether its next-archive moved
-        _add_page(
-            result, config, ctx, root, archive.ArchivePage(feeds.ORIGIN, (), None, chain[1]), known
+        origin = archive.ArchivePage(
+            feeds.ORIGIN, (), None, chain[1], floor=floors.get(feeds.ORIGIN)
         )
+        _add_page(result, config, ctx, root, origin, known)
     stale = old_days - keys
     if not chain and feeds.ORIGIN in known:
         stale.add(feeds.ORIGIN)

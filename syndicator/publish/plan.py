@@ -24,9 +24,11 @@ from .. import store
 from ..config import ChannelConfig, Config
 from ..model import Article
 from ..render import feeds
-from . import channel_files, wechat_files
+from . import channel_files, floors, wechat_files
 
 FEED_FILES = tuple(feeds.FORMATS)
+#: Files earlier releases wrote beside the channels and this one does not.
+RETIRED = ("feed.xsl",)
 
 
 @dataclass
@@ -79,6 +81,10 @@ class PassPlan:
     documents: dict[Path, tuple[bytes, datetime]] = field(default_factory=dict)
     outputs: list[channel_files.ChannelOutput] = field(default_factory=list)
     export: wechat_files.Export = field(default_factory=wechat_files.Export)
+    #: Files to delete that no channel or WeChat post accounts for.
+    remove: list[Path] = field(default_factory=list)
+    #: Document floors this pass sets (:mod:`.floors`), recorded with its bookkeeping.
+    floors: floors.DocumentFloors = field(default_factory=dict)
     states: list[store.PublishedState] = field(default_factory=list)
     #: The store revision the plan covers; the render fingerprint it was made
     #: with, and the one the store held (both recorded by the commit).
@@ -113,7 +119,7 @@ def channel_complete(output: Path, channel: ChannelConfig) -> bool:
 def outputs_complete(config: Config) -> bool:
     """Whether an output dir holds everything a pass writes, as far as a look can tell.
 
-    Every channel complete, the OPML, the stylesheet and the WeChat folder
+    Every channel complete, the OPML and the WeChat folder
     (a single lost WeChat file comes back with ``--force``). The one
     definition: the pass trusts its bookkeeping only when this holds, and a
     follower whose dir is at the store's generation re-renders when it does not.
@@ -121,7 +127,6 @@ def outputs_complete(config: Config) -> bool:
     output = config.output_dir
     return (
         (output / "opml.xml").exists()
-        and (output / feeds.STYLESHEET).exists()
         and (output / wechat_files.DIRECTORY).is_dir()
         and all(channel_complete(output, c) for c in config.channels)
     )
@@ -136,6 +141,7 @@ def plan_everything(
     with engine.connect() as conn:
         due_states = store.due_states(conn, now)
         published = store.published_states(conn)
+        stored_floors = store.get_document_floors(conn)
 
     _compare(report, due_states, published)
 
@@ -166,19 +172,46 @@ def plan_everything(
     def listed(ids: Sequence[str]) -> dict[str, datetime]:
         return {i: _first_published(published.get(i), now) for i in ids}
 
-    # Render everything first: if any renderer fails, no file is touched.
     plan = PassPlan(report)
+    gone: dict[str, date] = {}
+    if report.removed:
+        with engine.connect() as conn:
+            gone = {
+                i: s.article.edition for i, s in store.get_articles(conn, report.removed).items()
+            }
+    plan.floors = floors.new_floors(
+        config,
+        clock=now,
+        taken_out={
+            **{i: (gone[i], published[i].channels) for i in report.removed if i in gone},
+            **_left_channels(report.changed, published, memberships, by_id),
+        },
+        put_back={i: (by_id[i].edition, memberships[i]) for i in report.added if i in by_id},
+    )
+    all_floors = floors.merge(stored_floors, plan.floors)
+
+    # Render everything first: if any renderer fails, no file is touched.
     channels = [c for c in config.channels if c.name in affected]
     for done, channel in enumerate(channels, 1):
         plan.outputs.append(
-            channel_files.channel_output(config, channel, due, output, force=force, listed=listed)
+            channel_files.channel_output(
+                config,
+                channel,
+                due,
+                output,
+                force=force,
+                listed=listed,
+                floors=floors.channel_floors(all_floors, channel.name),
+            )
         )
         plan.documents.update(plan.outputs[-1].documents)
         progress("rendering channels", done, len(channels))
     report.channels = sorted(affected & {c.name for c in config.channels})
     opml_updated = max((d[1] for d in plan.documents.values()), default=feeds.EPOCH)
     plan.documents[output / "opml.xml"] = (feeds.render_opml(config), opml_updated)
-    plan.documents[output / feeds.STYLESHEET] = (feeds.stylesheet(), feeds.EPOCH)
+    # Earlier releases wrote an XSL stylesheet for browsers; browsers now get
+    # a page from the server (web.feedpage), and the file goes.
+    plan.remove += [output / name for name in RETIRED if (output / name).exists()]
     stray = wechat_files.stray_posts(output, due_states)
     _export(plan, config, by_id, wechat_wanted, progress, stray=stray)
     plan.states = [
@@ -206,6 +239,7 @@ def plan_changes(
         candidates = store.changed_since(conn, revision) | store.due_between(conn, since, now)
         stored = store.get_articles(conn, candidates)
         published = store.published_for(conn, candidates)
+        stored_floors = store.get_document_floors(conn)
     due = {i: s for i, s in stored.items() if s.status == "published" and s.published_at <= now}
     _compare(report, due, published)
     if any(i not in stored for i in report.removed):
@@ -223,6 +257,18 @@ def plan_changes(
             dirty.setdefault(name, set()).add(stored[i].article.edition)
 
     plan = PassPlan(report)
+    plan.floors = floors.new_floors(
+        config,
+        clock=now,
+        taken_out={
+            **{i: (stored[i].article.edition, published[i].channels) for i in report.removed},
+            **_left_channels(
+                report.changed, published, memberships, {i: due[i].article for i in touched}
+            ),
+        },
+        put_back={i: (due[i].article.edition, memberships[i]) for i in report.added},
+    )
+    all_floors = floors.merge(stored_floors, plan.floors)
     with engine.connect() as conn:
         for channel in config.channels:
             if channel.name not in dirty:
@@ -236,6 +282,7 @@ def plan_changes(
                     edition=functools.partial(_in_edition, conn, now, channel),
                     dirty=dirty[channel.name],
                     listed=functools.partial(_listed, conn, now),
+                    floors=floors.channel_floors(all_floors, channel.name),
                 )
             )
             plan.documents.update(plan.outputs[-1].documents)
@@ -260,6 +307,21 @@ def _compare(
         if due[i].content_hash != published[i].content_hash
         or due[i].updated_at != published[i].updated_at
     )
+
+
+def _left_channels(
+    changed: Sequence[str],
+    published: Mapping[str, store.PublishedState],
+    memberships: Mapping[str, Sequence[str]],
+    articles: Mapping[str, Article],
+) -> dict[str, tuple[date, tuple[str, ...]]]:
+    """Corrected articles that no longer match channels they were in: taken out of those."""
+    out = {}
+    for article_id in changed:
+        left = set(published[article_id].channels) - set(memberships.get(article_id, ()))
+        if left and article_id in articles:
+            out[article_id] = (articles[article_id].edition, tuple(sorted(left)))
+    return out
 
 
 def _first_published(state: store.PublishedState | None, now: datetime) -> datetime:

@@ -43,7 +43,7 @@ def code_fingerprint() -> str:
     """A digest of the package's code and templates, read once per process.
 
     A new release that renders differently (a new archive page, another
-    date in a feed, a changed stylesheet) must re-render what the last one
+    date in a feed, a changed template) must re-render what the last one
     wrote: the changes-only pass would otherwise mend only the documents
     it happens to touch, and followers, which render everything, would
     serve other bytes than the publisher. The version number alone is not
@@ -52,7 +52,7 @@ def code_fingerprint() -> str:
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent.parent  # the whole syndicator package
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".xsl", ".html", ".css", ".js") and path.is_file():
+        if path.suffix in (".py", ".html", ".css", ".js") and path.is_file():
             digest.update(str(path.relative_to(package)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -173,7 +173,7 @@ def write_plan(config: Config, plan: PassPlan, progress: Progress = no_progress)
         on_replace=lambda done, total: checkpoints.reach("replaced", done=done, total=total),
     )
     report.written += [str(path.relative_to(output)) for path in written]
-    for path in plan.export.remove:
+    for path in [*plan.export.remove, *plan.remove]:
         if remove_document(path):
             report.deleted.append(str(path.relative_to(output)))
     for out in plan.outputs:
@@ -200,6 +200,7 @@ def commit_plan(
     refingerprinted = plan.stored_fingerprint != plan.fingerprint
     with store.transaction(engine) as conn:
         store.record_published(conn, plan.states, report.removed, now=now)
+        store.raise_document_floors(conn, plan.floors)
         if refingerprinted:
             store.set_meta(conn, "render_fingerprint", plan.fingerprint)
         if report.added or report.changed or report.removed or refingerprinted:

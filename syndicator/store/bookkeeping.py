@@ -9,7 +9,7 @@ own output dir is behind the store.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from .schema import meta, passes, published
+from .schema import document_floors, meta, passes, published
 
 # -- publish bookkeeping -------------------------------------------------------
 
@@ -126,6 +126,41 @@ def record_published(
                 for s in inserts
             ],
         )
+
+
+#: ``(channel, document)``: ``@current`` or an archive page's key (``2021-08-30``, ``start``).
+DocumentKey = tuple[str, str]
+
+
+def get_document_floors(conn: Connection) -> dict[DocumentKey, datetime]:
+    """Every recorded floor under a feed document's ``updated``.
+
+    Few rows: one per document a withdrawal or a restore ever touched.
+    """
+    rows = conn.execute(sa.select(document_floors))
+    return {(r.channel, r.document): r.modified_at for r in rows}
+
+
+def raise_document_floors(conn: Connection, floors: Mapping[DocumentKey, datetime]) -> None:
+    """Record ``floors``; a floor only ever rises (a lower one is ignored)."""
+    if not floors:
+        return
+    known = get_document_floors(conn)
+    for (channel, document), at in sorted(floors.items()):
+        old = known.get((channel, document))
+        if old is None:
+            conn.execute(
+                document_floors.insert().values(channel=channel, document=document, modified_at=at)
+            )
+        elif at > old:
+            conn.execute(
+                document_floors.update()
+                .where(
+                    document_floors.c.channel == channel,
+                    document_floors.c.document == document,
+                )
+                .values(modified_at=at)
+            )
 
 
 def record_pass(

@@ -100,6 +100,19 @@ changes = sa.Table(
     sa.Column("article_id", sa.String(120), primary_key=True),
 )
 
+#: A feed document's ``updated`` never goes back, and moves when a pass takes
+#: an item out of it (a withdrawal) or puts one back: the pass that does so
+#: records its time here, per channel and document (``@current`` for the
+#: subscription document, else an archive page's key), and every instance
+#: renders ``updated`` as at least this (``publish/floors.py``).
+document_floors = sa.Table(
+    "document_floors",
+    metadata,
+    sa.Column("channel", sa.String(64), primary_key=True),
+    sa.Column("document", sa.String(16), primary_key=True),
+    sa.Column("modified_at", AwareDateTime, nullable=False),
+)
+
 passes = sa.Table(
     "passes",
     metadata,

@@ -13,9 +13,11 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 from ..config import API_TOKEN_ENV, Config, load_config
-from . import api, db, desk, errors, feeds, media, ops, pages, security
+from . import api, db, desk, errors, feeds, media, ops, pages, robots, security, static_files
 from .documents import DocumentCache
 from .fastpath import FeedFastPath
+from .feed_headers import feed_headers
+from .feedpage import render_feed_page
 
 
 def create_app(config: Config | None = None, test_config: dict[str, Any] | None = None) -> Flask:
@@ -40,6 +42,8 @@ def create_app(config: Config | None = None, test_config: dict[str, Any] | None 
     if app.config.get("CLOCK") is not None:  # tests move time; the desk reads it
         app.extensions[db.CLOCK_KEY] = app.config["CLOCK"]
     app.register_blueprint(feeds.bp)
+    static_files.init_app(app)
+    robots.init_app(app)
     media.init_app(app)
     token = app.config.get("API_TOKEN", os.environ.get(API_TOKEN_ENV))
     pages.init_app(app)
@@ -56,7 +60,9 @@ def create_app(config: Config | None = None, test_config: dict[str, Any] | None 
         n = config.server.proxies
         # Flask types wsgi_app as a method; replacing it is how Flask adds middleware.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
-    cache = app.extensions[feeds.CACHE_KEY] = DocumentCache()
+    cache = app.extensions[feeds.CACHE_KEY] = DocumentCache(
+        extra_headers=feed_headers(config), render_page=render_feed_page
+    )
     if app.config.get("FEEDS_FAST_PATH") is not False:
         # Outermost: a feed poll needs none of the above (see fastpath).
         # (wsgi_app: a method to mypy, replaced as above)

@@ -4,11 +4,17 @@ The publish pass writes ``feeds/`` as files (so nginx can serve them too).
 Each file is read once per change (a ``stat`` per request tells) and kept
 with its gzip twin and a strong ETag derived from its bytes, so every
 instance and every restart answers a poll with the same ETag. The status
-line and header list of each variant (plain or gzip, feed type or the
-browser's ``application/xml``, 200 or 304) are built on first use and
-reused, so an unchanged feed costs a ``stat``, two dictionary look-ups and
-a 304. Nothing here knows Flask: :mod:`.fastpath` answers from it before
-Flask's routing, :mod:`.feeds` behind it.
+line and header list of each variant (plain or gzip, 200 or 304) are built
+on first use and reused, so an unchanged feed costs a ``stat``, two
+dictionary look-ups and a 304. Nothing here knows Flask: :mod:`.fastpath`
+answers from it before Flask's routing, :mod:`.feeds` behind it.
+
+A feed opened in a browser is a page, not the feed (:mod:`.feedpage`): the
+same URL answers a request whose ``Accept`` ranks ``text/html`` above the
+feed's types with an HTML page made from the feed's bytes, built once per
+version of the feed and cached beside it with its own ETag. Every other
+client (feed readers, aggregators, ``curl``) gets the feed's bytes and the
+feed's ETag; both answers say ``Vary: Accept`` (README, "For people").
 
 Memory is bounded: documents beyond ``max_bytes`` (archive pages a crawler
 walked through, say) are dropped least recently used first.
@@ -18,9 +24,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -31,26 +39,46 @@ from werkzeug.http import parse_accept_header
 from ..render.feeds.context import FORMATS
 from .security import CONTENT_SECURITY_POLICY
 
+log = logging.getLogger(__name__)
+
 MEDIA_TYPES = {
     **{name: f"{media}; charset=utf-8" for name, media in FORMATS.items()},
     "opml.xml": "text/x-opml; charset=utf-8",
 }
-#: What a browser gets instead of the feed types. Chromium shows
-#: ``application/rss+xml`` and ``application/atom+xml`` as raw text and never
-#: applies the feed's XSL stylesheet, but renders ``application/xml`` through
-#: it. Browsers ask for ``text/html`` first; feed readers do not.
-BROWSER_TYPE = "application/xml; charset=utf-8"
-NEGOTIATED = frozenset({MEDIA_TYPES["rss.xml"], MEDIA_TYPES["atom.xml"]})
+PAGE_TYPE = "text/html; charset=utf-8"
+#: The feed types a browser is offered a page for.
+NEGOTIATED = frozenset(MEDIA_TYPES[name] for name in FORMATS)
+#: Every type a feed reader may ask for. A request is a browser's when
+#: ``text/html`` ranks above all of them: a browser asks ``text/html`` first
+#: and ``application/xml`` at q=0.9; a feed reader names some feed type at
+#: least as high as ``text/html`` (Miniflux: both at 1; SimplePie, which reads
+#: no JSON Feed: Atom at 1, HTML at 0.7) or leaves ``text/html`` out.
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+    "application/json",
+)
 SUFFIX_TYPES = {
     ".xml": "application/xml; charset=utf-8",
     ".json": "application/json; charset=utf-8",
-    ".xsl": "text/xsl; charset=utf-8",
     ".html": "text/html; charset=utf-8",
 }
 #: Default memory budget of a cache: every channel's feeds many times over.
 MAX_BYTES = 64 * 1024 * 1024
 
 Headers = list[tuple[str, str]]
+#: ``extra_headers(path)``: what a file says besides its bytes (WebSub links, CORS).
+ExtraHeaders = Callable[[str], Sequence[tuple[str, str]]]
+#: ``render_page(feed)``: the HTML page a browser gets for a feed document.
+PageRenderer = Callable[["Document"], bytes]
+
+
+def _no_extra_headers(_path: str) -> Sequence[tuple[str, str]]:
+    return ()
 
 
 @dataclass
@@ -63,9 +91,14 @@ class Document:
     last_modified: datetime
     media_type: str
     key: tuple[int, int, int]
-    _responses: dict[tuple[bool, bool, bool, int], tuple[str, Headers]] = field(
+    #: Headers every response to this file carries (see :data:`ExtraHeaders`).
+    extra_headers: tuple[tuple[str, str], ...] = ()
+    #: Whether the URL answers browsers with a page: its responses vary on ``Accept``.
+    negotiated: bool = False
+    _responses: dict[tuple[bool, bool, int], tuple[str, Headers]] = field(
         default_factory=dict, repr=False
     )
+    _page: Document | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         #: The ``If-None-Match`` values seen in practice, matched without parsing.
@@ -77,24 +110,18 @@ class Document:
     def size(self) -> int:
         return len(self.body) + len(self.gzipped)
 
-    @property
-    def negotiated(self) -> bool:
-        return self.media_type in NEGOTIATED
-
-    def response(
-        self, *, fresh: bool, gzip: bool, browser: bool, max_age: int
-    ) -> tuple[str, Headers, bytes]:
+    def response(self, *, fresh: bool, gzip: bool, max_age: int) -> tuple[str, Headers, bytes]:
         """Status line, headers and body of one variant (headers shared: don't mutate)."""
-        key = (fresh, gzip, browser, max_age)
+        key = (fresh, gzip, max_age)
         known = self._responses.get(key)
         if known is None:
-            known = self._responses[key] = self._build(fresh, gzip, browser, max_age)
+            known = self._responses[key] = self._build(fresh, gzip, max_age)
         status, headers = known
         if fresh:
             return status, headers, b""
         return status, headers, self.gzipped if gzip else self.body
 
-    def _build(self, fresh: bool, gzip: bool, browser: bool, max_age: int) -> tuple[str, Headers]:
+    def _build(self, fresh: bool, gzip: bool, max_age: int) -> tuple[str, Headers]:
         etag = f"{self.etag}-gz" if gzip else self.etag
         headers: Headers = [("ETag", f'"{etag}"')]
         if not fresh:  # a 304 carries no entity headers (as werkzeug sends it)
@@ -103,13 +130,13 @@ class Document:
             ("Cache-Control", f"public, max-age={max_age}"),
             ("Vary", "Accept, Accept-Encoding" if self.negotiated else "Accept-Encoding"),
             ("X-Content-Type-Options", "nosniff"),
+            *self.extra_headers,
         ]
         if fresh:
             return "304 NOT MODIFIED", headers + self._page_policy()
         if gzip:
             headers.append(("Content-Encoding", "gzip"))
-        media = BROWSER_TYPE if browser and self.negotiated else self.media_type
-        headers.append(("Content-Type", media))
+        headers.append(("Content-Type", self.media_type))
         headers.append(("Content-Length", str(len(self.gzipped if gzip else self.body))))
         return "200 OK", headers + self._page_policy()
 
@@ -124,10 +151,37 @@ class Document:
         ]
 
 
-def load_document(path: str, key: tuple[int, int, int]) -> Document:
+def make_document(
+    body: bytes,
+    media_type: str,
+    last_modified: datetime,
+    key: tuple[int, int, int],
+    *,
+    gzipped: bytes = b"",
+    extra_headers: Sequence[tuple[str, str]] = (),
+) -> Document:
+    """A document from its bytes: its strong ETag from them, its gzip twin if not given."""
+    digest = hashlib.sha256(body).hexdigest()[:32]
+    if not gzipped:
+        gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+    return Document(
+        body,
+        gzipped,
+        digest,
+        last_modified,
+        media_type,
+        key,
+        extra_headers=tuple(extra_headers),
+        negotiated=media_type in NEGOTIATED,
+    )
+
+
+def load_document(
+    path: str, key: tuple[int, int, int], extra_headers: Sequence[tuple[str, str]] = ()
+) -> Document:
+    """The file at ``path`` (its ``stat`` key given), with its precompressed twin if it matches."""
     with open(path, "rb") as fh:
         body = fh.read()
-    digest = hashlib.sha256(body).hexdigest()[:32]
     gzipped = b""
     try:
         with open(path + ".gz", "rb") as fh:
@@ -136,20 +190,32 @@ def load_document(path: str, key: tuple[int, int, int]) -> Document:
             gzipped = candidate
     except (OSError, EOFError):
         pass
-    if not gzipped:
-        gzipped = gzip.compress(body, compresslevel=6, mtime=0)
     name = os.path.basename(path)
     suffix = os.path.splitext(name)[1]
     media = MEDIA_TYPES.get(name) or SUFFIX_TYPES.get(suffix, "application/octet-stream")
     modified = datetime.fromtimestamp(key[0] // 1_000_000_000, UTC)
-    return Document(body, gzipped, digest, modified, media, key)
+    return make_document(body, media, modified, key, gzipped=gzipped, extra_headers=extra_headers)
 
 
 class DocumentCache:
-    """Documents by path, re-read only when their ``stat`` changes; LRU within a budget."""
+    """Documents by path, re-read only when their ``stat`` changes; LRU within a budget.
 
-    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
+    :param extra_headers: the headers a file's responses carry besides the
+        usual ones, asked once per version of the file.
+    :param render_page: the page a browser gets for a feed; ``None`` serves
+        browsers the feed itself.
+    """
+
+    def __init__(
+        self,
+        max_bytes: int = MAX_BYTES,
+        *,
+        extra_headers: ExtraHeaders = _no_extra_headers,
+        render_page: PageRenderer | None = None,
+    ) -> None:
         self.max_bytes = max_bytes
+        self.extra_headers = extra_headers
+        self.render_page = render_page
         self._docs: OrderedDict[str, Document] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -167,27 +233,68 @@ class DocumentCache:
         if not os.path.isfile(path):
             return None
         try:
-            fresh = load_document(path, key)
+            fresh = load_document(path, key, self.extra_headers(path))
         except FileNotFoundError:  # replaced between stat and open: the next call reads it
             return None
+        self._keep(path, fresh)
+        return fresh
+
+    def page(self, path: str, feed: Document) -> Document:
+        """The page a browser gets for ``feed`` (the document at ``path``): made on
+        first use, kept with the feed and counted against the budget with it.
+
+        Two threads asking at once may both make it; the first one's is kept.
+        A feed that cannot be shown as a page (it should not happen: the pass
+        wrote it) is served as itself.
+        """
+        page = feed._page
+        if page is not None:
+            return page
+        if self.render_page is None:
+            return feed
+        try:
+            body: bytes | None = self.render_page(feed)
+        except Exception:  # a reader's poll must never fail for a page
+            log.exception("feed page: %s cannot be shown as a page; serving the feed", path)
+            body = None
+        page = feed
+        if body is not None:
+            page = make_document(
+                body, PAGE_TYPE, feed.last_modified, feed.key, extra_headers=feed.extra_headers
+            )
+            page.negotiated = True  # the same URL as the feed: the answer depends on Accept
+        with self._lock:
+            if feed._page is not None:
+                return feed._page
+            feed._page = page
+            if page is not feed and self._docs.get(path) is feed:
+                self._bytes += page.size
+        return page
+
+    def _keep(self, path: str, fresh: Document) -> None:
         with self._lock:
             old = self._docs.pop(path, None)
-            self._bytes += fresh.size - (old.size if old else 0)
+            self._bytes += fresh.size - (_full_size(old) if old else 0)
             self._docs[path] = fresh
             while self._bytes > self.max_bytes and len(self._docs) > 1:
                 _, dropped = self._docs.popitem(last=False)
-                self._bytes -= dropped.size
-        return fresh
+                self._bytes -= _full_size(dropped)
 
     def _drop(self, path: str) -> None:
         with self._lock:
             old = self._docs.pop(path, None)
             if old is not None:
-                self._bytes -= old.size
+                self._bytes -= _full_size(old)
 
     @property
     def bytes(self) -> int:
         return self._bytes
+
+
+def _full_size(doc: Document) -> int:
+    """A document's bytes in memory, its page's included once made."""
+    page = doc._page
+    return doc.size + (page.size if page is not None and page is not doc else 0)
 
 
 # -- request headers, parsed once per distinct value ------------------------------
@@ -220,15 +327,29 @@ def accepts_gzip(header: str | None) -> bool:
 
 
 def prefers_html(header: str | None, media_type: str) -> bool:
-    """A browser: ``Accept`` ranks ``text/html`` above the feed's own type."""
-    if not header:
+    """A browser opening a feed's URL: ``Accept`` ranks ``text/html`` above every
+    feed type (:data:`FEED_TYPES`), and the document is a feed.
+
+    A feed reader's poll pays one substring test: a header that does not
+    name ``text/html`` at all (``*/*``, or a reader's feed types) is not
+    parsed. Others are parsed once per distinct value. Anything unusual
+    (no header, ``TEXT/HTML``, equal rank) gets the feed.
+    """
+    if not header or "text/html" not in header or media_type not in NEGOTIATED:
         return False
-    key = (header, media_type)
-    known = _browser_memo.get(key)
+    known = _browser_memo.get(header)
     if known is not None:
         return known
     accept = parse_accept_header(header, MIMEAccept)
-    return _browser_memo.remember(key, accept["text/html"] > accept[media_type.split(";")[0]])
+    html = accept["text/html"]
+    return _browser_memo.remember(header, html > max(accept[kind] for kind in FEED_TYPES))
+
+
+def negotiate(cache: DocumentCache, path: str, doc: Document, accept: str | None) -> Document:
+    """The document to answer with: the feed's page for a browser, else ``doc`` itself."""
+    if prefers_html(accept, doc.media_type):
+        return cache.page(path, doc)
+    return doc
 
 
 def etag_matches(header: str, etag: str) -> bool:

@@ -8,7 +8,9 @@ an existing feed document straight from :class:`.documents.DocumentCache`
 with headers built once per document. Everything else (other URLs, other
 methods, names it does not serve: 404s, dotfiles, ``.gz`` twins) goes on
 to Flask unchanged, and the Flask route in :mod:`.feeds` answers exactly
-as this path does (a test compares them header by header).
+as this path does (a test compares them header by header). A browser
+asking for a feed gets the feed's page; telling it from a reader costs a
+reader's poll one substring test of ``Accept`` (:func:`.documents.prefers_html`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from werkzeug.security import safe_join
 from .. import metrics
 from ..config import WECHAT_DIR, Config
 from ..render.feeds.context import ARCHIVE_DIR
-from .documents import DocumentCache, accepts_gzip, is_fresh, prefers_html
+from .documents import DocumentCache, accepts_gzip, is_fresh, negotiate
 
 PREFIX = "/feeds/"
 #: Counted under the Flask route's name, so ``/metrics`` reads the same.
@@ -84,17 +86,12 @@ class FeedFastPath:
         doc = self.cache.get(target[0]) if target is not None else None
         if target is None or doc is None:
             return self.app(environ, start_response)  # Flask says 404, in its own words
-        gzip = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
+        doc = negotiate(self.cache, target[0], doc, environ.get("HTTP_ACCEPT"))
         fresh = is_fresh(
             doc, environ.get("HTTP_IF_NONE_MATCH"), environ.get("HTTP_IF_MODIFIED_SINCE")
         )
-        browser = (
-            not fresh
-            and doc.negotiated
-            and prefers_html(environ.get("HTTP_ACCEPT"), doc.media_type)
-        )
         status, headers, body = doc.response(
-            fresh=fresh, gzip=gzip, browser=browser, max_age=target[1]
+            fresh=fresh, gzip=accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")), max_age=target[1]
         )
         (_count_304 if fresh else _count_200)()
         start_response(status, list(headers))

@@ -159,9 +159,9 @@ def test_pass_killed_in_every_phase_loses_and_duplicates_nothing(
         assert set(store.published_states(conn)) == {a.id for a in due}
         assert cluster.local_generation(config.output_dir) == store.get_generation(conn).number
     assert len(due) == next_id + 1
-    # Each with its .gz twin: three feeds per channel, the OPML and the XSL,
-    # and every due article's WeChat .html and .json.
-    assert count == 2 * (3 * len(config.channels) + 2) + 2 * 2 * len(due)
+    # Each with its .gz twin: three feeds per channel, the OPML, and every
+    # due article's WeChat .html and .json.
+    assert count == 2 * (3 * len(config.channels) + 1) + 2 * 2 * len(due)
     for channel in config.channels:
         expected = sorted(a.id for a in due if channel.matches(a))
         assert expected, channel.name

@@ -3,7 +3,7 @@
 The pass trusts its bookkeeping only while it holds, and a follower whose
 dir is at the store's generation re-renders when it does not. The
 follower's check once looked at the feeds and the OPML only, so a lost
-stylesheet, WeChat folder or archive manifest stayed lost on a follower.
+WeChat folder or archive manifest stayed lost on a follower.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _snapshot(root: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.mark.parametrize("lost", ["feed.xsl", "wechat", "all/archive/.pages.json", "opml.xml"])
+@pytest.mark.parametrize("lost", ["wechat", "all/archive/.pages.json", "opml.xml"])
 def test_a_follower_missing_what_a_pass_writes_renders_again(
     store_engine, tmp_path: Path, lost: str
 ) -> None:

@@ -195,3 +195,15 @@ def test_new_code_re_renders_what_the_old_code_wrote(
     report = run_pass(engine, config, now=later + timedelta(minutes=1))
     assert str(page.relative_to(config.output_dir)) in report.written
     assert page.read_bytes() == fresh
+
+
+def test_run_pass_deletes_the_retired_xsl_stylesheet(articles, engine, config) -> None:
+    """Earlier releases wrote feeds/feed.xsl; browsers now get a page from the server."""
+    config.output_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("feed.xsl", "feed.xsl.gz"):
+        (config.output_dir / name).write_bytes(b"<xsl:stylesheet/>")
+    _save(engine, articles)
+    report = run_pass(engine, config, now=SEP1_NOON)
+    assert "feed.xsl" in report.deleted
+    assert not (config.output_dir / "feed.xsl").exists()
+    assert not (config.output_dir / "feed.xsl.gz").exists()

@@ -92,7 +92,8 @@ def test_archive_pages_carry_history_links_and_all_items_stay_reachable(articles
                 reachable |= set(_ids(page))
                 if fmt == "feed.json":
                     doc = json.loads(page.read_bytes())
-                    assert doc["expired"] is True
+                    # Final only at the chain's empty end; a correction rewrites a day's page.
+                    assert doc.get("expired", False) is (page.parent.name == "start")
                     assert doc["feed_url"].endswith(
                         f"/feeds/{name}/archive/{page.parent.name}/{fmt}"
                     )

@@ -164,3 +164,13 @@ def test_a_reimport_does_not_undo_a_withdrawal(articles, engine) -> None:
         )
         assert back.changed == [article.id]
         assert store.get_article(conn, article.id).status == "published"
+
+
+def test_document_floors_only_rise(engine) -> None:
+    key = ("all", "@current")
+    with engine.begin() as conn:
+        store.raise_document_floors(conn, {key: NOW})
+        store.raise_document_floors(conn, {key: NOW - timedelta(days=1)})
+        assert store.get_document_floors(conn) == {key: NOW}
+        store.raise_document_floors(conn, {key: NOW + timedelta(days=1)})
+        assert store.get_document_floors(conn) == {key: NOW + timedelta(days=1)}

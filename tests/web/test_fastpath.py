@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
 import pytest
@@ -11,6 +12,7 @@ from syndicator import store
 from syndicator.publish import run_pass
 from syndicator.web import create_app
 from syndicator.web.documents import DocumentCache
+from syndicator.web.feedpage import render_feed_page
 
 NOW = datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI)
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -19,6 +21,7 @@ PATHS = [
     "/feeds/all/atom.xml",
     "/feeds/all/feed.json",
     "/feeds/all/archive/2021-09-01/atom.xml",
+    "/feeds/all/archive/2021-09-01/feed.json",
     "/feeds/opml.xml",
     "/feeds/feed.xsl",
     "/feeds/all/rss.xml.gz",
@@ -28,18 +31,26 @@ PATHS = [
     "/feeds/../config.toml",
     "/feeds/all//rss.xml",
 ]
+MINIFLUX = (
+    "application/xml, application/atom+xml, application/rss+xml, application/rdf+xml, "
+    "application/feed+json, text/html, */*;q=0.9"
+)
 HEADERS = [
     {},
     {"Accept-Encoding": "gzip"},
     {"Accept-Encoding": "gzip;q=0, identity"},
-    {"Accept-Encoding": "br, gzip, deflate", "Accept": BROWSER},
+    {"Accept-Encoding": "br, gzip, deflate", "Accept": BROWSER},  # the feed's page
+    {"Accept": BROWSER},
+    {"Accept": MINIFLUX, "Accept-Encoding": "br, gzip"},
     {"Accept": "application/rss+xml, */*;q=0.1"},
 ]
 
 
 @pytest.fixture
 def site(articles, make_config, engine, tmp_path):
-    config = make_config(tmp_path / "site", feeds={"limit": 1})
+    config = make_config(
+        tmp_path / "site", feeds={"limit": 1, "hubs": ["https://hub.example/", "http://h2/"]}
+    )
     with engine.begin() as conn:
         store.save_articles(conn, articles, now=NOW)
     run_pass(engine, config, now=NOW)
@@ -75,3 +86,29 @@ def test_document_cache_stays_within_its_budget(site) -> None:
         assert cache.get(str(path)) is not None
     assert len(cache._docs) == 1  # always keeps the newest one
     assert cache.get(str(site.output_dir / "nope.xml")) is None
+
+
+def test_a_feeds_page_is_made_once_and_counted_with_the_feed(site) -> None:
+    cache = DocumentCache(render_page=render_feed_page)
+    path = str(site.output_dir / "all" / "rss.xml")
+    feed = cache.get(path)
+    alone = cache.bytes
+    page = cache.page(path, feed)
+    assert page.media_type == "text/html; charset=utf-8" and page.etag != feed.etag
+    assert cache.page(path, feed) is page
+    assert cache.bytes == alone + page.size
+    os.utime(path, (1, 1))  # a new version of the feed: read again, its old page dropped
+    fresh = cache.get(path)
+    assert fresh is not feed and fresh._page is None
+    assert cache.bytes == fresh.size
+
+
+def test_a_feed_that_cannot_be_shown_as_a_page_is_served_as_itself(site, caplog) -> None:
+    def broken(_feed):
+        raise ValueError("no")
+
+    cache = DocumentCache(render_page=broken)
+    path = str(site.output_dir / "all" / "atom.xml")
+    feed = cache.get(path)
+    assert cache.page(path, feed) is feed
+    assert "cannot be shown as a page" in caplog.text

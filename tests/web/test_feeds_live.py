@@ -1,8 +1,12 @@
 """Real clients against a real server process (`syndicator serve`/`run` on loopback).
 
 feedparser fetches every feed and archive page itself; Debian's newsboat
-reloads them headless; an aggregator polls with If-None-Match across
-passes and restarts; a local WebSub hub counts the pings of `run`.
+reloads them headless, and Debian's sfeed (sfeed_update: curl, then the
+sfeed parser) too; each gets the feed's bytes and the feed's ETag, not
+the page a browser gets at the same URL (test_feed_page.py lists the
+Accept headers they and other readers send); an aggregator polls with
+If-None-Match across passes and restarts; a local WebSub hub counts the
+pings of `run`.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ author = "程雪"
 EXPECTED = {"all": 5, "economy": 1, "chengxue": 3}
 ARCHIVED = {"all": {"2021-08-30": 8}}
 NEWSBOAT = shutil.which("newsboat") or "/usr/bin/newsboat"
+SFEED_UPDATE = shutil.which("sfeed_update") or "/usr/bin/sfeed_update"
+SFEED = shutil.which("sfeed") or "/usr/bin/sfeed"
 
 
 @pytest.fixture
@@ -229,7 +235,7 @@ def test_polling_aggregator_gets_304_between_passes_and_across_restarts(
     sample_data.save(config)
     server = live_server(extra, command="run", port=port)
     urls = feed_urls(server.url)  # every channel, format and archive page
-    urls += [f"{server.url}/feeds/opml.xml", f"{server.url}/feeds/feed.xsl"]
+    urls += [f"{server.url}/feeds/opml.xml"]
     deadline = time.monotonic() + 15
     while any(get(u)[0] != 200 for u in urls) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -262,3 +268,90 @@ def test_polling_aggregator_gets_304_between_passes_and_across_restarts(
         for c in EXPECTED
         for n in ("rss.xml", "atom.xml", "feed.json")
     )
+
+
+@pytest.mark.skipif(
+    not Path(NEWSBOAT).exists(),
+    reason="newsboat missing: run `make test` as root (scripts/system-deps.sh), "
+    "or `apt-get install newsboat`",
+)
+def test_feedparser_and_newsboat_keep_the_feeds_etag(
+    load_and_publish, newsboat, live_server, tmp_path
+) -> None:
+    """The ETag each reader keeps is the feed's (gzip variant: both ask for gzip),
+    and polling with it is a 304: they were given the feed, not the browser's page."""
+    server = live_server(CHANNELS)
+    load_and_publish(server.config_path)
+    home = tmp_path / "home"
+    home.mkdir()
+    for name in ("rss.xml", "atom.xml"):
+        url = f"{server.url}/feeds/all/{name}"
+        status, _body, headers = get(url, {"Accept-Encoding": "gzip, deflate"})
+        assert status == 200 and headers["Content-Type"].startswith("application/")
+        etag = headers["ETag"]
+        parsed = feedparser.parse(url)
+        assert (parsed.status, parsed.etag, len(parsed.entries)) == (200, etag, EXPECTED["all"])
+        assert feedparser.parse(url, etag=parsed.etag).status == 304
+        cache = tmp_path / f"newsboat-{name}.db"
+        # newsboat keeps a feed's validators from its second reload on; the third polls with them.
+        for _reload in range(3):
+            assert newsboat([url], cache, home) == EXPECTED["all"]
+        with sqlite3.connect(cache) as db:
+            kept = db.execute("SELECT etag FROM rss_feed WHERE rssurl = ?", (url,)).fetchone()
+        assert kept == (etag,)
+
+
+def _sfeed_tsv(lines: str) -> set[tuple[str, ...]]:
+    """sfeed(5) lines as (timestamp, title, link, id), the fields a reader keys on."""
+    rows = set()
+    for line in lines.splitlines():
+        fields = line.split("\t")
+        rows.add((fields[0], fields[1], fields[2], fields[5]))
+    return rows
+
+
+@pytest.mark.skipif(
+    not (Path(SFEED_UPDATE).exists() and Path(SFEED).exists()),
+    reason="sfeed missing: run `make test` as root (scripts/system-deps.sh), "
+    "or `apt-get install sfeed`",
+)
+def test_sfeed_reads_every_feed_as_written(
+    load_and_publish, child_env, live_server, tmp_path
+) -> None:
+    """sfeed_update fetches with curl (Accept: */*) and parses with sfeed: what it
+    keeps is exactly what sfeed makes of the file the pass wrote."""
+    server = live_server(CHANNELS)
+    load_and_publish(server.config_path)
+    names = {
+        f"{channel}-{fmt.split('.')[0]}": f"{channel}/{fmt}"
+        for channel in EXPECTED
+        for fmt in ("rss.xml", "atom.xml")
+    }
+    names |= {
+        f"all-archive-{fmt.split('.')[0]}": f"all/archive/2021-08-30/{fmt}"
+        for fmt in ("rss.xml", "atom.xml")
+    }
+    feeds = "\n".join(
+        f'    feed "{name}" "{server.url}/feeds/{path}"' for name, path in names.items()
+    )
+    rc = tmp_path / "sfeedrc"
+    rc.write_text(f'sfeedpath="{tmp_path / "sfeed"}"\nfeeds() {{\n{feeds}\n}}\n', encoding="utf-8")
+    result = subprocess.run(
+        [SFEED_UPDATE, str(rc)],
+        env={**child_env(), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    output = tmp_path / "feeds"
+    for name, path in names.items():
+        kept = (tmp_path / "sfeed" / name).read_text(encoding="utf-8")
+        direct = subprocess.run(
+            [SFEED], input=(output / path).read_bytes(), capture_output=True, check=True
+        ).stdout.decode("utf-8")
+        assert _sfeed_tsv(kept) == _sfeed_tsv(direct), name
+        channel = path.split("/")[0]
+        count = ARCHIVED["all"]["2021-08-30"] if "/archive/" in path else EXPECTED[channel]
+        assert len(_sfeed_tsv(kept)) == count, name
+        assert all(row[2].startswith(f"{server.url}/articles/") for row in _sfeed_tsv(kept)), name

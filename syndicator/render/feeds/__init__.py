@@ -11,7 +11,6 @@ from .context import (
     EPOCH,
     FORMATS,
     ORIGIN,
-    STYLESHEET,
     FeedContext,
     Listed,
     article_guid,
@@ -26,7 +25,6 @@ from .documents import (
     render_opml,
     render_rss,
     render_xml_reference,
-    stylesheet,
 )
 
 __all__ = [
@@ -34,7 +32,6 @@ __all__ = [
     "EPOCH",
     "FORMATS",
     "ORIGIN",
-    "STYLESHEET",
     "FeedContext",
     "Listed",
     "article_guid",
@@ -47,5 +44,4 @@ __all__ = [
     "render_opml",
     "render_rss",
     "render_xml_reference",
-    "stylesheet",
 ]

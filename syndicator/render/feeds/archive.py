@@ -21,7 +21,7 @@ no clock.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -29,15 +29,26 @@ from ...model import Article
 from .context import ORIGIN, FeedContext, Listed, feed_updated, listed_updated
 from .documents import render_channel
 
+#: The key of a channel's subscription document among its documents' floors.
+CURRENT = "@current"
+#: ``{document key: time}``: the least ``updated`` a document may show, kept
+#: by the publish pass for documents an item was taken out of (a withdrawal
+#: leaves the newest remaining time behind the one readers have seen).
+Floors = Mapping[str, datetime]
+
 
 @dataclass(frozen=True)
 class ArchivePage:
-    """One edition date's items of a channel, newest first (none for the origin)."""
+    """One edition date's items of a channel, newest first (none for the origin).
+
+    ``floor``: the least ``updated`` the page may show (see :data:`Floors`).
+    """
 
     key: str
     items: tuple[Article, ...]
     prev: str | None
     next: str | None = None
+    floor: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,7 @@ def plan_channel(
     limit: int,
     max_bytes: int,
     listed: Listed | None = None,
+    floors: Floors | None = None,
 ) -> ChannelPlan:
     """Split a channel's due items (newest first) into its feed and archive pages.
 
@@ -71,13 +83,15 @@ def plan_channel(
 
     :param listed: when items were first published; ``None`` dates the
         document by its items' ``updated_at`` alone.
+    :param floors: the least ``updated`` of each document (:data:`Floors`).
     """
+    floors = floors or {}
     count = min(limit, len(items))
     while True:
         left_out = items[count:]
         newest_left_out = max((a.edition for a in left_out), default=None)
         prev = newest_left_out.isoformat() if newest_left_out else None
-        updated = listed_updated(items[:count], listed)
+        updated = at_least(listed_updated(items[:count], listed), floors.get(CURRENT))
         documents = render_channel(ctx.for_current(prev, updated=updated), items[:count])
         size = max(len(data) for data in documents.values())
         if size <= max_bytes or count <= 1:
@@ -95,7 +109,13 @@ def plan_channel(
     older: list[str | None] = [*keys[1:], None]
     newer: list[str | None] = [None, *keys[:-1]]
     pages = tuple(
-        ArchivePage(key=key, items=tuple(by_day.get(key, ())), prev=prev, next=next_)
+        ArchivePage(
+            key=key,
+            items=tuple(by_day.get(key, ())),
+            prev=prev,
+            next=next_,
+            floor=floors.get(key),
+        )
         for key, prev, next_ in zip(keys, older, newer, strict=False)
     )
     return ChannelPlan(
@@ -103,16 +123,22 @@ def plan_channel(
     )
 
 
+def at_least(updated: datetime, floor: datetime | None) -> datetime:
+    """``updated``, or ``floor`` when that is later."""
+    return updated if floor is None or updated >= floor else floor
+
+
 def page_updated(ctx: FeedContext, page: ArchivePage) -> datetime:
-    """The page's ``updated``: its newest item's.
+    """The page's ``updated``: its newest item's, or its floor when that is later.
 
     The empty origin page has no items; it says the start of the oldest
     archived day, where the history it ends begins (1970, an empty
     feed's date, reads as a broken clock: "ImplausibleDate").
     """
     if page.items or page.next is None:
-        return feed_updated(page.items)
-    return datetime.combine(date.fromisoformat(page.next), time(), ctx.tz)
+        return at_least(feed_updated(page.items), page.floor)
+    start = datetime.combine(date.fromisoformat(page.next), time(), ctx.tz)
+    return at_least(start, page.floor)
 
 
 def render_archive_page(ctx: FeedContext, page: ArchivePage) -> dict[str, bytes]:

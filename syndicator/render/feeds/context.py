@@ -31,9 +31,6 @@ FORMATS = {
     "feed.json": "application/feed+json",
 }
 
-
-#: The stylesheet that makes a feed readable in a browser, beside the channels.
-STYLESHEET = "feed.xsl"
 ARCHIVE_DIR = "archive"
 #: The key of the empty page at the old end of a channel's archive chain.
 #: RFC 5005 lets a lone archive page link nowhere, but then a client cannot
@@ -85,12 +82,6 @@ class FeedContext:
     def doc_path(self, filename: str) -> str:
         """This document's path under the output directory."""
         return self.doc_url(filename).removeprefix(f"{self.site.base_url}/feeds/")
-
-    @property
-    def stylesheet_href(self) -> str:
-        """Relative, so the XSL is fetched from whatever origin served the feed."""
-        depth = self.doc_path("x").count("/")
-        return "../" * depth + STYLESHEET
 
     @property
     def home_url(self) -> str:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from importlib import resources
 from typing import Any
 
 from feedgen.feed import FeedGenerator
@@ -43,7 +42,6 @@ from .context import (
     EPOCH,
     FORMATS,
     ORIGIN,
-    STYLESHEET,
     FeedContext,
     Listed,
     article_guid,
@@ -65,7 +63,6 @@ __all__ = [
     "EPOCH",
     "FORMATS",
     "ORIGIN",
-    "STYLESHEET",
     "SY_NS",
     "FeedContext",
     "Listed",
@@ -91,7 +88,6 @@ def _generator(
     fg = FeedGenerator()
     fg.register_extension("syndicator", FeedExtension, EntryExtension)
     ext: FeedExtension = fg.syndicator
-    ext.stylesheet = ctx.stylesheet_href
     ext.hubs = ctx.hubs
     ext.history = history_links(ctx, fmt)
     ext.archive = ctx.archive is not None
@@ -196,8 +192,12 @@ def render_atom(ctx: FeedContext, articles: Sequence[Article]) -> bytes:
 def render_json_feed(ctx: FeedContext, articles: Sequence[Article]) -> bytes:
     """JSON Feed 1.1, UTF-8 with Chinese unescaped.
 
-    An archive page is ``expired`` (it gets no new items) and ``next_url``
-    pages on to older items, as JSON Feed's pagination.
+    An archive page's ``next_url`` pages on to older items, as JSON Feed's
+    pagination. ``expired`` ("will never update again") is said only where
+    it is true: on the empty page at the old end of the archive chain
+    (:data:`.context.ORIGIN`), whose JSON holds no item and no ``next_url``.
+    A day's page is never final: a correction or withdrawal of one of its
+    articles rewrites it, and so does a new older page (its ``next_url``).
     """
     feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
@@ -212,7 +212,7 @@ def render_json_feed(ctx: FeedContext, articles: Sequence[Article]) -> bytes:
         feed["next_url"] = ctx.archive_url(ctx.prev_archive, "feed.json")
     if ctx.site.logo:
         feed["icon"] = ctx.site.logo
-    if ctx.archive is not None:
+    if ctx.archive == ORIGIN:
         feed["expired"] = True
     if ctx.hubs:
         feed["hubs"] = [{"type": "WebSub", "url": hub} for hub in ctx.hubs]
@@ -296,11 +296,6 @@ def render_opml(config: Config) -> bytes:
             language=config.site.language,
         )
     return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
-
-
-def stylesheet() -> bytes:
-    """The XSL that shows a feed as a readable page in a browser (package data)."""
-    return resources.files(__package__).joinpath(STYLESHEET).read_bytes()
 
 
 def render_channel(ctx: FeedContext, articles: Sequence[Article]) -> dict[str, bytes]:

@@ -1,13 +1,12 @@
 """feedgen extensions: the elements feedgen does not write, or writes wrong.
 
 Registered once per document by ``render.feeds`` under the name
-``syndicator``. Channel level: the XSL processing instruction, WebSub hubs,
-RFC 5005 history links and ``fh:archive``, syndication hints
-(``sy:updatePeriod``/``sy:updateFrequency``). Item level: ``dc:creator`` for
-every author, the image ``enclosure`` and ``media:content`` in RSS, RSS's
-``atom:updated`` of a corrected item and ``atom:link rel="related"`` to the
-e-paper page, and Atom links with their ``rel``/``type`` (feedgen 1.0 drops
-them).
+``syndicator``. Channel level: WebSub hubs, RFC 5005 history links and
+``fh:archive``, syndication hints (``sy:updatePeriod``/``sy:updateFrequency``).
+Item level: ``dc:creator`` for every author, the image ``enclosure`` and
+``media:content`` in RSS, RSS's ``atom:updated`` of a corrected item and
+``atom:link rel="related"`` to the e-paper page, and Atom links with their
+``rel``/``type`` (feedgen 1.0 drops them).
 """
 
 from __future__ import annotations
@@ -54,7 +53,6 @@ class FeedExtension(BaseExtension):
     """Channel-level elements feedgen does not write."""
 
     def __init__(self) -> None:
-        self.stylesheet: str | None = None
         self.hubs: tuple[str, ...] = ()
         self.history: list[tuple[str, str, str]] = []  # (rel, href, type)
         self.archive = False
@@ -64,15 +62,7 @@ class FeedExtension(BaseExtension):
     def extend_ns(self) -> dict[str, str]:
         return {"sy": SY_NS, "dc": DC_NS, "fh": FH_NS, "media": MEDIA_NS}
 
-    def _stylesheet(self, root: Any) -> None:
-        if self.stylesheet:
-            pi = etree.ProcessingInstruction(
-                "xml-stylesheet", f'type="text/xsl" href="{self.stylesheet}"'
-            )
-            root.addprevious(pi)
-
     def extend_rss(self, feed: Any) -> Any:
-        self._stylesheet(feed)
         channel = feed.find("channel")
         anchor = channel.find(f"{{{ATOM_NS}}}link")
         index = list(channel).index(anchor) + 1 if anchor is not None else len(channel)
@@ -92,7 +82,6 @@ class FeedExtension(BaseExtension):
     def extend_atom(self, feed: Any) -> Any:
         # feedgen's Atom tree is un-namespaced under an xmlns attribute;
         # plain names keep our elements in the Atom namespace on output.
-        self._stylesheet(feed)
         for hub in self.hubs:
             xml_elem("link", feed, href=hub, rel="hub")
         for rel, href, kind in self.history:
