@@ -2,9 +2,11 @@
 
 An article corrected after readers could see it (:func:`.times.corrected_at`)
 says so in every format's content, and on the reader's page, with the
-same note; its time is the one the feeds state as the item's
-modification time (:func:`.times.shown_updated`), so the words and the
-metadata agree.
+same note. The note tells the time the correction was made, to the
+minute; the items' machine-readable modification time
+(:func:`.times.shown_updated`) follows the page-order rule instead, a few
+seconds (a minute a page) earlier, so that readers sorting by it keep the
+page in order. A person reads the words, a program sorts by the metadata.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, tzinfo
 
 from ..model import Article
-from .times import corrected_at, shown_updated
+from .times import corrected_at
 
 __all__ = ["corrected_at", "correction_anchor", "correction_note"]
 
@@ -22,9 +24,9 @@ def correction_note(article: Article, tz: tzinfo | None = None) -> str | None:
 
     :param tz: the site's zone; ``None`` keeps the offset the time carries.
     """
-    if corrected_at(article) is None:
+    at = corrected_at(article)
+    if at is None:
         return None
-    at = shown_updated(article)
     local = at.astimezone(tz) if tz is not None else at
     return f"更正：本文于{local.year}年{local.month}月{local.day}日 {local:%H:%M}更正"
 

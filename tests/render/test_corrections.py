@@ -19,7 +19,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 #: a correction by the page-order rule (render.times), a minute before its second.
 ECONOMY = "zjgrrb-20210901-02-01"
 GIVEN = "2021-09-01T06:00:00.899000+08:00"
-NOTE = "更正：本文于2021年9月1日 15:29更正"
+NOTE = "更正：本文于2021年9月1日 15:30更正"
 
 
 @pytest.fixture
@@ -58,7 +58,8 @@ def test_an_article_never_corrected_has_no_note_and_its_plain_link(ctx, economy)
 
 def test_a_corrected_article_says_so_in_every_format(ctx, economy) -> None:
     fixed = corrected(economy)
-    # The correction's second less the page-order minute (render.times), in Beijing time.
+    # The words tell when the correction was made (15:30:15, to the minute); the
+    # metadata below is that second less the page-order minute (render.times).
     assert correction_note(fixed, ctx.tz) == NOTE
     docs = _render(ctx, fixed)
     plain = _render(ctx, economy)
@@ -93,7 +94,7 @@ def test_correction_note_is_in_local_time(economy) -> None:
     from zoneinfo import ZoneInfo
 
     fixed = corrected(economy)
-    assert correction_note(fixed, ZoneInfo("UTC")) == "更正：本文于2021年9月1日 07:29更正"
+    assert correction_note(fixed, ZoneInfo("UTC")) == "更正：本文于2021年9月1日 07:30更正"
     assert correction_note(fixed) == NOTE  # the offset the time carries: +08:00
 
 

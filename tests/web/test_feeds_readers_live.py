@@ -40,8 +40,7 @@ REPUBLISHED = datetime(2021, 8, 30, 16, 0, tzinfo=SHANGHAI)
 #: The articles corrected (page 1's 2nd and 5th), with the seconds the feeds
 #: print their times before the edition's (render.times).
 FIXED = {"zjgrrb-20210830-01-02": 1, "zjgrrb-20210830-01-05": 4}
-#: The note each shows: the correction's minute, less the page-order seconds
-#: (render.times): 15:20:29 and 15:20:26.
+#: The note each shows: the minute the correction was made (15:20:30).
 NOTE = "更正：本文于2021年8月30日 15:20更正"
 FORMATS = ("rss.xml", "atom.xml")
 NEWSBOAT = shutil.which("newsboat") or "/usr/bin/newsboat"

@@ -191,9 +191,8 @@ def test_photo_news_prints_its_caption_and_credit_once(reader, paper) -> None:
 def test_a_corrected_article_says_when(reader, paper) -> None:
     page = get(reader, f"/articles/{PHOTO_STORY}")
     notes = [(p.get("id"), text(p)) for p in page.xpath('//aside[@class="corrections"]/p')]
-    # The feeds' very note: corrected at 15:20, told by the page-order rule
-    # (page 2's lead a minute before page 1's), under the feeds' anchor.
-    assert notes == [("corrected-20210830T072000Z", "更正本文于2021年8月30日 15:19更正")]
+    # The feeds' very note and anchor: corrected at 15:20.
+    assert notes == [("corrected-20210830T072000Z", "更正本文于2021年8月30日 15:20更正")]
     assert not get(reader, f"/articles/{TABLE_STORY}").xpath('//aside[@class="corrections"]')
 
 
