@@ -9,6 +9,14 @@ from typing import Any
 from syndicator.actions import accounts
 
 PASSWORD = "correct horse battery"
+#: A page script returning what the clipboard holds, by type (after a Copy).
+READ_CLIPBOARD = """async () => {
+    const out = {};
+    for (const item of await navigator.clipboard.read()) {
+        for (const type of item.types) out[type] = await (await item.getType(type)).text();
+    }
+    return out;
+}"""
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

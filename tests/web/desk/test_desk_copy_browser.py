@@ -27,13 +27,6 @@ from syndicator.web import create_app
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTICLE = "zjgrrb-20210830-01-01"
-READ_CLIPBOARD = """async () => {
-    const out = {};
-    for (const item of await navigator.clipboard.read()) {
-        for (const type of item.types) out[type] = await (await item.getType(type)).text();
-    }
-    return out;
-}"""
 WATCH_CSP = """
 window.__violations = [];
 document.addEventListener('securitypolicyviolation', function (e) {
@@ -111,7 +104,7 @@ def _copy(page, server) -> dict:
     # A locator wait: wait_for_function polls a string with eval, which the
     # page's Content-Security-Policy forbids.
     page.locator("#copy-status", has_text="已复制").wait_for(timeout=10_000)
-    return page.evaluate(READ_CLIPBOARD)
+    return page.evaluate(desk.READ_CLIPBOARD)
 
 
 def _fragment(context, server) -> str:

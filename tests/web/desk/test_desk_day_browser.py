@@ -37,13 +37,6 @@ FIRST = "zjgrrb-20210830-01-01"
 SECOND = "zjgrrb-20210830-01-02"
 THIRD = "zjgrrb-20210830-01-03"
 WIDTHS = {"desktop": 1280, "phone": 375}
-READ_CLIPBOARD = """async () => {
-    const out = {};
-    for (const item of await navigator.clipboard.read()) {
-        for (const type of item.types) out[type] = await (await item.getType(type)).text();
-    }
-    return out;
-}"""
 
 
 class Clock:
@@ -231,7 +224,7 @@ def test_a_day_at_the_desk(chromium, running_desk: Desk, tmp_path) -> None:
     page.goto(f"{d.url}/desk/articles/{FIRST}")
     page.click("#copy")
     page.locator("#copy-status", has_text="已复制").wait_for(timeout=10_000)
-    clipboard = page.evaluate(READ_CLIPBOARD)
+    clipboard = page.evaluate(desk.READ_CLIPBOARD)
     assert "本报编辑部更正后的引题" in clipboard["text/plain"]
     assert "我省公布一批数字化改革" in clipboard["text/plain"]
 
