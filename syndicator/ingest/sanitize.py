@@ -4,9 +4,15 @@ Articles come from files people edit and from the CMS over the API, so
 every text field is treated as untrusted:
 
 - plain-text fields (title, kicker, byline, captions, tags, table
-  cells…) lose any markup: tags are removed (``<script>``/``<style>``
-  with their content), character references are decoded, and this repeats
-  until nothing changes, so ``&lt;script&gt;`` cannot come back as a tag;
+  cells…) keep exactly the characters sent, but those no XML document
+  can carry (:func:`xml_safe`). They are never markup, so nothing is
+  removed or decoded here: ``a<b`` stays ``a<b`` and ``&lt;`` stays the
+  four characters ``&lt;`` (JSON strings have no character references;
+  a format that has them decodes them once, in its own importer). Every
+  output escapes them for its own format, the one wall that matters: a
+  cleaner that strips tags and decodes references in a loop was lossy
+  (``a&lt;b`` lost its ``b``) and, stopping after a few rounds, let
+  ``&amp;amp;…lt;img…`` out as a real tag;
 - inline ``html`` is cleaned by the JSON importer with nh3 (a short list
   of inline tags, ``href`` with http(s)/mailto only, no event handlers),
   and a table given as HTML keeps only its structure and the text of its
@@ -15,18 +21,15 @@ every text field is treated as untrusted:
   anything else (``javascript:``, ``data:``, relative paths) is refused
   with the field named, so the sender learns about it.
 
-Renderers escape everything again on output; this is the first of two
-walls, not the only one.
+Renderers escape every plain-text field for their format on output (RSS
+elements that readers treat as HTML get HTML-escaped text).
 """
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 from urllib.parse import urlsplit
-
-import nh3
 
 from ..errors import InputError
 from ..model import Article, article_from_dict
@@ -81,16 +84,12 @@ def xml_safe_tree(value: Any) -> Any:
 
 
 def clean_text(value: str) -> str:
-    """The words of ``value`` with every trace of markup gone (decoded entities kept)."""
-    text = value
-    for _ in range(5):
-        if "<" not in text and "&" not in text:
-            return text
-        cleaned = html.unescape(nh3.clean(text, tags=set(), attributes={}))
-        if cleaned == text:
-            return text
-        text = cleaned
-    return text
+    """``value`` as plain text: the characters sent, less those XML cannot carry.
+
+    Nothing is stripped or decoded, so no round of decoding can turn
+    escaped text into a tag, and text that quotes markup keeps its words.
+    """
+    return xml_safe(value)
 
 
 def check_url(value: str, field: str) -> str:

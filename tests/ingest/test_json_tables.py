@@ -94,10 +94,18 @@ def test_hostile_table_keeps_its_structure_and_words_only() -> None:
     assert "alert" not in dumped and "style" not in dumped and "<" not in dumped
 
 
-def test_markup_in_cell_text_is_removed_like_any_plain_text() -> None:
+def test_cell_text_given_as_rows_is_plain_text_kept_as_sent() -> None:
+    """Like any plain-text field: markup-looking text is text, nothing is lost."""
     rows = [["<script>alert(1)</script>甲", {"text": "<b onclick='x()'>乙</b>", "header": True}]]
     table = import_body({"type": "table", "rows": rows}).body[0]
-    assert cells(table) == [["甲", "乙"]]
+    assert cells(table) == [["<script>alert(1)</script>甲", "<b onclick='x()'>乙</b>"]]
+    from lxml import html as lxml_html
+
+    from syndicator.render.html import render_table
+
+    root = lxml_html.fragment_fromstring(render_table(table))
+    assert not root.xpath("//script|//b")
+    assert [c.text_content() for c in root.xpath("//td|//th")] == cells(table)[0]
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 from typing import Any
 
 from lxml import etree
@@ -28,6 +29,7 @@ SY_NS = "http://purl.org/rss/1.0/modules/syndication/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 FH_NS = "http://purl.org/syndication/history/1.0"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,29 @@ class FeedExtension(BaseExtension):
         return feed
 
 
+def _html_escape_plain_text(entry: Any) -> None:
+    """HTML-escape the plain text in the RSS elements readers treat as HTML.
+
+    An item's ``title`` is sniffed as HTML by feedparser and others, and its
+    ``description`` is HTML by the spec; both hold plain text here (the
+    title, the summary), so ``<img …>`` in them must arrive as the visible
+    characters, never as a tag. ``category`` and ``dc:creator`` are plain
+    text to the spec and to feedparser and are left as they are. When there
+    is no summary, feedgen fills ``description`` with the HTML body, which
+    is already HTML: left alone (no ``content:encoded`` beside it).
+    """
+    title = entry.find("title")
+    if title is not None and title.text:
+        title.text = escape(title.text, quote=False)
+    description = entry.find("description")
+    if (
+        description is not None
+        and description.text
+        and entry.find(f"{{{CONTENT_NS}}}encoded") is not None
+    ):
+        description.text = escape(description.text, quote=False)
+
+
 class EntryExtension(BaseEntryExtension):
     """Per-item elements: authors, images and correct links."""
 
@@ -104,6 +129,7 @@ class EntryExtension(BaseEntryExtension):
         self.modified: datetime | None = None
 
     def extend_rss(self, entry: Any) -> Any:
+        _html_escape_plain_text(entry)
         for name in self.creators:
             xml_elem(f"{{{DC_NS}}}creator", entry).text = name
         if self.modified is not None:
@@ -123,7 +149,9 @@ class EntryExtension(BaseEntryExtension):
             if image.length:
                 media.set("fileSize", str(image.length))
             if image.caption:
-                xml_elem(f"{{{MEDIA_NS}}}description", media, type="plain").text = image.caption
+                # feedparser reads it as HTML whatever its ``type``: escape it.
+                description = xml_elem(f"{{{MEDIA_NS}}}description", media, type="plain")
+                description.text = escape(image.caption, quote=False)
             if image.credit:
                 xml_elem(f"{{{MEDIA_NS}}}credit", media).text = image.credit
         return entry
