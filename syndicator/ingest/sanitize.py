@@ -153,7 +153,7 @@ def _block(block: Any, index: int) -> Any:
 
 
 def _cell(cell: Any) -> Any:
-    """A table cell's text loses its markup like any other plain-text field."""
+    """A table cell's text is plain text like any other plain-text field."""
     if isinstance(cell, str):
         return clean_text(cell)
     if isinstance(cell, dict) and isinstance(cell.get("text"), str):
