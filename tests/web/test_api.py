@@ -147,6 +147,18 @@ def test_api_rejects_invalid_json_with_the_field(api, engine, body, status, need
     assert _count(engine) == 0
 
 
+@pytest.mark.parametrize("depth", [500, 990, 5000])
+def test_api_rejects_deeply_nested_json_with_one_line(api, engine, depth) -> None:
+    """Nesting under the parser's limit once crashed a later walk: a 500 and a traceback."""
+    body = '{"id": "x", "title": "t", "tags": ' + "[" * depth + "]" * depth + "}"
+    response = api.test_client().post(
+        "/api/articles", data=body, headers={**AUTH, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json["error"]
+    assert _count(engine) == 0
+
+
 def test_api_bad_article_in_a_list_saves_none_of_them(api, engine) -> None:
     bad = [ARTICLES[0], {**ARTICLES[1], "body": [{"type": "image", "src": "javascript:x()"}]}]
     response = api.test_client().post("/api/articles", json=bad, headers=AUTH)
