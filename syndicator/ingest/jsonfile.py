@@ -26,6 +26,12 @@ _DECODER = json.JSONDecoder()
 #: Inline markup a paragraph's ``html`` may keep; everything else is text.
 INLINE_TAGS = {"a", "strong", "b", "em", "i", "br", "sup", "sub", "span", "u", "s"}
 
+#: Deepest nesting of lists and objects a file may have. An article is a
+#: few levels deep (a table block's rows of cells about six); the cap keeps
+#: every recursive walk after parsing (cleaning, validation) far from
+#: Python's recursion limit, which ``json.loads`` alone stays under.
+MAX_DEPTH = 64
+
 
 def parse_json(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
     """Validate a JSON article file; the first problem raises with its line.
@@ -39,7 +45,13 @@ def parse_json(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
             f"malformed JSON: {exc.msg} (column {exc.colno})", file=source, line=exc.lineno
         ) from None
     except RecursionError:
-        raise InputError("malformed JSON: nested too deeply", file=source) from None
+        raise InputError(
+            f"JSON nested too deeply (more than {MAX_DEPTH} levels)", file=source, line=1
+        ) from None
+    if _depth(data) > MAX_DEPTH:
+        raise InputError(
+            f"JSON nested too deeply (more than {MAX_DEPTH} levels)", file=source, line=1
+        )
     data = xml_safe_tree(data)  # before any field is read: no feed can carry a NUL
     positions = _Positions(text)
     edition = None
@@ -107,6 +119,23 @@ def parse_json(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
         page=pages.pop() if len(pages) == 1 else None,
         origins={"edition": "stated", "page": "stated" if paged else "defaulted"},
     )
+
+
+def _depth(data: Any) -> int:
+    """How deeply lists and objects nest in ``data``; iterative, so any depth is safe."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            level += 1
+            deepest = max(deepest, level)
+            if level > MAX_DEPTH:
+                return level
+            stack.extend((v, level) for v in value if isinstance(v, list | dict))
+    return deepest
 
 
 def _article(item: Any, options: ImportOptions) -> Article:

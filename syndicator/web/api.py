@@ -11,7 +11,8 @@ The API is off unless ``$SYNDICATOR_API_TOKEN`` holds a token: then every
 ``/api/`` URL answers 404, as if it did not exist. Requests carry
 ``Authorization: Bearer <token>``, compared in constant time; each client
 address gets ``[api] rate_limit`` requests a minute (429 beyond, with
-``Retry-After``) and bodies up to ``[api] max_body`` bytes (413 beyond).
+``Retry-After``) and bodies up to ``[api] max_body`` bytes (413 beyond;
+a body sent without a length, chunked, must stay under it).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from werkzeug.exceptions import HTTPException
 from .. import metrics
 from ..actions.articles import parse_posted, save_parsed, withdraw_article
 from .db import get_config, get_engine
+from .errors import STORE_RETRY_AFTER
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +93,11 @@ def init_app(app: Flask, token: str | None) -> None:
 
 
 def error(status: int, message: str, **fields: Any) -> Response:
+    """The API's answer to a request it refuses: JSON naming the problem."""
     response = jsonify({"error": message, **fields})
     response.status_code = status
+    if status == 503:  # every 503 says when to try again, as the store's do (errors.py)
+        response.headers["Retry-After"] = str(STORE_RETRY_AFTER)
     return response
 
 
@@ -120,6 +125,20 @@ def _guard() -> Response | None:
     return None
 
 
+def _over_limit(size: int, limit: int) -> bool:
+    """Whether the body read was, or was cut at, more than the API takes.
+
+    A body sent without a length (chunked) is read up to
+    ``MAX_CONTENT_LENGTH`` and no further, silently: werkzeug's stream
+    stops there without an error. A body that fills the cap was cut, and
+    what was read, however well-formed, is not what the client sent.
+    """
+    if size > limit:
+        return True
+    cap = request.max_content_length
+    return request.content_length is None and cap is not None and size >= cap
+
+
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException) -> Response:
     return error(exc.code or 500, exc.description or exc.name)
@@ -139,6 +158,9 @@ def post_articles() -> Response:
     if request.mimetype != "application/json":
         return error(415, "send the articles as application/json")
     raw = request.get_data(cache=False)
+    limit = get_config().api.max_body
+    if _over_limit(len(raw), limit):
+        return error(413, f"request body over {limit} bytes ([api] max_body)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -22,6 +22,7 @@ walked through, say) are dropped least recently used first.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import logging
@@ -226,6 +227,10 @@ class DocumentCache:
         except (FileNotFoundError, NotADirectoryError):
             self._drop(path)
             return None
+        except OSError as exc:  # a name no file can have: not a document either
+            if exc.errno in (errno.ENAMETOOLONG, errno.ELOOP):
+                return None
+            raise
         key = (st.st_mtime_ns, st.st_size, st.st_ino)
         doc = self._docs.get(path)
         if doc is not None and doc.key == key:

@@ -30,6 +30,11 @@ PREFIX = "/feeds/"
 HANDLER = "feeds.serve_feed"
 _count_200 = metrics.REQUESTS.incrementer(handler=HANDLER, code="200")
 _count_304 = metrics.REQUESTS.incrementer(handler=HANDLER, code="304")
+#: The longest file name and path the filesystem takes (Linux ``NAME_MAX``,
+#: ``PATH_MAX``): a longer name is not a file we wrote, and asking ``stat``
+#: about it only raises ``ENAMETOOLONG``.
+NAME_MAX = 255
+PATH_MAX = 4096
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -47,13 +52,20 @@ def resolve(config: Config, name: str) -> tuple[str, int] | None:
     if "/" in name and config.channel(channel) is None and channel != WECHAT_DIR:
         return None
     joined = safe_join(str(config.output_dir), name)
-    if joined is None:
+    if joined is None or _too_long(joined, name):
         return None
     # Archive pages only change when an archived article is corrected or
     # withdrawn; everything else may change on the next pass.
     parts = name.split("/")
     archived = len(parts) == 4 and parts[1] == ARCHIVE_DIR  # <channel>/archive/<day>/<file>
     return joined, config.feeds.archive_max_age if archived else config.scheduler.interval
+
+
+def _too_long(joined: str, name: str) -> bool:
+    """Whether the filesystem would refuse ``joined`` as too long a path or name."""
+    if len(joined.encode("utf-8", "surrogatepass")) >= PATH_MAX:
+        return True
+    return any(len(part.encode("utf-8", "surrogatepass")) > NAME_MAX for part in name.split("/"))
 
 
 class FeedFastPath:

@@ -8,7 +8,8 @@ instance's output dir (equal when this instance serves the latest feeds).
 An instance whose output has been behind the store's for more than three
 intervals answers 503 (``status: "behind"``): a load balancer should stop
 sending readers feeds that nothing updates (a ``serve`` that nobody
-follows, a worker left over from a crashed process).
+follows, a worker left over from a crashed process). Every 503 says in
+``Retry-After`` when asking again is worth it.
 
 ``/metrics`` is the Prometheus text format: passes, their duration,
 articles published, requests by handler and status, the share of feed
@@ -26,6 +27,7 @@ from .. import metrics, store
 from ..errors import StoreError
 from ..publish.cluster import instance_id, local_generation
 from .db import get_config, get_engine
+from .errors import STORE_RETRY_AFTER
 
 bp = Blueprint("ops", __name__)
 
@@ -55,6 +57,7 @@ def healthz() -> Response:
         body.update(status="error", store=f"unreachable: {type(exc).__name__}")
         response = jsonify(body)
         response.status_code = 503
+        response.headers["Retry-After"] = str(STORE_RETRY_AFTER)
         return _no_store(response)
     now = datetime.now(UTC)
     limit = STALE_INTERVALS * config.scheduler.interval
@@ -71,7 +74,9 @@ def healthz() -> Response:
     )
     response = jsonify(body)
     if behind:
+        # Catching up takes a pass at most: ask again after one interval.
         response.status_code = 503
+        response.headers["Retry-After"] = str(config.scheduler.interval)
     return _no_store(response)
 
 

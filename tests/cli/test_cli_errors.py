@@ -102,3 +102,13 @@ def test_the_store_is_written_once_the_lock_is_gone(site: Path) -> None:
     done = _syndicator(site, "restore", ARTICLE_ID)
     assert done.returncode == 0, done.stderr
     assert "published" in done.stdout
+
+
+@pytest.mark.parametrize("depth", [500, 990, 5000])
+def test_deeply_nested_json_is_bad_input_exit_2(site: Path, depth: int) -> None:
+    deep = site.parent / "deep.json"
+    deep.write_text('{"id": "x", "tags": ' + "[" * depth + "]" * depth + "}", encoding="utf-8")
+    done = _syndicator(site, "import", str(deep))
+    assert done.returncode == 2, done.stderr
+    line = _one_line(done.stderr)
+    assert "deep.json" in line and "nested too deeply" in line, line

@@ -110,8 +110,23 @@ def test_api_runs_a_transaction_again_when_the_database_broke_a_deadlock(
     monkeypatch.setattr(store, "save_articles", flaky)
     response = api.test_client().post("/api/articles", json=ARTICLES[0], headers=AUTH)
     assert response.status_code == status, response.json
+    assert ("Retry-After" in response.headers) == (status == 503)
     assert len(calls) == (2 if status == 200 else 1)
     assert _count(engine) == (1 if status == 200 else 0)
+
+
+def test_api_with_the_store_down_is_503_with_retry_after(api) -> None:
+    api.extensions["syndicator.engine"] = store.create_store_engine(
+        "postgresql+psycopg://postgres@127.0.0.1:9/nowhere"
+    )
+    client = api.test_client()
+    for response in (
+        client.post("/api/articles", json=ARTICLES[0], headers=AUTH),
+        client.delete("/api/articles/x", headers=AUTH),
+    ):
+        assert response.status_code == 503, response.json
+        assert int(response.headers["Retry-After"]) > 0
+        assert "error" in response.json
 
 
 def test_api_delete_withdraws(api, engine) -> None:
@@ -144,6 +159,18 @@ def test_api_rejects_invalid_json_with_the_field(api, engine, body, status, need
     )
     assert response.status_code == status
     assert needle in response.json["error"]
+    assert _count(engine) == 0
+
+
+@pytest.mark.parametrize("depth", [500, 990, 5000])
+def test_api_rejects_deeply_nested_json_with_one_line(api, engine, depth) -> None:
+    """Nesting under the parser's limit once crashed a later walk: a 500 and a traceback."""
+    body = '{"id": "x", "title": "t", "tags": ' + "[" * depth + "]" * depth + "}"
+    response = api.test_client().post(
+        "/api/articles", data=body, headers={**AUTH, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json["error"]
     assert _count(engine) == 0
 
 
@@ -194,19 +221,48 @@ def test_api_rate_limit_counts_failed_logins(make_config, tmp_path, engine) -> N
     assert codes == [401, 401, 429]
 
 
-def test_api_body_without_a_length_is_cut_at_the_limit(make_config, tmp_path, engine) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" + b" " * 10_000 + b"]",  # once cut at the limit: "malformed JSON"
+        json.dumps(ARTICLES[0]).encode() + b" " * 10_000,  # once cut after the JSON: saved, 200
+    ],
+    ids=["malformed-once-cut", "saved-once-cut"],
+)
+def test_api_chunked_body_over_the_limit_is_413(make_config, tmp_path, engine, body) -> None:
     import io
 
     config = make_config(tmp_path, api={"max_body": 4096})
     client = _app(config, engine).test_client()
     response = client.post(
         "/api/articles",
-        # As waitress hands on a chunked body: decoded, with no length, input terminated.
-        input_stream=io.BytesIO(b"[" + b" " * 10_000 + b"]"),
-        headers={**AUTH, "Content-Type": "application/json"},
+        # As the server hands on a chunked body: decoded, with no length, input
+        # terminated. (Without Transfer-Encoding the test client would add a
+        # Content-Length from the stream.)
+        input_stream=io.BytesIO(body),
+        headers={**AUTH, "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
         environ_base={"wsgi.input_terminated": True},
     )
     assert response.status_code == 413
+    assert "max_body" in response.json["error"]
+    assert _count(engine) == 0
+
+
+def test_api_chunked_body_under_the_limit_is_read_whole(make_config, tmp_path, engine) -> None:
+    import io
+
+    config = make_config(tmp_path, api={"max_body": 4096})
+    client = _app(config, engine).test_client()
+    body = json.dumps(ARTICLES[0]).encode()
+    assert len(body) < 4096
+    response = client.post(
+        "/api/articles",
+        input_stream=io.BytesIO(body),
+        headers={**AUTH, "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        environ_base={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 200, response.json
+    assert _count(engine) == 1
 
 
 @pytest.mark.parametrize(

@@ -92,3 +92,39 @@ def test_twenty_megabyte_post_is_413_before_it_is_read(live_server, monkeypatch)
         except ConnectionResetError:
             pass
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+
+
+def _post_chunked(port: int, chunks: list[bytes]) -> tuple[int, bytes]:
+    """POST ``chunks`` chunked, with no length, as a streaming CMS does."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request(
+            "POST",
+            "/api/articles",
+            body=iter(chunks),
+            headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+            encode_chunked=True,
+        )
+        response = conn.getresponse()
+        return response.status, response.read()
+    except (BrokenPipeError, ConnectionResetError) as exc:  # the assertion shows it
+        return 0, repr(exc).encode()
+    finally:
+        conn.close()
+
+
+def test_chunked_post_over_the_limit_is_413_not_cut(live_server, monkeypatch) -> None:
+    """A chunked body was once cut at ``max_body`` and the rest ignored: a well-formed
+    article followed by padding was saved (200), anything else "malformed JSON"."""
+    monkeypatch.setenv("SYNDICATOR_API_TOKEN", TOKEN)
+    server = live_server("[api]\nmax_body = 4096\n")
+    article = json.dumps(dict(ARTICLES[0], published_at="2021-09-01T06:00:00+08:00")).encode()
+    status, body = _post_chunked(server.port, [article, b" " * 8192])
+    assert status == 413, body
+    assert b"max_body" in body
+    status, body = _post_chunked(server.port, [b"[", b" " * 8192, b"]"])
+    assert status == 413, body
+    status, body = _post_chunked(server.port, [article[:100], article[100:]])
+    assert status == 200, body

@@ -112,3 +112,10 @@ def test_a_feed_that_cannot_be_shown_as_a_page_is_served_as_itself(site, caplog)
     feed = cache.get(path)
     assert cache.page(path, feed) is feed
     assert "cannot be shown as a page" in caplog.text
+
+
+def test_document_cache_has_no_document_for_a_name_too_long(tmp_path) -> None:
+    """The cache's own guard, behind :func:`resolve`'s: ``ENAMETOOLONG`` is not a 500."""
+    cache = DocumentCache()
+    assert cache.get(str(tmp_path / ("x" * 300))) is None
+    assert cache.get(str(tmp_path / "/".join(["y" * 200] * 25))) is None

@@ -119,6 +119,29 @@ def test_feed_unknown_or_escaping_path_is_short_404(client, published, path) -> 
     assert b"Traceback" not in response.data
 
 
+@pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "flask-route"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "x" * 256,  # one file name over NAME_MAX
+        "all/" + "y" * 300 + ".xml",
+        "all/" + "页" * 90,  # 270 bytes in 90 characters
+        "/".join(["all"] + ["z" * 200] * 25),  # each part short, the whole over PATH_MAX
+        "wechat/" + "w" * 5000,
+    ],
+    ids=["name", "in-channel", "multibyte", "path-max", "wechat"],
+)
+def test_feed_name_too_long_for_the_filesystem_is_404(
+    config, engine, published, fast_path, name
+) -> None:
+    """Once an ``ENAMETOOLONG`` from ``stat``: a 500 with a traceback."""
+    client = create_app(config, {"TESTING": True, "FEEDS_FAST_PATH": fast_path}).test_client()
+    for method in ("GET", "HEAD", "OPTIONS"):
+        response = client.open(f"/feeds/{name}", method=method)
+        assert response.status_code == 404, method
+        assert len(response.data) < 300
+
+
 def test_feeds_parse_cleanly_over_http(client, published) -> None:
     for name in TYPES:
         response = client.get(f"/feeds/all/{name}")

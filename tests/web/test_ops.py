@@ -64,6 +64,7 @@ def test_healthz_is_503_when_the_store_is_down(app, client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json["status"] == "error" and "unreachable" in response.json["store"]
+    assert int(response.headers["Retry-After"]) > 0  # a load balancer knows when to ask again
 
 
 def test_metrics_in_prometheus_text_format(articles, client, engine, config) -> None:
@@ -148,6 +149,7 @@ def test_healthz_is_503_when_this_instance_stays_behind(
     cluster.publish_or_follow(engine, other, now=datetime.now(SHANGHAI), instance="other:1")
     behind = client.get("/healthz")
     assert behind.status_code == 503 and behind.json["status"] == "behind"
+    assert behind.headers["Retry-After"] == str(config.scheduler.interval)
     assert behind.json["generation"] == {"store": 2, "local": None}
     cluster.publish_or_follow(engine, config, now=datetime.now(SHANGHAI), instance="this:1")
     caught_up = client.get("/healthz")
