@@ -154,6 +154,9 @@ class WechatConfig:
     cache_dir: str = ".wechat"
     open_comment: bool = False
     fans_only_comment: bool = False
+    #: Hosts ``wechat push`` may fetch pictures from (``name`` or ``*.suffix``);
+    #: empty: ``[site] domain`` and its subdomains. Never a private address.
+    image_hosts: tuple[str, ...] = ()
 
     @property
     def current_theme(self) -> Theme:
@@ -383,6 +386,12 @@ def _finish_wechat(wechat: WechatConfig) -> WechatConfig:
         )
     if not wechat.api_base.startswith(("http://", "https://")):
         raise ConfigError("must start with http:// or https://", field="wechat.api_base")
+    for i, host in enumerate(wechat.image_hosts):
+        if not isinstance(host, str) or not host.strip() or "/" in host or ":" in host:
+            raise ConfigError(
+                "must be a host name such as images.example.com or *.example.com",
+                field=f"wechat.image_hosts[{i}]",
+            )
     return dataclasses.replace(wechat, themes=themes, api_base=wechat.api_base.rstrip("/"))
 
 

@@ -12,17 +12,24 @@ pushing a corrected article again uploads nothing twice.
 Pictures are fetched over HTTP, except this site's own photos
 (``{site.base_url}/media/…``), which are read from the media store, and
 made to fit WeChat there (JPEG or PNG, under 1 MB in the body, 10 MB as
-the cover) instead of being refused.
+the cover) instead of being refused. A picture URL comes from an article,
+that is from whoever may post one, so it is fetched only from the hosts of
+``[wechat] image_hosts`` and only when every address the host resolves to
+is public (each redirect hop checked the same way): the push must not be a
+way to reach loopback, the private network or a cloud metadata service.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import os
+import socket
 import urllib.error
+import urllib.parse
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,13 +105,97 @@ class MediaCache:
         write_private(self.path, json.dumps(data, indent=1, sort_keys=True))
 
 
-def fetch_image(src: str, limit: int = COVER_LIMIT) -> bytes:
-    """The bytes of a picture on the web (``src`` is an http or https URL)."""
+def allowed_image_hosts(config: Config) -> tuple[str, ...]:
+    """``[wechat] image_hosts``, or ``*.{site.domain}`` when it is empty."""
+    hosts = config.wechat.image_hosts
+    return tuple(hosts) if hosts else (f"*.{config.site.domain}",)
+
+
+def host_matches(host: str, patterns: Iterable[str]) -> bool:
+    """Whether ``host`` is one of ``patterns``: a name exactly, or ``*.domain``
+    for that domain and every name under it (case and a final dot ignored)."""
+    host = host.lower().rstrip(".")
+    for pattern in patterns:
+        pattern = pattern.strip().lower().rstrip(".")
+        if pattern.startswith("*."):
+            domain = pattern[2:]
+            if host == domain or host.endswith("." + domain):
+                return True
+        elif host == pattern:
+            return True
+    return False
+
+
+Resolver = Callable[..., list]
+
+
+def image_url_problem(url: str, config: Config, resolve: Resolver | None = None) -> str | None:
+    """Why ``url`` must not be fetched, or None: not http(s), a host outside
+    ``[wechat] image_hosts``, or a host with any non-public address (loopback,
+    private, link-local, multicast, reserved, unspecified; IPv4 and IPv6)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return "not an http(s) address"
+    host = parts.hostname or ""
+    if not host:
+        return "no host"
+    if not host_matches(host, allowed_image_hosts(config)):
+        return f"host {host} is not in [wechat] image_hosts"
+    try:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        infos = (resolve or socket.getaddrinfo)(host, port, proto=socket.IPPROTO_TCP)
+    except (OSError, ValueError) as exc:
+        return f"cannot resolve {host}: {getattr(exc, 'strerror', None) or exc}"
+    if not infos:
+        return f"cannot resolve {host}"
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if not public_address(address):
+            return f"host {host} resolves to {address}, not a public address"
+    return None
+
+
+def public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether a picture may be fetched from ``address``: globally routable
+    unicast only (``is_global`` leaves out loopback, private, link-local,
+    reserved, unspecified and IPv4-mapped forms of them; multicast too here)."""
+    return address.is_global and not address.is_multicast
+
+
+def check_image_url(src: str, url: str, config: Config) -> None:
+    """:raises InputError: naming ``src`` when ``url`` must not be fetched."""
+    problem = image_url_problem(url, config)
+    if problem is not None:
+        raise InputError(f"refusing to fetch picture {src}: {problem}")
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to a URL that passes the same check as the first."""
+
+    def __init__(self, src: str, config: Config) -> None:
+        self.src, self.config = src, config
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        check_image_url(self.src, newurl, self.config)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def fetch_image(src: str, limit: int = COVER_LIMIT, *, config: Config | None = None) -> bytes:
+    """The bytes of a picture on the web (``src`` is an http or https URL).
+
+    With ``config``, the URL and every redirect are checked first
+    (:func:`image_url_problem`); :func:`push_article` always passes it.
+    """
     url = web_src(src)
     if url is None:
         raise PushError(f"cannot fetch picture {src}: not an http(s) address")
+    handlers: list[urllib.request.BaseHandler] = []
+    if config is not None:
+        check_image_url(src, url, config)
+        handlers.append(_CheckedRedirects(src, config))
+    opener = urllib.request.build_opener(*handlers)
     try:
-        with urllib.request.urlopen(url, timeout=30) as response:
+        with opener.open(url, timeout=30) as response:
             data = response.read(limit + 1)
     except urllib.error.HTTPError as exc:
         exc.close()
@@ -132,7 +223,7 @@ def push_article(
     config: Config,
     client: WechatClient,
     *,
-    fetch: Callable[[str], bytes] = fetch_image,
+    fetch: Callable[[str], bytes] | None = None,
 ) -> PushResult:
     """Upload an article's pictures and cover, then create its draft.
 
@@ -140,6 +231,8 @@ def push_article(
         there is no cover.
     :raises WechatApiError: WeChat answered an error (one clear sentence).
     """
+    if fetch is None:
+        fetch = lambda src: fetch_image(src, config=config)  # noqa: E731
     build_post(article, config).require_ready()
     problem = cover_problem(article, config)
     if problem is not None:  # before any upload: nothing would come of them

@@ -16,6 +16,7 @@ from support.wechat_fake import APP_ID, SECRET, FakeWechat, png
 from syndicator import store
 from syndicator.cli import cli
 from syndicator.errors import InputError
+from syndicator.integrations import push
 from syndicator.integrations.push import (
     APPID_ENV,
     SECRET_ENV,
@@ -34,12 +35,20 @@ NOW = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
 
 @pytest.fixture
 def wx_config(make_config, tmp_path: Path, fake_wechat: FakeWechat):
-    return make_config(tmp_path, wechat={"api_base": fake_wechat.url, "cache_dir": "wx-cache"})
+    return make_config(
+        tmp_path,
+        wechat={"api_base": fake_wechat.url, "cache_dir": "wx-cache", "image_hosts": ["127.0.0.1"]},
+    )
 
 
 @pytest.fixture
-def with_pictures(articles, fake_wechat: FakeWechat):
-    """A factory: the economy article with ``pictures`` picture(s) served by the fake_wechat."""
+def with_pictures(articles, fake_wechat: FakeWechat, monkeypatch):
+    """A factory: the economy article with ``pictures`` picture(s) served by the fake_wechat.
+
+    Pictures on loopback are let through in these tests only (with
+    ``image_hosts = ["127.0.0.1"]``); test_push_images.py tests their refusal.
+    """
+    monkeypatch.setattr(push, "public_address", lambda address: address.is_loopback)
 
     def make(pictures: int = 2):
         article = articles[0]
@@ -181,7 +190,8 @@ def _config_file(tmp_path: Path, fake_wechat: FakeWechat, extra: str = "") -> Pa
     path.write_text(
         f'[store]\nurl = "sqlite:///{tmp_path / "store.db"}"\n'
         f'[output]\ndir = "{tmp_path / "feeds"}"\n'
-        f'[wechat]\napi_base = "{fake_wechat.url}"\ncache_dir = "wx-cache"\n{extra}',
+        f'[wechat]\napi_base = "{fake_wechat.url}"\ncache_dir = "wx-cache"\n'
+        f'image_hosts = ["127.0.0.1"]\n{extra}',
         encoding="utf-8",
     )
     return path
