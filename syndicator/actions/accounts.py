@@ -221,19 +221,16 @@ def _set_disabled(engine: Engine, name: str, disabled: bool, *, actor: str, now:
             return _public(user)
         if disabled and user.role == "admin" and not user.disabled:
             _keep_an_admin(conn, name)
-        store.update_user(conn, user.id, disabled=disabled)
-        store.record_audit(
+        return _change(
             conn,
-            at=now,
+            user,
+            "user-disable" if disabled else "user-enable",
             actor=actor,
-            action="user-disable" if disabled else "user-enable",
-            note=name,
+            now=now,
             before={"disabled": user.disabled},
             after={"disabled": disabled},
+            disabled=disabled,
         )
-        changed = store.get_user_by_id(conn, user.id)
-    assert changed is not None
-    return _public(changed)
 
 
 def set_role(engine: Engine, name: str, role: str, *, actor: str, now: datetime) -> User:
@@ -249,19 +246,16 @@ def set_role(engine: Engine, name: str, role: str, *, actor: str, now: datetime)
             return _public(user)
         if user.role == "admin" and not user.disabled:
             _keep_an_admin(conn, name)
-        store.update_user(conn, user.id, role=role)
-        store.record_audit(
+        return _change(
             conn,
-            at=now,
+            user,
+            "user-role",
             actor=actor,
-            action="user-role",
-            note=name,
+            now=now,
             before={"role": user.role},
             after={"role": role},
+            role=role,
         )
-        changed = store.get_user_by_id(conn, user.id)
-    assert changed is not None
-    return _public(changed)
 
 
 def set_password(engine: Engine, name: str, password: str, *, actor: str, now: datetime) -> User:
@@ -273,10 +267,39 @@ def set_password(engine: Engine, name: str, password: str, *, actor: str, now: d
     password_hash = HASHER.hash(check_password(password))
     with store.transaction(engine) as conn:
         user = _require(conn, name)
-        store.update_user(conn, user.id, password_hash=password_hash, password_changed_at=now)
         store.clear_login_failures(conn, _account_key(name))
-        store.record_audit(conn, at=now, actor=actor, action="user-passwd", note=name)
-        changed = store.get_user_by_id(conn, user.id)
+        return _change(
+            conn,
+            user,
+            "user-passwd",
+            actor=actor,
+            now=now,
+            password_hash=password_hash,
+            password_changed_at=now,
+        )
+
+
+def _change(
+    conn: Connection,
+    user: store.StoredUser,
+    action: str,
+    *,
+    actor: str,
+    now: datetime,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    **updates: Any,
+) -> User:
+    """Apply ``updates`` to a user and audit it in the same transaction; the user as now stored.
+
+    The audit names the user (never a password or its hash: pass those
+    only as ``updates``, not as ``before``/``after``).
+    """
+    store.update_user(conn, user.id, **updates)
+    store.record_audit(
+        conn, at=now, actor=actor, action=action, note=user.name, before=before, after=after
+    )
+    changed = store.get_user_by_id(conn, user.id)
     assert changed is not None
     return _public(changed)
 
