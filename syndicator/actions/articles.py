@@ -58,6 +58,7 @@ def import_options(
         edition=edition,
         page=page,
         encoding=encoding or config.ingest.encoding,
+        fullwidth_punctuation=config.ingest.fullwidth_punctuation,
     )
 
 

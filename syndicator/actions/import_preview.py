@@ -124,10 +124,13 @@ class FilePreview:
     articles: tuple[ArticlePreview, ...]
     dropped: tuple[Dropped, ...] = ()
     warnings: tuple[ImportWarning, ...] = ()
+    #: ASCII marks beside Chinese made full-width (e-paper pages only).
+    punctuation: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
+            "punctuation": self.punctuation,
             "edition": self.edition.isoformat() if self.edition else None,
             "page": self.page,
             "origins": dict(self.origins),
@@ -211,6 +214,7 @@ def _file_preview(parsed: ParsedFile, stored: Mapping[str, store.StoredArticle])
         articles=tuple(previews),
         dropped=tuple(parsed.dropped),
         warnings=tuple(w for w in parsed.warnings if id(w) not in placed),
+        punctuation=parsed.punctuation,
     )
 
 

@@ -111,6 +111,8 @@ def import_(
                 click.echo(
                     f"{p.source}: {n} article{'' if n == 1 else 's'} (dry run, nothing written)"
                 )
+                if p.punctuation:
+                    click.echo(f"  {p.punctuation} ASCII punctuation marks made full-width")
                 for a in p.articles:
                     kicker = f"［{a.kicker}］" if a.kicker else ""
                     click.echo(f"  {a.id}  {kicker}{a.title}")

@@ -78,6 +78,8 @@ class MediaConfig:
 class IngestConfig:
     publish_time: str = "06:00"
     encoding: str = "auto"
+    #: E-paper text exports turn the paper's ，：；？！（） into ASCII; put them back.
+    fullwidth_punctuation: bool = True
 
     @property
     def publish_clock(self) -> time:

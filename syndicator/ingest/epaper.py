@@ -39,6 +39,7 @@ from .articles import PageInfo, build_article
 from .grouping import Notes, group_lines, measure
 from .layout import Line
 from .parsed import ImportOptions, MissingFactError, ParsedFile
+from .punctuation import fullwidth_article
 from .signed import split_signed
 
 #: The masthead (or the footer) is never longer than this many lines.
@@ -97,6 +98,11 @@ def parse_page(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
         notes.warn(first, "text before the first headline is not part of any article")
     if not articles:
         notes.warn(None, "no articles found on the page")
+    punctuation = 0
+    if options.fullwidth_punctuation:
+        for i, article in enumerate(articles):
+            articles[i], n = fullwidth_article(article)
+            punctuation += n
     notes.dropped.sort(key=lambda d: d.line)
     notes.warnings.sort(key=lambda w: w.line or 0)
     return ParsedFile(
@@ -106,6 +112,7 @@ def parse_page(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
         dropped=notes.dropped,
         warnings=notes.warnings,
         page=page,
+        punctuation=punctuation,
         origins={
             "edition": "stated" if options.edition else "printed",
             "page": "stated" if options.page else "printed",

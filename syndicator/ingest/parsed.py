@@ -69,6 +69,8 @@ class ParsedFile:
     #: Where ``"edition"`` (the date) and ``"page"`` came from, so that a
     #: dry run can show it and nobody mistakes a default for a printed fact.
     origins: Mapping[str, Origin] = field(default_factory=dict)
+    #: ASCII marks beside Chinese made full-width (e-paper pages; ``None``: not applied).
+    punctuation: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -82,6 +84,8 @@ class ParsedFile:
             out["page"] = self.page
         if self.origins:
             out["origins"] = dict(self.origins)
+        if self.punctuation is not None:
+            out["punctuation"] = self.punctuation
         return out
 
 
@@ -141,3 +145,5 @@ class ImportOptions:
     edition: date | None = None
     page: int | None = None
     encoding: str | None = None  # None or "auto": detect
+    #: E-paper text: ASCII ``, : ; ? ! ( )`` beside Chinese become full-width.
+    fullwidth_punctuation: bool = True

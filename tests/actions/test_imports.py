@@ -115,7 +115,7 @@ def test_preview_import_against_an_empty_store_is_all_new(engine, sample) -> Non
     )
     assert first.byline == sample.articles[0].byline and first.lines == (27, 55)
     assert len(first.first_lines) == 2 and all(len(t) <= 120 for t in first.first_lines)
-    assert first.first_lines[0].startswith("昨日,我省召开数字化改革重大应用成果新闻发布会")
+    assert first.first_lines[0].startswith("昨日，我省召开数字化改革重大应用成果新闻发布会")
     caption = sample.articles[3].body[0]
     assert caption.type == "image"  # photo news: its caption is its first line
     assert page.articles[3].first_lines == (caption.plain,)
@@ -132,7 +132,7 @@ def test_preview_import_puts_each_warning_on_its_article(config, engine, import_
         import_options(config, page=2, edition=date(2021, 8, 31)),
     )
     page, other = preview_import(engine, [packed, dated]).files
-    photo = next(a for a in page.articles if a.title == "开学,防疫先行")
+    photo = next(a for a in page.articles if a.title == "开学，防疫先行")
     assert [w.line for w in photo.warnings] == [49] and "photo news" in photo.warnings[0].message
     assert all(not a.warnings for a in page.articles if a is not photo)
     assert page.warnings == ()

@@ -116,3 +116,33 @@ def test_import_dry_run_says_where_page_and_date_came_from(runner, config_file) 
     )
     doc = json.loads(result.output)
     assert (doc["page"], doc["origins"]) == (1, {"edition": "printed", "page": "stated"})
+
+
+def test_import_dry_run_says_how_many_marks_it_made_full_width(runner, config_file) -> None:
+    """The demo page's text export has ASCII commas between Chinese; the dry run counts them."""
+    base = ["--config", str(config_file), "import", "--dry-run", "--page", "1", str(SAMPLE_PAGE)]
+    shown = runner.invoke(cli, [*base, "--json"], catch_exceptions=False)
+    doc = json.loads(shown.output)
+    titles = [a["title"] for a in doc["articles"]]
+    assert "开学，防疫先行" in titles and "开学,防疫先行" not in titles
+    assert doc["punctuation"] > 0
+    text = runner.invoke(cli, base, catch_exceptions=False).output
+    assert f"{doc['punctuation']} ASCII punctuation marks made full-width" in text
+
+
+def test_import_of_json_keeps_the_ascii_marks_it_was_sent(runner, config_file, tmp_path) -> None:
+    article = {
+        "id": "zjgrrb-20210830-02-01",
+        "edition": "2021-08-30",
+        "published_at": "2021-08-30T06:00:00+08:00",
+        "page": 2,
+        "title": "开学,防疫先行",
+        "body": [{"type": "paragraph", "text": "昨日,玉环市龙溪镇星星幼儿园开学。"}],
+    }
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(article, ensure_ascii=False), encoding="utf-8")
+    args = ["--config", str(config_file), "import", "--dry-run", "--json", str(path)]
+    doc = json.loads(runner.invoke(cli, args, catch_exceptions=False).output)
+    (parsed,) = doc["articles"]
+    assert parsed["title"] == "开学,防疫先行"
+    assert "punctuation" not in doc

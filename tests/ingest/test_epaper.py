@@ -47,9 +47,9 @@ def test_parse_page_finds_the_eight_articles_in_page_order(sample: ParsedFile) -
         ("小切口 大场景", "我省公布一批数字化改革“硬核”成果"),
         ("无时不在 无事不扰", "“数字药监”逐步实现药械化“智管”"),
         ("一张蓝图绘到底", "东阳全力打造先进制造业基地"),
-        (None, "开学,防疫先行"),
+        (None, "开学，防疫先行"),
         ("弘扬“小蜜蜂”精神", "湖州举办第六届邮政行业职业技能竞赛"),
-        (None, "果然,他们得了首金"),
+        (None, "果然，他们得了首金"),
         (None, "下基层宣讲"),
         ("十载爱心 十载相伴", "武林集团累计为近万人次职工子女提供免费暑期托管"),
     ]
@@ -79,14 +79,14 @@ def test_parse_page_joins_paragraphs_across_column_breaks(sample: ParsedFile) ->
 def test_parse_page_reads_photo_news_as_image_blocks(sample: ParsedFile) -> None:
     school = by_title(sample, "开学")
     assert [b.type for b in school.body] == ["image"]
-    assert school.body[0].caption.startswith("昨日,玉环市龙溪镇星星幼儿园")
+    assert school.body[0].caption.startswith("昨日，玉环市龙溪镇星星幼儿园")
     assert school.byline is None and school.authors == ()
 
     talk = by_title(sample, "下基层宣讲")
     (image,) = talk.body
     assert image.type == "image" and image.src is None
     assert image.caption.endswith("宣讲总书记“七一”重要讲话精神。")
-    assert "精神食粮,广大职工" in image.caption
+    assert "精神食粮，广大职工" in image.caption
     assert image.credit == "毛朝阳 姚磊 姜璐摄"
     assert talk.byline == "毛朝阳 姚磊 姜璐摄"
     assert talk.authors == (Author("毛朝阳", "摄"), Author("姚磊", "摄"), Author("姜璐", "摄"))
@@ -97,7 +97,7 @@ def test_parse_page_keeps_a_leading_photo_before_the_byline(sample: ParsedFile) 
     assert article.body[0].type == "image"
     assert article.body[0].caption == "武林集团为职工子女提供免费午餐。"
     assert article.byline == "本报讯 通讯员沈天翔、徐星隽报道"
-    assert article.body[1].text.startswith("十载爱心,十载相伴。")
+    assert article.body[1].text.startswith("十载爱心，十载相伴。")
     assert article.summary == article.body[1].text[: len(article.summary)]
 
 
@@ -139,7 +139,7 @@ def test_parse_page_gives_stable_ids_and_beijing_times(sample: ParsedFile) -> No
     assert times == sorted(times, reverse=True) and len(set(times)) == len(times)
     assert (first.paper, first.status, first.page) == ("浙江工人日报", "published", 1)
     assert first.summary and first.summary.startswith(
-        "昨日,我省召开数字化改革重大应用成果新闻发布会"
+        "昨日，我省召开数字化改革重大应用成果新闻发布会"
     )
 
 

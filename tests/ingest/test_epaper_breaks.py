@@ -99,6 +99,9 @@ def test_parse_page_joins_a_label_value_line_cut_by_hard_wrapping() -> None:
 
 PHOTO_HEAD = "开学,防疫先行"
 PHOTO_TEXT = "昨日,玉环市龙溪镇星星幼儿园秋季开学开园。在家长的陪同下,安全健康入园入学。"
+#: As printed: the importer gives commas between Chinese their full width back.
+PRINTED_HEAD = "开学，防疫先行"
+PRINTED_TEXT = "昨日，玉环市龙溪镇星星幼儿园秋季开学开园。在家长的陪同下，安全健康入园入学。"
 BYLINED = f"东阳全力打造先进制造业基地\n本报讯 杜志华报道 {LONG}\n{LONG}\n"
 NEXT = "湖州举办第六届邮政行业职业技能竞赛\n本报讯 记者程雪报道 为培养邮政行业技能人才,举办竞赛。\n"
 
@@ -115,11 +118,11 @@ def test_parse_page_short_headline_over_a_lead_then_an_article_is_photo_news() -
     titles = [a.title for a in parsed.articles]
     assert titles == [
         "东阳全力打造先进制造业基地",
-        PHOTO_HEAD,
+        PRINTED_HEAD,
         "湖州举办第六届邮政行业职业技能竞赛",
     ]
     photo = parsed.articles[1]
-    assert photo.byline is None and [b.text for b in photo.body] == [PHOTO_TEXT]
+    assert photo.byline is None and [b.text for b in photo.body] == [PRINTED_TEXT]
     assert [w.line for w in parsed.warnings] == [5]
     assert PHOTO_HEAD in parsed.warnings[0].message
 
@@ -129,8 +132,8 @@ def test_parse_page_short_line_over_a_lead_inside_an_article_is_a_warned_subhead
     first = parsed.articles[0]
     assert len(parsed.articles) == 2
     assert [(b.type, b.text) for b in first.body[2:]] == [
-        ("subhead", PHOTO_HEAD),
-        ("paragraph", PHOTO_TEXT),
+        ("subhead", PRINTED_HEAD),
+        ("paragraph", PRINTED_TEXT),
         ("paragraph", LONG),
     ]
     assert [w.line for w in parsed.warnings] == [5]
@@ -140,7 +143,7 @@ def test_parse_page_short_line_over_a_lead_inside_an_article_is_a_warned_subhead
 def test_parse_page_short_line_glued_to_the_next_one_is_warned() -> None:
     parsed = parse(f"2021年9月10日\n{BYLINED}质量提升,效益倍增\n{LONG}\n")
     (article,) = parsed.articles
-    assert article.body[-1].text == "质量提升,效益倍增" + LONG
+    assert article.body[-1].text == "质量提升，效益倍增" + LONG
     assert [w.line for w in parsed.warnings] == [5]
     assert "质量提升,效益倍增" in parsed.warnings[0].message
 

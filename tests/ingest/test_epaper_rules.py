@@ -137,6 +137,6 @@ def test_parse_page_column_fragment_before_text_is_no_headline() -> None:
     )
     (article,) = parsed.articles
     assert article.body[-1].text == (
-        "经过紧张激烈的角逐,获得快递员个人全能前3名的选手,被授予“湖州市技术能手”荣誉称号。"
+        "经过紧张激烈的角逐，获得快递员个人全能前3名的选手，被授予“湖州市技术能手”荣誉称号。"
     )
     assert parsed.warnings == []

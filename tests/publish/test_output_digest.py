@@ -48,7 +48,10 @@ author = "程雪"
 """
 #: 115 files: feeds, gzip twins, archive pages and manifests, WeChat posts, OPML,
 #: the generation marker and the (empty) output-dir lock file.
-DIGEST = "3447c0c794e73dd662035fabb919c753f6019cf048ceb25ff9b9c17494b53840"
+#: Last changed on purpose by the e-paper importer's full-width punctuation
+#: (issue 14): with ``[ingest] fullwidth_punctuation = false`` the pass still
+#: writes the earlier digest, 3447c0c7….
+DIGEST = "fbacd913b006453979ef41be119dc485fb03f1b6717da0fa89a972fba26c9675"
 
 
 def tree_digest(root: Path) -> tuple[int, str]:

@@ -23,6 +23,9 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "epaper"
 DECOR = set("□■◆◇●○◎▲△▼▽★☆※◤◥►▶")
 BRACKETS = "（）()【】[]"
 IGNORED = DECOR | set(BRACKETS) | {"\ufeff"}
+#: The importer gives ASCII marks beside Chinese their printed full-width form
+#: (ingest/punctuation.py): conservation is checked with both folded to ASCII.
+FOLD = str.maketrans("，：；？！（）", ",:;?!()")
 
 
 def corpus_names() -> list[str]:
@@ -137,7 +140,7 @@ def output_pieces(parsed: ParsedFile) -> list[str]:
         pieces += [article.byline or "", *article.tags]
         for block in article.body:
             pieces += [block.text, block.caption or "", block.credit or ""]
-    return ["".join(p.split()) for p in pieces if p]
+    return ["".join(p.split()).translate(FOLD) for p in pieces if p]
 
 
 def unplaced(text: str, parsed: ParsedFile) -> list[tuple[int, str]]:
@@ -150,7 +153,7 @@ def unplaced(text: str, parsed: ParsedFile) -> list[tuple[int, str]]:
     pieces = output_pieces(parsed)
     blob = "\x00".join(pieces)
     missing = []
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = text.translate(FOLD).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for no, line in enumerate(lines, 1):
         for word in line.replace("\ufeff", "").split():
             for chunk in _CHUNK_RE.findall(word):
@@ -167,5 +170,5 @@ def lost_characters(text: str, parsed: ParsedFile) -> Counter[str]:
     becomes the tag 社论) are typography, not text, and are not counted.
     """
     have = Counter("".join(output_pieces(parsed)))
-    need = Counter(ch for ch in text if not ch.isspace() and ch not in IGNORED)
+    need = Counter(ch for ch in text.translate(FOLD) if not ch.isspace() and ch not in IGNORED)
     return need - have

@@ -183,7 +183,7 @@ def test_photo_news_prints_its_caption_and_credit_once(reader, paper) -> None:
     # The e-paper kept only the caption of the sample's photo news: it is still printed.
     page = get(reader, "/articles/zjgrrb-20210830-01-07")
     caption = text(page.xpath('//figure[contains(@class, "caption-only")]/figcaption')[0])
-    assert caption.startswith("图片说明 近期,衢州市总工会") and caption.endswith(
+    assert caption.startswith("图片说明 近期，衢州市总工会") and caption.endswith(
         "毛朝阳 姚磊 姜璐摄"
     )
 

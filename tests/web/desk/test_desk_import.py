@@ -28,7 +28,7 @@ FIRST_SHOWN = (
     "引题：小切口 大场景",
     "我省公布一批数字化改革“硬核”成果",
     "署名：本报讯 记者程雪报道",
-    "昨日,我省召开数字化改革重大应用成果新闻发布会",
+    "昨日，我省召开数字化改革重大应用成果新闻发布会",
 )
 
 
@@ -160,7 +160,7 @@ def test_warnings_are_shown_beside_the_lines_they_concern(editor_client) -> None
     assert "第 5 行：text before the first headline" in file_part
     # A subhead guessed inside an article: a warning on that article.
     [article] = [a for a in articles_in(html) if "第 19 行：" in a]
-    assert "职工疗休养,今年去哪儿？" in article and "线路更丰富" in article
+    assert "职工疗休养，今年去哪儿？" in article and "线路更丰富" in article
     assert "没有标题（可能转自其他版）" in html  # the dropped continuation, in Chinese
 
 
