@@ -12,7 +12,7 @@ desk user's name, ``cli:<OS user>``, ``api``), ``system`` when nobody said.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -25,6 +25,7 @@ from ..errors import InputError, NotFoundError, StoreError
 from ..ingest import Format, ImportOptions, ParsedFile, load_file, parse_json
 from ..model import Article
 from ..model.changes import article_changes
+from ..model.replacement import is_replacement
 
 T = TypeVar("T")
 
@@ -59,6 +60,7 @@ def import_options(
         page=page,
         encoding=encoding or config.ingest.encoding,
         fullwidth_punctuation=config.ingest.fullwidth_punctuation,
+        page_pattern=config.ingest.page_from_name,
     )
 
 
@@ -119,6 +121,7 @@ def save_parsed(
     progress: Progress = _unchanged,
     actor: str = "system",
     before_commit: BeforeCommit | None = None,
+    replace: bool = False,
 ) -> list[tuple[str, store.SaveReport]]:
     """Save parsed files in one transaction: all of them, or none.
 
@@ -132,6 +135,9 @@ def save_parsed(
     :param before_commit: called inside the transaction with what the save
         did, before it commits: it may write more (an audit record) or
         raise to take the whole save back (a correction nobody confirmed).
+    :param replace: a person said that articles whose title and text are
+        both replaced are corrections all the same (``--correct``); without
+        it such an import is refused (:class:`ReplacementRefused`).
     :return: each file's source and what its articles were: new,
         corrected or unchanged.
     :raises StoreError: when the store is down, locked or keeps losing.
@@ -144,6 +150,8 @@ def save_parsed(
                     if p.edition is not None:
                         store.save_edition(conn, p.edition)
                     known = store.get_articles(conn, [a.id for a in p.articles])
+                    if not replace:
+                        _refuse_replacements(p, known)
                     saved = store.save_articles(conn, p.articles, now=now, stated=p.stated)
                     _audit_saved(conn, p, known, saved, actor=actor, now=now)
                     reports.append((p.source, saved))
@@ -154,6 +162,39 @@ def save_parsed(
             if not exc.retryable or attempt == SAVE_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
+
+
+class ReplacementRefused(InputError):
+    """An import would put other articles under stored ids: not a correction.
+
+    :param pairs: ``(id, stored title, incoming title)`` of each one.
+    """
+
+    def __init__(self, pairs: Sequence[tuple[str, str, str]], *, file: str | None = None) -> None:
+        first_id, old, new = pairs[0]
+        more = f" and {len(pairs) - 1} more" if len(pairs) > 1 else ""
+        super().__init__(
+            f"{first_id}{more}: the title and text would be replaced wholesale "
+            f"(「{old}」 → 「{new}」): is this another page or another day? "
+            "Check the page number and date; if it really is a correction, say so (--correct)",
+            file=file,
+        )
+        self.pairs = tuple(pairs)
+
+    def located(
+        self, *, file: str | None = None, line: int | None = None, prefix: str | None = None
+    ) -> ReplacementRefused:
+        return ReplacementRefused(self.pairs, file=self.file or file)
+
+
+def _refuse_replacements(parsed: ParsedFile, known: Mapping[str, store.StoredArticle]) -> None:
+    pairs = [
+        (a.id, known[a.id].article.title, a.title)
+        for a in parsed.articles
+        if a.id in known and is_replacement(known[a.id].article, a)
+    ]
+    if pairs:
+        raise ReplacementRefused(pairs, file=parsed.source)
 
 
 def get_article(engine: Engine, article_id: str) -> Article:

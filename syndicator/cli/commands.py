@@ -62,6 +62,12 @@ def init(state: State) -> None:
     "--encoding", help="Text encoding of e-paper files (default: detect UTF-8 or GB18030)."
 )
 @click.option("--dry-run", is_flag=True, help="Parse and check only; write nothing.")
+@click.option(
+    "--correct",
+    is_flag=True,
+    help="Stored articles whose title and text both change are corrections all the same "
+    "(without it such an import is refused: usually a wrong --page or --edition).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_state
 def import_(
@@ -72,6 +78,7 @@ def import_(
     page: int | None,
     encoding: str | None,
     dry_run: bool,
+    correct: bool,
     as_json: bool,
 ) -> None:
     """Import e-paper page texts or JSON article files.
@@ -119,7 +126,12 @@ def import_(
         return
 
     reports = save_parsed(
-        state.engine(), parsed, now=_now(config), progress=progress_bar, actor=cli_actor()
+        state.engine(),
+        parsed,
+        now=_now(config),
+        progress=progress_bar,
+        actor=cli_actor(),
+        replace=correct,
     )
     if as_json:
         _dump([{"source": src, **r.to_dict()} for src, r in reports])

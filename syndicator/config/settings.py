@@ -80,6 +80,9 @@ class IngestConfig:
     encoding: str = "auto"
     #: E-paper text exports turn the paper's ，：；？！（） into ASCII; put them back.
     fullwidth_punctuation: bool = True
+    #: A page that prints no 第N版 takes its number from its file name by this
+    #: pattern (``zjgrrb-2021-08-30-p2.txt``, ``第2版.txt``); "" turns it off.
+    page_from_name: str = r"(?:^|[-_.\s])(?:p|P|page|Page)0*(\d{1,3})$|第0*(\d{1,3})版"
 
     @property
     def publish_clock(self) -> time:
@@ -315,6 +318,13 @@ def _finish(config: Config) -> Config:
         raise ConfigError(
             f"not a time of day: {config.ingest.publish_time!r} (use HH:MM)",
             field="ingest.publish_time",
+        ) from None
+    try:
+        if config.ingest.page_from_name and re.compile(config.ingest.page_from_name).groups < 1:
+            raise ConfigError("needs a group, such as -p(\\d+)", field="ingest.page_from_name")
+    except re.error as exc:
+        raise ConfigError(
+            f"not a regular expression: {exc}", field="ingest.page_from_name"
         ) from None
     if not config.site.base_url.startswith(("http://", "https://")):
         raise ConfigError("must start with http:// or https://", field="site.base_url")

@@ -30,7 +30,9 @@ rules had to guess about are reported as warnings with their line numbers.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from pathlib import PurePath
 
 from ..errors import InputError
 from ..model import Article, Edition
@@ -68,10 +70,17 @@ def parse_page(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
     notes = Notes(source)
     facts = masthead.Facts()
     content = _set_aside(lines, facts, notes, options)
-    _refuse_missing(facts, options, source)
+    named = page_from_name(source, options.page_pattern)
+    _refuse_missing(facts, options, source, named)
     edition = _make_edition(facts, notes, options)
-    page = options.page or facts.page
+    page = options.page or facts.page or named
     assert page is not None  # _refuse_missing saw to it
+    if named and facts.page and not options.page and named != facts.page:
+        notes.warn(
+            facts.where.get("page"),
+            f"the file name says page {named}; the page prints page {facts.page}: "
+            "using the printed one",
+        )
     if options.page and facts.page and options.page != facts.page:
         notes.warn(
             facts.where.get("page"),
@@ -115,12 +124,33 @@ def parse_page(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
         punctuation=punctuation,
         origins={
             "edition": "stated" if options.edition else "printed",
-            "page": "stated" if options.page else "printed",
+            "page": "stated" if options.page else ("printed" if facts.page else "named"),
         },
     )
 
 
-def _refuse_missing(facts: masthead.Facts, options: ImportOptions, source: str) -> None:
+_ENCODING_SUFFIX = re.compile(r"\.(?:gb18030|gbk|gb2312|big5|utf-?8)$", re.IGNORECASE)
+
+
+def page_from_name(source: str, pattern: str | None) -> int | None:
+    """The page number a file's name gives by ``[ingest] page_from_name`` (``…-p2.txt`` → 2).
+
+    The first group of the pattern that matched is the number; it is
+    searched in the name without its folder and extension.
+    """
+    if not pattern:
+        return None
+    stem = _ENCODING_SUFFIX.sub("", PurePath(source).stem)
+    m = re.search(pattern, stem)
+    if m is None:
+        return None
+    number = next((g for g in m.groups() if g), None)
+    return int(number) if number and number.isdigit() and 0 < int(number) < 1000 else None
+
+
+def _refuse_missing(
+    facts: masthead.Facts, options: ImportOptions, source: str, named: int | None
+) -> None:
     """Refuse a page whose date or number is neither printed nor stated.
 
     Both make the articles' ids (``zjgrrb-20210830-01-03``): a page taken
@@ -131,13 +161,13 @@ def _refuse_missing(facts: masthead.Facts, options: ImportOptions, source: str) 
     missing = []
     if options.edition is None and _printed_date(facts) is None:
         missing.append("edition")
-    if options.page is None and facts.page is None:
+    if options.page is None and facts.page is None and named is None:
         missing.append("page")
     if not missing:
         return
     lacking = {
         "edition": ("no edition date (such as 2021年8月30日)", "--edition YYYY-MM-DD"),
-        "page": ("no page number (such as 第3版)", "--page N"),
+        "page": ("no page number (such as 第3版)", "--page N (or end the file name in -pN)"),
     }
     what = " and ".join(lacking[m][0] for m in missing)
     how = " and ".join(lacking[m][1] for m in missing)

@@ -22,7 +22,7 @@ Format = Literal["auto", "epaper", "json"]
 #: the fields of a JSON article) or ``defaulted`` (a JSON article without a
 #: ``page`` is on page 1). An e-paper page never defaults either: its
 #: articles' ids are made of both, so a guess would overwrite another page.
-Origin = Literal["printed", "stated", "defaulted"]
+Origin = Literal["printed", "stated", "named", "defaulted"]
 
 #: The facts of a page that a person may have to give: ``--edition``, ``--page``.
 FACTS: tuple[str, ...] = ("edition", "page")
@@ -145,5 +145,8 @@ class ImportOptions:
     edition: date | None = None
     page: int | None = None
     encoding: str | None = None  # None or "auto": detect
+    #: A page's number from its file name, when the page prints none (the
+    #: first group that matches is the number); ``None`` or "": never.
+    page_pattern: str | None = None
     #: E-paper text: ASCII ``, : ; ? ! ( )`` beside Chinese become full-width.
     fullwidth_punctuation: bool = True

@@ -168,8 +168,10 @@ def post_articles() -> Response:
     if not text.strip():
         return error(400, "empty body: send an article object or a list of them")
     parsed = parse_posted(text, get_config(), source=SOURCE)
+    # ?correct=1: articles whose title and text are both new replace the stored ones.
+    replace = request.args.get("correct", "").lower() in ("1", "true", "yes")
     [(_source, report)] = save_parsed(
-        get_engine(), [parsed], now=datetime.now(get_config().tz), actor="api"
+        get_engine(), [parsed], now=datetime.now(get_config().tz), actor="api", replace=replace
     )
     for kind in ("added", "changed", "unchanged"):
         if getattr(report, kind):

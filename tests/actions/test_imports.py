@@ -57,15 +57,15 @@ def test_parse_uploads_reads_bytes_under_the_uploaded_name(config, import_option
 def test_parse_uploads_asks_for_every_missing_page_number_at_once(config, import_options) -> None:
     page = SAMPLE_PAGE.read_bytes()
     other = page.replace("2021年8月30日".encode(), "2021年8月31日".encode())
-    uploads = [("p1.txt", page), ("p2.txt", other)]
+    uploads = [("first.txt", page), ("second.txt", other)]
     options = import_options(config)
     with pytest.raises(MissingFactError) as info:
         parse_uploads(uploads, options)
     error = info.value
-    assert (error.file, error.field, error.missing) == ("p1.txt", "page", ("page",))
-    assert error.files == {"p1.txt": ("page",), "p2.txt": ("page",)}
+    assert (error.file, error.field, error.missing) == ("first.txt", "page", ("page",))
+    assert error.files == {"first.txt": ("page",), "second.txt": ("page",)}
     # The desk asks, then parses again with what each page's form said.
-    stated = {"p1.txt": replace(options, page=1), "p2.txt": replace(options, page=5)}
+    stated = {"first.txt": replace(options, page=1), "second.txt": replace(options, page=5)}
     parsed = parse_uploads(uploads, options, options_by_file=stated)
     assert [p.articles[0].id for p in parsed] == [FIRST, "zjgrrb-20210831-05-01"]
 
@@ -80,7 +80,7 @@ def test_parse_uploads_asks_for_every_missing_page_number_at_once(config, import
     ],
 )
 def test_parse_uploads_errors_name_the_upload(config, import_options, name, data, expect) -> None:
-    good = ("p1.txt", SAMPLE_PAGE.read_bytes())
+    good = ("first.txt", SAMPLE_PAGE.read_bytes())
     with pytest.raises(InputError, match=expect) as info:
         parse_uploads([good, (name, data)], import_options(config, page=1))
     assert info.value.file == name

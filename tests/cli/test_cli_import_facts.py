@@ -58,7 +58,8 @@ def test_import_page_without_page_number_is_refused_naming_the_file(
     result = _invoke(runner, config_file, "import", str(other_page))
     assert result.exit_code == 2
     assert _error_line(result) == (
-        f"Error: {other_page}: page: the page prints no page number (such as 第3版): give --page N"
+        f"Error: {other_page}: page: the page prints no page number (such as 第3版): "
+        "give --page N (or end the file name in -pN)"
     )
 
 
@@ -88,7 +89,7 @@ def test_import_page_without_date_or_number_asks_for_both(runner, config_file, t
     assert result.exit_code == 2
     line = _error_line(result)
     assert line.startswith(f"Error: {path}: the page prints no edition date")
-    assert line.endswith("give --edition YYYY-MM-DD and --page N")
+    assert line.endswith("give --edition YYYY-MM-DD and --page N (or end the file name in -pN)")
     stated = _invoke(
         runner, config_file, "import", "--edition", "2021-08-31", "--page", "3", str(path)
     )
@@ -146,3 +147,58 @@ def test_import_of_json_keeps_the_ascii_marks_it_was_sent(runner, config_file, t
     (parsed,) = doc["articles"]
     assert parsed["title"] == "开学,防疫先行"
     assert "punctuation" not in doc
+
+
+def test_a_page_named_p2_is_page_2_and_leaves_page_1_alone(runner, config_file, tmp_path) -> None:
+    """Issue 14: the ``-p2`` in a file name was ignored and the page "corrected" page 1."""
+    _invoke(runner, config_file, "import", "--page", "1", str(SAMPLE_PAGE))
+    page_1 = _stored(config_file, "zjgrrb-20210830-01-01")
+    named = tmp_path / "zjgrrb-2021-08-30-p2.txt"
+    named.write_text(OTHER_PAGE, encoding="utf-8")
+
+    shown = _invoke(runner, config_file, "import", "--dry-run", "--json", str(named))
+    doc = json.loads(shown.output)
+    assert doc["page"] == 2 and doc["origins"]["page"] == "named"
+    saved = _invoke(runner, config_file, "import", str(named))
+    assert saved.exit_code == 0 and "1 new, 0 corrected" in saved.output
+    assert _stored(config_file, "zjgrrb-20210830-02-01") is not None
+    assert _stored(config_file, "zjgrrb-20210830-01-01") == page_1
+
+
+def test_page_from_name_can_be_turned_off(runner, tmp_path) -> None:
+    config_file = tmp_path / "config.toml"
+    config_file.write_text(
+        '[store]\nurl = "sqlite:///s.db"\n[ingest]\npage_from_name = ""\n', encoding="utf-8"
+    )
+    named = tmp_path / "zjgrrb-2021-08-30-p2.txt"
+    named.write_text(OTHER_PAGE, encoding="utf-8")
+    refused = _invoke(runner, config_file, "import", "--dry-run", str(named))
+    assert refused.exit_code == 2 and "give --page N" in _error_line(refused)
+
+
+def test_a_printed_page_number_wins_over_the_file_name_with_a_warning(
+    runner, config_file, tmp_path
+) -> None:
+    named = tmp_path / "zjgrrb-2021-08-30-p5.txt"
+    named.write_text(OTHER_PAGE.replace("星期一\n", "星期一\n第3版\n"), encoding="utf-8")
+    shown = _invoke(runner, config_file, "import", "--dry-run", "--json", str(named))
+    doc = json.loads(shown.stdout)
+    assert doc["page"] == 3 and doc["origins"]["page"] == "printed"
+    assert "the file name says page 5; the page prints page 3" in shown.stderr
+
+
+def test_another_page_stated_as_page_1_is_refused_unless_it_is_a_correction(
+    runner, config_file, other_page
+) -> None:
+    """Issue 14: the wrong ``--page`` put another page's article over page 1's first."""
+    _invoke(runner, config_file, "import", "--page", "1", str(SAMPLE_PAGE))
+    page_1 = _stored(config_file, "zjgrrb-20210830-01-01")
+    refused = _invoke(runner, config_file, "import", "--page", "1", str(other_page))
+    assert refused.exit_code == 2
+    line = _error_line(refused)
+    assert "zjgrrb-20210830-01-01: the title and text would be replaced wholesale" in line
+    assert "--correct" in line
+    assert _stored(config_file, "zjgrrb-20210830-01-01") == page_1
+    said = _invoke(runner, config_file, "import", "--page", "1", "--correct", str(other_page))
+    assert said.exit_code == 0 and "0 new, 1 corrected" in said.output
+    assert _stored(config_file, "zjgrrb-20210830-01-01").article.title == "职工书屋开进工地"

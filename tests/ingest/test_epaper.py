@@ -176,7 +176,8 @@ def test_parse_page_without_a_page_number_asks_for_it(sample_text: str) -> None:
     assert isinstance(error, InputError)
     assert (error.file, error.field, error.missing) == ("page.txt", "page", ("page",))
     assert str(error) == (
-        "page.txt: page: the page prints no page number (such as 第3版): give --page N"
+        "page.txt: page: the page prints no page number (such as 第3版): "
+        "give --page N (or end the file name in -pN)"
     )
     assert error.files == {"page.txt": ("page",)}
     moved = error.located(line=3)  # what importers do to add a location

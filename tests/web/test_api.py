@@ -301,3 +301,30 @@ def test_api_control_characters_cannot_stop_publishing(api, engine, config) -> N
     assert ARTICLES[0]["id"] in report.added
     rss = (config.output_dir / "all" / "rss.xml").read_text(encoding="utf-8")
     assert "坏 标题" in rss
+
+
+def test_api_refuses_another_article_under_a_stored_id_unless_told_it_is_a_correction(
+    api, engine
+) -> None:
+    """Issue 14: a different article under a stored id "corrected" it silently."""
+    client = api.test_client()
+    assert client.post("/api/articles", json=ARTICLES[0], headers=AUTH).status_code == 200
+    other = {
+        **ARTICLES[0],
+        "kicker": None,
+        "subtitle": None,
+        "title": "职工书屋开进建筑工地",
+        "body": [{"type": "paragraph", "text": "全省首个工地职工书屋昨日建成开放，藏书两千余册。"}],
+    }
+    refused = client.post("/api/articles", json=other, headers=AUTH)
+    assert refused.status_code == 400
+    assert (
+        "replaced wholesale" in refused.json["error"] and ARTICLES[0]["id"] in refused.json["error"]
+    )
+    with engine.connect() as conn:
+        assert store.get_article(conn, ARTICLES[0]["id"]).title == ARTICLES[0]["title"]
+    # A small fix is a correction as before; the whole replacement only when said so.
+    fixed = {**ARTICLES[0], "title": ARTICLES[0]["title"] + "！"}
+    assert client.post("/api/articles", json=fixed, headers=AUTH).json["changed"]
+    said = client.post("/api/articles?correct=1", json=other, headers=AUTH)
+    assert said.status_code == 200 and said.json["changed"] == [ARTICLES[0]["id"]]

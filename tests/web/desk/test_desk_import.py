@@ -81,7 +81,7 @@ def stored_ids(engine) -> list[str]:
 def test_a_page_without_its_number_is_refused_until_the_number_is_given(
     editor_client, engine
 ) -> None:
-    batch, page = preview_of(editor_client, (SAMPLE_PAGE.name, SAMPLE_PAGE.read_bytes()))
+    batch, page = preview_of(editor_client, ("today.txt", SAMPLE_PAGE.read_bytes()))
     assert page.status_code == 400
     html = page.get_data(as_text=True)
     assert "请补充版面信息" in html
@@ -100,7 +100,7 @@ def test_a_page_without_its_number_is_refused_until_the_number_is_given(
 
 def test_a_page_number_that_is_no_number_is_shown_beside_the_field(editor_client, engine) -> None:
     _batch, page = preview_of(
-        editor_client, (SAMPLE_PAGE.name, SAMPLE_PAGE.read_bytes()), **{"page-0": "一"}
+        editor_client, ("today.txt", SAMPLE_PAGE.read_bytes()), **{"page-0": "一"}
     )
     assert page.status_code == 400
     assert "版次应为 1–999 的整数" in page.get_data(as_text=True)
@@ -169,7 +169,7 @@ def test_a_second_page_without_a_number_does_not_overwrite_page_one(
 ) -> None:
     before = _stored(engine, FIRST)
     other = SAMPLE_TEXT.replace("小切口 大场景", "大切口 小场景")
-    batch, page = preview_of(editor_client, ("p2.txt", other.encode()))
+    batch, page = preview_of(editor_client, ("another.txt", other.encode()))
     assert page.status_code == 400 and "此文件没有印出版次" in page.get_data(as_text=True)
     refused = editor_client.post(
         batch, data={"csrf_token": desk.csrf_token(editor_client, "/desk/")}
@@ -317,3 +317,18 @@ def test_several_pages_at_once_ask_only_for_what_each_lacks(editor_client, engin
         f"zjgrrb-20210830-01-{n:02d}" for n in range(1, 9)
     ]
     assert any(i.startswith("zjgrrb-20210906-03-") for i in ids)
+
+
+def test_a_page_named_p2_lands_on_page_2_and_says_where_the_number_came_from(
+    editor_client, engine, loaded
+) -> None:
+    """Issue 14: the ``-p2`` of a file name was ignored; the page "corrected" page 1."""
+    before = _stored(engine, FIRST)
+    other = SAMPLE_TEXT.replace("小切口 大场景", "大切口 小场景")
+    batch, page = preview_of(editor_client, ("zjgrrb-2021-08-30-p2.txt", other.encode()))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "第2版（取自文件名）" in html
+    assert "新稿 8 篇，将更正 0 篇" in html
+    assert confirm(editor_client, batch, page).status_code == 302
+    assert _stored(engine, FIRST) == before
+    assert _stored(engine, "zjgrrb-20210830-02-01").article.kicker == "大切口 小场景"
