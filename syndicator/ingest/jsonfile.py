@@ -16,7 +16,8 @@ from typing import Any
 import nh3
 
 from ..errors import InputError
-from ..model import Article, article_from_dict, edition_from_dict, release_time
+from ..model import Article, Edition, article_from_dict, edition_from_dict, release_time
+from ..model.fields import MAX_NUMBER, parse_date
 from .htmltable import holds_table, table_block
 from .parsed import ImportOptions, ParsedFile
 from .sanitize import clean_text, sanitize_item, xml_safe_tree
@@ -61,11 +62,7 @@ def parse_json(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
         root = positions.first_value()
         offset = positions.value_offset(root, "articles")
         if data.get("edition") is not None:
-            try:
-                edition = edition_from_dict(data["edition"])
-            except InputError as exc:
-                line = positions.line_of(positions.key_offset(root, f"edition.{exc.field}"))
-                raise exc.located(file=source, line=line, prefix="edition") from None
+            edition = _edition(data["edition"], options, source, positions, root)
         if not isinstance(items, list):
             raise InputError(
                 "expected a list of articles",
@@ -81,6 +78,13 @@ def parse_json(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
         raise InputError("expected an article object or a list of them", file=source, line=1)
     if not items:
         raise InputError("no articles in file", file=source, line=1)
+    if edition is not None:
+        # The edition's date is the date of every article that names none.
+        day = edition.date.isoformat()
+        items = [
+            {"edition": day, **item} if isinstance(item, dict) and "edition" not in item else item
+            for item in items
+        ]
 
     starts = positions.element_offsets(offset) if offset is not None else [positions.first_value()]
     articles: list[Article] = []
@@ -121,6 +125,31 @@ def parse_json(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
     )
 
 
+def _edition(
+    value: Any, options: ImportOptions, source: str, positions: _Positions, root: int
+) -> Edition:
+    """The edition of ``{"edition": …, "articles": […]}``: a date, or a dry run's object."""
+    if isinstance(value, str):
+        try:
+            return Edition(date=parse_date(value, "edition"), paper=options.paper_name)
+        except InputError as exc:
+            line = positions.line_of(positions.key_offset(root, "edition"))
+            raise exc.located(file=source, line=line) from None
+    if not isinstance(value, dict):
+        line = positions.line_of(positions.key_offset(root, "edition"))
+        raise InputError(
+            "expected a date such as 2021-08-30 or an edition object",
+            file=source,
+            line=line,
+            field="edition",
+        )
+    try:
+        return edition_from_dict(value)
+    except InputError as exc:
+        line = positions.line_of(positions.key_offset(root, f"edition.{exc.field}"))
+        raise exc.located(file=source, line=line, prefix="edition") from None
+
+
 def _depth(data: Any) -> int:
     """How deeply lists and objects nest in ``data``; iterative, so any depth is safe."""
     deepest = 0
@@ -141,18 +170,15 @@ def _depth(data: Any) -> int:
 def _article(item: Any, options: ImportOptions) -> Article:
     if isinstance(item, dict):
         item = dict(item)
-        if isinstance(item.get("edition"), str) and "published_at" not in item:
+        if item.get("edition") is not None and "published_at" not in item:
             # A bare edition date means "due when the paper comes out", in
-            # page order like the e-paper importer (see release_time).
-            day = (
-                datetime.fromisoformat(item["edition"]).date()
-                if _is_date(item["edition"])
-                else None
-            )
-            page, seq = item.get("page", 1), item.get("seq", 1)
-            if day is not None and isinstance(page, int) and isinstance(seq, int):
-                edition_at = datetime.combine(day, options.publish_time or time(6), options.tz)
-                item["published_at"] = release_time(edition_at, page, seq).isoformat()
+            # page order like the e-paper importer (see release_time). The
+            # fields it is made of are checked first, so that a wrong one is
+            # named, not the published_at that could not be made of it.
+            day = parse_date(item["edition"], "edition")
+            page, seq = _position(item, "page"), _position(item, "seq")
+            edition_at = datetime.combine(day, options.publish_time or time(6), options.tz)
+            item["published_at"] = release_time(edition_at, page, seq).isoformat()
         if item.get("paper") is None and options.paper_name:
             item["paper"] = options.paper_name
         # Plain-text fields first: a table's cells are read from its HTML
@@ -164,12 +190,13 @@ def _article(item: Any, options: ImportOptions) -> Article:
     return article_from_dict(item)
 
 
-def _is_date(value: str) -> bool:
-    try:
-        datetime.strptime(value, "%Y-%m-%d")
-    except ValueError:
-        return False
-    return True
+def _position(item: dict[str, Any], key: str) -> int:
+    """``page`` or ``seq`` as a whole number (``"4"`` is text, and said so)."""
+    value = item.get(key, 1)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_NUMBER:
+        shown = f"text {value!r}" if isinstance(value, str) else repr(value)
+        raise InputError(f"expected a whole number such as 4, got {shown}", field=key)
+    return value
 
 
 def _clean_block(block: Any, where: str) -> Any:

@@ -328,3 +328,15 @@ def test_api_refuses_another_article_under_a_stored_id_unless_told_it_is_a_corre
     assert client.post("/api/articles", json=fixed, headers=AUTH).json["changed"]
     said = client.post("/api/articles?correct=1", json=other, headers=AUTH)
     assert said.status_code == 200 and said.json["changed"] == [ARTICLES[0]["id"]]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"edition": "2026-12-3"}, "edition"), ({"page": "4"}, "page")],
+)
+def test_api_names_a_bad_date_or_page_instead_of_a_500(api, engine, changes, field) -> None:
+    """Issue 14: ``"edition": "2026-12-3"`` was a 500 with a traceback."""
+    article = {k: v for k, v in ARTICLES[0].items() if k != "published_at"}
+    answer = api.test_client().post("/api/articles", json={**article, **changes}, headers=AUTH)
+    assert answer.status_code == 400 and answer.json["field"] == field
+    assert _count(engine) == 0
