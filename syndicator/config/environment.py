@@ -117,16 +117,17 @@ def read_overrides(
     for alias, dotted in ALIASES.items():
         raw = environ.get(alias)
         if raw:  # platforms set these empty as often as not
-            section, key = dotted.split(".")
-            found.put(section, key, _parse(raw, _hint(sections[section], key), alias), alias)
+            table, key = dotted.split(".")
+            found.put(table, key, _parse(raw, _hint(sections[table], key), alias), alias)
     names = sorted([*sections, CHANNELS], key=len, reverse=True)
     for var in sorted(environ):
         if not var.startswith(PREFIX):
             continue
         rest = var[len(PREFIX) :]
-        section = next((s for s in names if rest.startswith(s.upper() + "_")), None)
-        if section is None:
+        matched = next((s for s in names if rest.startswith(s.upper() + "_")), None)
+        if matched is None:
             continue
+        section = matched
         key = rest[len(section) + 1 :].lower()
         if section == CHANNELS:
             _channel_override(found, var, key, environ[var], channel)
