@@ -181,7 +181,8 @@ def _parse(raw: str, hint: Any, var: str) -> Any:
         text = raw.strip()
         if text.startswith("["):
             return _toml_value(raw, var)
-        return [part.strip() for part in text.split(",") if part.strip()]
+        item = next(a for a in typing.get_args(hint) if a is not Ellipsis)
+        return [_parse(part.strip(), item, var) for part in text.split(",") if part.strip()]
     value = _toml_value(raw, None)
     return raw if value is None else value
 

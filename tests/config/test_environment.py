@@ -20,7 +20,7 @@ def _as_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, tuple | list):
-        return ",".join(value)
+        return ",".join(_as_text(v) for v in value)
     if isinstance(value, Mapping):
         return "{}"
     return str(value)
@@ -177,3 +177,25 @@ def test_the_file_still_names_its_line_beside_the_environment(tmp_path: Path) ->
 def test_load_config_reads_the_process_environment(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SYNDICATOR_SERVER_PORT", "9002")
     assert load_config(None).server.port == 9002
+
+
+@dataclasses.dataclass(frozen=True)
+class _LaterSection:
+    """A section as another change might add one: numbers in a list, a switch."""
+
+    buckets: tuple[float, ...] = (0.1, 1.0)
+    access_log: bool = False
+
+
+def test_a_section_added_later_is_read_by_its_item_types() -> None:
+    from syndicator.config.environment import read_overrides
+    from syndicator.config.settings import ChannelConfig
+
+    environ = {
+        "SYNDICATOR_LATER_BUCKETS": "0.05, 0.5,2",
+        "SYNDICATOR_LATER_ACCESS_LOG": "on",
+    }
+    found = read_overrides(environ, {"later": _LaterSection}, ChannelConfig)
+    assert found.data == {"later": {"buckets": [0.05, 0.5, 2], "access_log": True}}
+    with pytest.raises(ConfigError, match="no key 'acess_log' in \\[later\\]"):
+        read_overrides({"SYNDICATOR_LATER_ACESS_LOG": "1"}, {"later": _LaterSection}, ChannelConfig)
