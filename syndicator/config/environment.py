@@ -99,8 +99,12 @@ class Overrides:
         var = self.origins.get(base)
         if var is not None:
             return f"{var}[{index}" if bracket else var
-        # A channel-level error (``channels.wechat``) from a variable that made it.
-        return next((v for k, v in self.origins.items() if k.startswith(base + ".")), None)
+        for key, var in self.origins.items():
+            if base.startswith(key + "."):  # inside a table the variable gave
+                return f"{var} ({dotted})"
+            if key.startswith(base + "."):  # a channel (``channels.wechat``) a variable made
+                return var
+        return None
 
 
 def read_overrides(
@@ -190,7 +194,10 @@ def _parse(raw: str, hint: Any, var: str) -> Any:
 def _toml_value(raw: str, var: str | None) -> Any:
     """``raw`` read as a TOML value; ``None`` when it is not one (or an error naming ``var``)."""
     try:
-        return tomllib.loads(f"value = {raw.strip()}")["value"]
+        parsed = tomllib.loads(f"value = {raw.strip()}")
+        if len(parsed) != 1:  # "1\nother = 2": one value, nothing more
+            raise tomllib.TOMLDecodeError("more than one value")
+        return parsed["value"]
     except tomllib.TOMLDecodeError as exc:
         if var is None:
             return None

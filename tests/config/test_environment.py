@@ -143,6 +143,14 @@ def test_channels_are_made_or_changed_by_their_variables(tmp_path: Path) -> None
             "SYNDICATOR_CHANNELS_SPORTS_PAGE: expected an integer",
         ),
         (
+            {"SYNDICATOR_WECHAT_THEMES": "{ red = { colour = 1 } }"},
+            "SYNDICATOR_WECHAT_THEMES (wechat.themes.red.colour): unknown key",
+        ),
+        (
+            {"SYNDICATOR_SERVER_PORT": "1\nthreads = 3"},
+            "SYNDICATOR_SERVER_PORT: expected an integer, got text '1\\nthreads = 3'",
+        ),
+        (
             {"SYNDICATOR_CHANNELS_SPORTS": "x"},
             "SYNDICATOR_CHANNELS_SPORTS: expected SYNDICATOR_CHANNELS_<NAME>_<KEY>",
         ),
