@@ -91,6 +91,23 @@ class Overrides:
         channels.setdefault(name, {})[key] = value
         self.origins[f"{CHANNELS}.{name}.{key}"] = var
 
+    def over(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The file's tables with these keys over them (channels one level deeper)."""
+        merged = dict(data)
+        for section, values in self.data.items():
+            mine = merged.get(section, {})
+            if not isinstance(mine, Mapping):
+                continue  # the file's own mistake, reported as such
+            if section == CHANNELS:
+                channels = dict(mine)
+                for name, body in values.items():
+                    theirs = channels.get(name, {})
+                    channels[name] = {**theirs, **body} if isinstance(theirs, Mapping) else theirs
+                merged[section] = channels
+            else:
+                merged[section] = {**mine, **values}
+        return merged
+
     def variable_for(self, dotted: str | None) -> str | None:
         """The variable behind a dotted key an error names (``feeds.hubs[1]`` too)."""
         if not dotted:

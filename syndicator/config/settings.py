@@ -295,7 +295,7 @@ def read_config(
             raise ConfigError(f"not valid TOML: {exc}", file=name, line=line) from None
     root = path.resolve().parent if path is not None else None
     try:
-        config = config_from_dict(_merge(data, overrides.data), root=root, path=path)
+        config = config_from_dict(overrides.over(data), root=root, path=path)
     except ConfigError as exc:
         var = overrides.variable_for(exc.field)
         if var is not None:  # the environment's value is wrong: name the variable
@@ -304,24 +304,6 @@ def read_config(
             raise
         raise exc.located(file=name, line=find_key_line(text, exc.field)) from None
     return ReadConfig(config, text, data, overrides)
-
-
-def _merge(data: Mapping[str, Any], over: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """The file's tables with the environment's keys over them (channels one level deeper)."""
-    merged = dict(data)
-    for section, values in over.items():
-        mine = merged.get(section, {})
-        if not isinstance(mine, Mapping):
-            continue  # the file's own mistake, reported as such
-        if section == "channels":
-            channels = dict(mine)
-            for name, body in values.items():
-                theirs = channels.get(name, {})
-                channels[name] = {**theirs, **body} if isinstance(theirs, Mapping) else theirs
-            merged[section] = channels
-        else:
-            merged[section] = {**mine, **values}
-    return merged
 
 
 def config_from_dict(
