@@ -53,7 +53,7 @@ from procs import RssSampler, free_port
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "demo" / "zjgrrb-2021-08-30-p1.txt"
 HOST = "127.0.0.1"  # loopback only, always
-TOKEN = "soak-" + os.urandom(8).hex()
+TOKEN = "soak-" + os.urandom(16).hex()  # 37 characters: the service refuses under 32
 BEIJING = timezone(timedelta(hours=8))
 #: The memory figures reported and checked: the process tree's total, then its parts
 #: (the tracker is multiprocessing's resource tracker, started with the worker).

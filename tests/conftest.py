@@ -33,8 +33,23 @@ pytest_plugins = ["support.pgstore"]
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test may pick up a developer's config through the environment."""
+    """No test may pick up a developer's config through the environment.
+
+    That is the file's name, the API token and every variable that sets a
+    key (``SYNDICATOR_SERVER_PORT``, ``DATABASE_URL``, ``PORT``…); the
+    test-only switches (``SYNDICATOR_REQUIRE_POSTGRES``) stay.
+    """
+    import os
+
+    from syndicator.config.environment import ALIASES, API_TOKEN_ENV, PREFIX, RESERVED
+    from syndicator.config.settings import _SECTIONS
+
+    prefixes = tuple(f"{PREFIX}{s.upper()}_" for s in [*_SECTIONS, "channels"])
+    for name in list(os.environ):
+        if name in ALIASES or (name.startswith(prefixes) and name not in RESERVED):
+            monkeypatch.delenv(name)
     monkeypatch.delenv("SYNDICATOR_CONFIG", raising=False)
+    monkeypatch.delenv(API_TOKEN_ENV, raising=False)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ and field; other failures exit with code 1.
 
 from __future__ import annotations
 
-from . import commands, serving, users, wechat  # noqa: F401 - each module registers its commands
+from . import commands, configuration, serving, users, wechat  # noqa: F401 - each module registers its commands
 from .base import cli
 
 __all__ = ["cli", "main"]

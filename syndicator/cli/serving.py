@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from ..config import api_token
 from .base import State, cli, pass_state
 
 
@@ -31,6 +32,7 @@ def serve(state: State, host: str | None, port: int | None) -> None:
     from ..web.server import serve as run_server
 
     config = state.config
+    api_token()  # a token too short stops us here, before anything listens
     check_address(config, host, port)
     prepare_store(config)  # a store that cannot be opened stops us here, in one line
     run_server(config, host=host, port=port, spawn=False)
@@ -60,6 +62,7 @@ def run(state: State, host: str | None, port: int | None) -> None:
     from ..web.server import serve as run_server
 
     config = state.config
+    api_token()  # a token too short stops us here, before anything listens
     check_address(config, host, port)
     engine = state.engine()
     pinger = Pinger.from_config(config).start()

@@ -2,17 +2,24 @@
 
 :mod:`.settings` holds the frozen dataclasses and the loader,
 :mod:`.tables` turns TOML tables into dataclasses with errors that name
-key and line, :mod:`.themes` the WeChat post themes a config may tune.
+key and line, :mod:`.themes` the WeChat post themes a config may tune,
+:mod:`.environment` the keys set by environment variables and the API
+token, :mod:`.sources` where each effective value came from.
 """
 
-from .settings import (
+from .environment import (
     API_TOKEN_ENV,
+    API_TOKEN_MIN,
+    WECHAT_APPID_ENV,
+    WECHAT_SECRET_ENV,
+    api_token,
+    check_api_token,
+)
+from .settings import (
     DEFAULT_FILE,
     ENV_VAR,
     STORE_SCHEMES,
-    WECHAT_APPID_ENV,
     WECHAT_DIR,
-    WECHAT_SECRET_ENV,
     ApiConfig,
     ChannelConfig,
     Config,
@@ -27,10 +34,12 @@ from .settings import (
     config_from_dict,
     find_config_path,
     load_config,
+    read_config,
 )
 
 __all__ = [
     "API_TOKEN_ENV",
+    "API_TOKEN_MIN",
     "DEFAULT_FILE",
     "ENV_VAR",
     "STORE_SCHEMES",
@@ -48,7 +57,10 @@ __all__ = [
     "SiteConfig",
     "StoreConfig",
     "WechatConfig",
+    "api_token",
+    "check_api_token",
     "config_from_dict",
     "find_config_path",
     "load_config",
+    "read_config",
 ]

@@ -20,15 +20,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import ConfigError
+from .environment import Overrides, read_overrides
 from .tables import build, find_key_line, toml_error_line
 from .themes import Theme, resolve_themes
 
 ENV_VAR = "SYNDICATOR_CONFIG"
-#: The ingest API's bearer token comes from here, never from the file.
-API_TOKEN_ENV = "SYNDICATOR_API_TOKEN"
-#: The WeChat Official Account's app id and secret (``wechat push``, the desk's Push).
-WECHAT_APPID_ENV = "SYNDICATOR_WECHAT_APPID"
-WECHAT_SECRET_ENV = "SYNDICATOR_WECHAT_SECRET"
 DEFAULT_FILE = "config.toml"
 #: The databases the store supports: SQLite, and PostgreSQL through psycopg 3.
 STORE_SCHEMES = ("sqlite:", "postgresql:", "postgresql+psycopg:", "postgres:")
@@ -254,34 +250,65 @@ def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path | N
     return default if default.exists() else None
 
 
-def load_config(path: str | os.PathLike[str] | None = None) -> Config:
-    """Read, validate and freeze a configuration file.
+def load_config(
+    path: str | os.PathLike[str] | None = None, *, environ: Mapping[str, str] | None = None
+) -> Config:
+    """Read, validate and freeze a configuration file, the environment over it.
 
     :param path: the TOML file; ``None`` means every default, rooted at the
         current directory.
-    :raises ConfigError: naming file, line and key.
+    :param environ: where ``SYNDICATOR_<SECTION>_<KEY>``, ``DATABASE_URL``
+        and ``PORT`` are read (see :mod:`.environment`); default ``os.environ``.
+    :raises ConfigError: naming file, line and key, or the variable.
     """
-    if path is None:
-        return _finish(Config())
-    path = Path(path)
-    name = str(path)
+    return read_config(path, environ=environ).config
+
+
+@dataclass(frozen=True)
+class ReadConfig:
+    """A loaded configuration and what it was made of, for ``syndicator config``."""
+
+    config: Config
+    #: The file's text and parsed tables (empty without a file).
+    text: str
+    data: Mapping[str, Any]
+    overrides: Overrides
+
+
+def read_config(
+    path: str | os.PathLike[str] | None = None, *, environ: Mapping[str, str] | None = None
+) -> ReadConfig:
+    """:func:`load_config`, keeping the file's text and the environment's overrides."""
+    env = os.environ if environ is None else environ
+    overrides = read_overrides(env, _SECTIONS, ChannelConfig)
+    text, data, name = "", {}, None
+    if path is not None:
+        path = Path(path)
+        name = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(
+                "file not found (pass --config or set SYNDICATOR_CONFIG)", file=name
+            ) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read: {exc}", file=name) from None
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            line = toml_error_line(str(exc))
+            raise ConfigError(f"not valid TOML: {exc}", file=name, line=line) from None
+    root = path.resolve().parent if path is not None else None
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(
-            "file not found (pass --config or set SYNDICATOR_CONFIG)", file=name
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", file=name) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = toml_error_line(str(exc))
-        raise ConfigError(f"not valid TOML: {exc}", file=name, line=line) from None
-    try:
-        return config_from_dict(data, root=path.resolve().parent, path=path)
+        config = config_from_dict(overrides.over(data), root=root, path=path)
     except ConfigError as exc:
+        var = overrides.variable_for(exc.field)
+        if var is not None:  # the environment's value is wrong: name the variable
+            raise ConfigError(exc.message, field=var) from None
+        if name is None:
+            raise
         raise exc.located(file=name, line=find_key_line(text, exc.field)) from None
+    return ReadConfig(config, text, data, overrides)
 
 
 def config_from_dict(

@@ -6,13 +6,12 @@ configuration handed in, then the store and blueprints wired inside.
 
 from __future__ import annotations
 
-import os
 from typing import Any, cast
 
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
-from ..config import API_TOKEN_ENV, Config, load_config
+from ..config import Config, api_token, check_api_token, load_config
 from . import api, db, desk, errors, feeds, media, ops, pages, robots, security, static_files
 from .documents import DocumentCache
 from .fastpath import FeedFastPath
@@ -27,6 +26,8 @@ def create_app(config: Config | None = None, test_config: dict[str, Any] | None 
         ``$SYNDICATOR_CONFIG`` or ``./config.toml``.
     :param test_config: Flask settings to override (``TESTING`` and such;
         ``API_TOKEN`` stands in for ``$SYNDICATOR_API_TOKEN``).
+    :raises ConfigError: for an API token too short or with spaces (see
+        :func:`~syndicator.config.check_api_token`); empty or blank means off.
     """
     app = Flask(__name__)
     app.config.update(JSON_AS_ASCII=False, TEMPLATES_AUTO_RELOAD=False)
@@ -37,6 +38,8 @@ def create_app(config: Config | None = None, test_config: dict[str, Any] | None 
 
         config = load_config(find_config_path())
     app.extensions["syndicator.config"] = config
+    # The one check every door shares: too short refuses, blank means off.
+    token = check_api_token(app.config["API_TOKEN"]) if "API_TOKEN" in app.config else api_token()
     cast(DefaultJSONProvider, app.json).ensure_ascii = False  # the provider Flask made
     db.init_app(app)
     if app.config.get("CLOCK") is not None:  # tests move time; the desk reads it
@@ -45,7 +48,6 @@ def create_app(config: Config | None = None, test_config: dict[str, Any] | None 
     static_files.init_app(app)
     robots.init_app(app)
     media.init_app(app)
-    token = app.config.get("API_TOKEN", os.environ.get(API_TOKEN_ENV))
     pages.init_app(app)
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # also bounds bodies sent without a length
         app.config["MAX_CONTENT_LENGTH"] = config.api.max_body

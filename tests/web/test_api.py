@@ -8,13 +8,14 @@ from datetime import datetime
 import pytest
 from support.paths import DATA
 from support.sampledata import SHANGHAI
+from support.tokens import API_TOKEN
 
 from syndicator import store
 from syndicator.errors import StoreError
 from syndicator.web import create_app
 from syndicator.web.api import TRIGGER_KEY
 
-TOKEN = "s3cret-token-for-tests"
+TOKEN = API_TOKEN
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 ARTICLES = json.loads((DATA / "articles.json").read_text(encoding="utf-8"))
 
@@ -48,9 +49,10 @@ def test_api_off_without_token(config, engine, monkeypatch) -> None:
 
 
 def test_api_token_comes_from_the_environment(config, engine, monkeypatch) -> None:
-    monkeypatch.setenv("SYNDICATOR_API_TOKEN", "from-env")
+    from_env = "from-env-" + "e" * 32
+    monkeypatch.setenv("SYNDICATOR_API_TOKEN", from_env)
     client = create_app(config, {"TESTING": True}).test_client()
-    good = {"Authorization": "Bearer from-env"}
+    good = {"Authorization": f"Bearer {from_env}"}
     assert client.post("/api/articles", json=ARTICLES[0], headers=good).status_code == 200
 
 

@@ -10,10 +10,11 @@ import urllib.request
 
 import pytest
 from support.paths import DATA
+from support.tokens import API_TOKEN
 
 pytestmark = pytest.mark.slow
 
-TOKEN = "live-api-token"
+TOKEN = API_TOKEN
 ARTICLES = json.loads((DATA / "articles.json").read_text(encoding="utf-8"))
 
 

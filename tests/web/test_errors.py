@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from support.tokens import API_TOKEN
 
 from syndicator.web import create_app
 
 
-@pytest.fixture(params=[None, "token"], ids=["api-off", "api-on"])
+@pytest.fixture(params=[None, API_TOKEN], ids=["api-off", "api-on"])
 def client(request, config, engine):
     return create_app(config, {"TESTING": True, "API_TOKEN": request.param}).test_client()
 

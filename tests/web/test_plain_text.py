@@ -21,6 +21,7 @@ from support.plaintext import (
     check_rss,
 )
 from support.sampledata import SHANGHAI
+from support.tokens import API_TOKEN
 
 from syndicator import store
 from syndicator.cli import cli
@@ -30,7 +31,7 @@ from syndicator.render.wechat.html import render_wechat
 from syndicator.web import create_app
 
 NOW = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
-TOKEN = "plain-text-test-token"
+TOKEN = API_TOKEN
 PAYLOAD = "&amp;amp;amp;amp;lt;img src=x onerror=alert(1)&amp;amp;amp;amp;gt;"
 ID = "zjgrrb-20210901-09-01"
 TAGS = [PAYLOAD, "a<b", "a&lt;b"]

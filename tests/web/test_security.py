@@ -25,6 +25,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from support.paths import ROOT, SAMPLE_PAGE
 from support.sampledata import SHANGHAI
+from support.tokens import API_TOKEN
 
 from syndicator import store
 from syndicator.cli import cli
@@ -34,7 +35,7 @@ from syndicator.render.wechat.post import build_post
 from syndicator.web import create_app
 
 NOW = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
-TOKEN = "hostile-test-token"
+TOKEN = API_TOKEN
 XML_BOMB = (
     '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
     + "".join(
