@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from .. import store
 from ..ingest import Dropped, ImportWarning, Origin, ParsedFile
 from ..model import Article, Block
+from ..model.replacement import is_replacement
 
 #: How many of an article's first blocks the preview shows, and how long each may be.
 FIRST_LINES = 2
@@ -88,6 +89,9 @@ class ArticlePreview:
     lines: tuple[int, int] | None = None  # the article's first and last line in its file
     changes: tuple[FieldChange, ...] = ()
     body_diff: tuple[str, ...] = ()
+    #: Title and text both replaced: another article under this id, most
+    #: likely a wrong page number or date (:mod:`~syndicator.model.replacement`).
+    replaced: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -106,6 +110,7 @@ class ArticlePreview:
         if self.fate == "changed":
             out["changes"] = [c.to_dict() for c in self.changes]
             out["body_diff"] = list(self.body_diff)
+            out["replaced"] = self.replaced
         return out
 
 
@@ -240,8 +245,10 @@ def _article_preview(
     fate, saved = store.fate_of(article, article.content_hash(), before, stated)
     changes: tuple[FieldChange, ...] = ()
     body_diff: tuple[str, ...] = ()
+    replaced = False
     if fate == "changed" and stored is not None:
         old = stored.article.replace(status=stored.status)
+        replaced = is_replacement(old, saved)
         changes = field_changes(old, saved)
         body_diff = body_difference(old, saved)
         if not changes and not body_diff:
@@ -260,6 +267,7 @@ def _article_preview(
         lines=_lines_of(article),
         changes=changes,
         body_diff=body_diff,
+        replaced=replaced,
     )
 
 

@@ -142,7 +142,6 @@ def save_import(
             raise CorrectionRequired(changed, file=first)
 
     # save_parsed audits every new and corrected article, in the same transaction.
-    # The desk's 这是更正 is the person's word for replacements too: they saw the diff.
-    return save_parsed(
-        engine, parsed, now=now, actor=actor, before_commit=check, replace=correction
-    )
+    # Every change waits for 这是更正 here (``check``), replacements too: the
+    # preview flagged them and showed the difference, and the person said so.
+    return save_parsed(engine, parsed, now=now, actor=actor, before_commit=check, replace=True)

@@ -332,3 +332,29 @@ def test_a_page_named_p2_lands_on_page_2_and_says_where_the_number_came_from(
     assert confirm(editor_client, batch, page).status_code == 302
     assert _stored(engine, FIRST) == before
     assert _stored(engine, "zjgrrb-20210830-02-01").article.kicker == "大切口 小场景"
+
+
+#: Another page of the day, printing no page number: stated as page 1 by mistake.
+OTHER_PAGE = (
+    "浙江工人日报\n2021年8月30日 星期一\n\n职工书屋开进工地\n\n"
+    "本报讯 记者王敏报道 昨日，全省首个工地职工书屋在杭州建成开放。"
+    "书屋藏书两千余册，供建筑工人免费借阅。\n"
+)
+
+
+def test_a_wholesale_replacement_is_flagged_before_anyone_confirms_it(
+    editor_client, engine, loaded
+) -> None:
+    """Issue 14: another page under page 1's ids showed as a plain correction."""
+    before = _stored(engine, FIRST)
+    batch, page = preview_of(editor_client, ("today.txt", OTHER_PAGE.encode()), **{"page-0": "1"})
+    html = page.get_data(as_text=True)
+    [shown] = [a for a in articles_in(html) if "将更正" in a]
+    assert "标题和正文都将被整篇替换" in shown and "请核对版次和出版日期" in shown
+    assert confirm(editor_client, batch, page).status_code == 409
+    assert _stored(engine, FIRST) == before
+    # A small correction is not flagged.
+    typo = SAMPLE_TEXT.replace("我省公布一批数字化改革", "我省公布首批数字化改革")
+    _batch, small = preview_of(editor_client, ("today.txt", typo.encode()), **{"page-0": "1"})
+    assert "将更正 1 篇" in small.get_data(as_text=True)
+    assert "整篇替换" not in small.get_data(as_text=True)
