@@ -61,6 +61,7 @@ def import_options(
         encoding=encoding or config.ingest.encoding,
         fullwidth_punctuation=config.ingest.fullwidth_punctuation,
         page_pattern=config.ingest.page_from_name,
+        page_names=config.ingest.page_names,
     )
 
 

@@ -78,6 +78,9 @@ class IngestConfig:
     fullwidth_punctuation: bool = True
     #: A page that prints no 第N版 takes its number from its file name by this
     #: pattern (``zjgrrb-2021-08-30-p2.txt``, ``第2版.txt``); "" turns it off.
+    #: The paper's own page names (版名) besides the common ones: a line that is
+    #: one of them at the top of a page names the page, never an article.
+    page_names: tuple[str, ...] = ()
     page_from_name: str = r"(?:^|[-_.\s])(?:p|P|page|Page)0*(\d{1,3})$|第0*(\d{1,3})版"
 
     @property

@@ -207,6 +207,11 @@ def _set_aside(
     for i, line in enumerate(lines):
         if i in fixed:
             notes.drop(line, fixed[i])
+        elif i <= top and masthead.is_page_name(line.text, options.page_names):
+            if facts.page_name is None:
+                facts.page_name = "".join(line.text.split())
+            facts.locate(line.no)
+            notes.drop(line, "page name")
         elif i <= top or i >= bottom:
             found = masthead.fact_line(line.text)
             if found:
@@ -320,7 +325,7 @@ def _masthead_run(
             if fixed[i] in ("page label", "masthead"):
                 last = i
             continue
-        if masthead.is_page_number(text):
+        if masthead.is_page_number(text) or masthead.is_page_name(text, options.page_names):
             last = i
             continue
         if (

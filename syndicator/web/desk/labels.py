@@ -42,6 +42,7 @@ DROPPED = {
     "masthead": "报头",
     "footer": "报尾",
     "page label": "版次标记",
+    "page name": "版名",
     "chrome": "网页栏目与按钮",
     "no headline (continued from another page?)": "没有标题（可能转自其他版）",
 }

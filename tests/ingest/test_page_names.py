@@ -1,0 +1,54 @@
+"""A 版名 line at the top of a page names the page; it is never an article's kicker (issue 14)."""
+
+from __future__ import annotations
+
+import pytest
+
+from syndicator.ingest import ImportOptions
+from syndicator.ingest.epaper import parse_page
+
+HEAD = "浙江工人日报\n2021年8月30日 星期一\n第2版\n"
+ARTICLE = (
+    "聚焦共同富裕示范区建设\n我省出台职工技能提升三年行动计划\n\n"
+    "本报讯 记者王敏报道 近日，省总工会联合省人力社保厅出台职工技能提升三年行动计划，"
+    "提出到2025年全省新增技能人才100万人。\n\n"
+    "计划明确，各级工会将每年组织职工技能竞赛不少于3000场。\n"
+)
+
+
+@pytest.mark.parametrize("name", ["综合新闻", "要闻", "民 生", "工会新闻"])
+def test_a_page_name_line_names_the_page_and_leaves_the_headline_alone(name: str) -> None:
+    parsed = parse_page(f"{HEAD}{name}\n\n{ARTICLE}", source="p2.txt", options=ImportOptions())
+    (article,) = parsed.articles
+    assert article.kicker == "聚焦共同富裕示范区建设"
+    assert article.title == "我省出台职工技能提升三年行动计划"
+    assert article.subtitle is None
+    assert article.page_name == "".join(name.split())
+    assert [d.reason for d in parsed.dropped if d.text == name] == ["page name"]
+
+
+def test_a_paper_may_name_its_own_pages() -> None:
+    page = f"{HEAD}钱江潮\n\n{ARTICLE}"
+    own = parse_page(page, source="p2.txt", options=ImportOptions(page_names=("钱江潮",)))
+    assert own.articles[0].page_name == "钱江潮"
+    assert own.articles[0].kicker == "聚焦共同富裕示范区建设"
+
+
+def test_a_printed_page_label_keeps_its_own_name() -> None:
+    parsed = parse_page(
+        HEAD.replace("第2版", "第2版：要闻") + "综合新闻\n\n" + ARTICLE,
+        source="p2.txt",
+        options=ImportOptions(),
+    )
+    assert parsed.articles[0].page_name == "要闻"
+
+
+def test_a_page_name_word_inside_the_text_stays_text() -> None:
+    body = (
+        ARTICLE
+        + "\n国际新闻\n\n另据报道，多国工会组织也在推进类似的技能提升计划，参与职工逾千万人。\n"
+    )
+    parsed = parse_page(HEAD + "\n" + body, source="p2.txt", options=ImportOptions())
+    texts = [b.text for a in parsed.articles for b in a.body] + [a.title for a in parsed.articles]
+    assert any("国际新闻" in t for t in texts)
+    assert all(d.reason != "page name" for d in parsed.dropped)
