@@ -99,7 +99,15 @@ def parse_page(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
     articles: list[Article] = []
     for draft in drafts:
         if draft.title:
-            articles.append(build_article(draft, parsed_page, notes, info, len(articles) + 1))
+            article = build_article(draft, parsed_page, notes, info, len(articles) + 1)
+            if article.body:
+                articles.append(article)
+                continue
+            # A headline with nothing under it (a masthead's slogan over its
+            # sponsor line, a box's label) is no article: nobody reads it in
+            # a feed. build_article has warned; the lines are set aside.
+            for i in (*draft.title, *draft.body):
+                notes.drop(parsed_page.lines[i], "headline without text")
             continue
         for i in draft.body:
             notes.drop(parsed_page.lines[i], "no headline (continued from another page?)")

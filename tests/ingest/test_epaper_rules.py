@@ -63,9 +63,10 @@ def test_parse_page_warns_about_long_headline_blocks_and_empty_articles() -> Non
         "引题一行\n主题第一行\n副题第一行\n再多一行\n本报讯 记者王敏报道 正文内容。\n"
         "另一篇\n正文。（记者 李强）\n结尾标题\n"
     )
-    assert [a.title for a in parsed.articles] == ["主题第一行", "另一篇", "结尾标题"]
+    # A headline with no text under it is no article (issue 14): set aside, warned.
+    assert [a.title for a in parsed.articles] == ["主题第一行", "另一篇"]
     assert parsed.articles[0].subtitle == "副题第一行 再多一行"
-    assert parsed.articles[2].body == ()
+    assert [(d.line, d.reason) for d in parsed.dropped] == [(8, "headline without text")]
     assert warning_lines(parsed) == [1, 6, 8]  # block, guessed split, empty
 
 

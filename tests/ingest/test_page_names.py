@@ -52,3 +52,23 @@ def test_a_page_name_word_inside_the_text_stays_text() -> None:
     texts = [b.text for a in parsed.articles for b in a.body] + [a.title for a in parsed.articles]
     assert any("国际新闻" in t for t in texts)
     assert all(d.reason != "page name" for d in parsed.dropped)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # A masthead whose slogan and sponsor line the masthead rules do not know.
+        "浙江工人日报\n2021年8月30日 星期一\n第1版\n\n"
+        "团结奋进新时代 建功立业新征程\n\n浙江省总工会主管主办\n",
+        # Only a box's label.
+        "浙江工人日报\n2021年8月30日 星期一\n第1版\n\n今日导读\n",
+    ],
+)
+def test_a_page_with_no_article_text_yields_no_article_and_says_so(page: str) -> None:
+    """Issue 14: a masthead-only page became an empty article titled after its slogan."""
+    parsed = parse_page(page, source="p1.txt", options=ImportOptions())
+    assert parsed.articles == []
+    assert "headline without text" in {d.reason for d in parsed.dropped}
+    messages = [w.message for w in parsed.warnings]
+    assert any("has no text under it" in m for m in messages)
+    assert "no articles found on the page" in messages

@@ -43,6 +43,7 @@ DROPPED = {
     "footer": "报尾",
     "page label": "版次标记",
     "page name": "版名",
+    "headline without text": "只有标题，没有正文",
     "chrome": "网页栏目与按钮",
     "no headline (continued from another page?)": "没有标题（可能转自其他版）",
 }
