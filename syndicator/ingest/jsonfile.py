@@ -17,6 +17,7 @@ import nh3
 
 from ..errors import InputError
 from ..model import Article, article_from_dict, edition_from_dict, release_time
+from ..model.limits import MAX_ARTICLES, check_article_limits, check_edition_limits
 from .htmltable import holds_table, table_block
 from .parsed import ImportOptions, ParsedFile
 from .sanitize import clean_text, sanitize_item, xml_safe_tree
@@ -62,6 +63,7 @@ def parse_json(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
         offset = positions.value_offset(root, "articles")
         if data.get("edition") is not None:
             try:
+                check_edition_limits(data["edition"])
                 edition = edition_from_dict(data["edition"])
             except InputError as exc:
                 line = positions.line_of(positions.key_offset(root, f"edition.{exc.field}"))
@@ -81,6 +83,13 @@ def parse_json(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
         raise InputError("expected an article object or a list of them", file=source, line=1)
     if not items:
         raise InputError("no articles in file", file=source, line=1)
+    if len(items) > MAX_ARTICLES:
+        raise InputError(
+            f"{len(items):,} articles; at most {MAX_ARTICLES:,} in one file or request: split it",
+            file=source,
+            line=1,
+            field=prefix or None,
+        )
 
     starts = positions.element_offsets(offset) if offset is not None else [positions.first_value()]
     articles: list[Article] = []
@@ -140,6 +149,7 @@ def _depth(data: Any) -> int:
 
 def _article(item: Any, options: ImportOptions) -> Article:
     if isinstance(item, dict):
+        check_article_limits(item)  # before any work that grows with the input
         item = dict(item)
         if isinstance(item.get("edition"), str) and "published_at" not in item:
             # A bare edition date means "due when the paper comes out", in
