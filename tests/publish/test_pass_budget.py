@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -20,7 +21,9 @@ from support.sampledata import SHANGHAI
 from syndicator import metrics, store
 from syndicator.errors import ConfigError
 from syndicator.publish import deadline, run_pass
+from syndicator.publish.cluster import PUBLISH_LOCK
 from syndicator.publish.scheduler import Publisher
+from syndicator.store.lock import store_lock
 
 SEP1_NOON = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
 SEP2_NOON = datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI)
@@ -120,3 +123,29 @@ def test_pass_budget_below_one_second_is_refused(write_config_file, tmp_path) ->
     path = write_config_file(tmp_path, 8080, extra="[scheduler]\npass_budget = 0.5\n")
     with pytest.raises(ConfigError, match=r"scheduler\.pass_budget: must be at least 1"):
         load_config(path)
+
+
+@pytest.mark.parametrize("triggered", [True, False], ids=["waiting-for-lock", "following"])
+def test_tick_waiting_for_another_instance_gives_up_when_stopping(
+    published, engine, config, triggered
+) -> None:
+    """Another instance's pass holds the lock: a triggered tick waits for it
+    (up to half an interval, 30 s), a scheduled one waits to follow it; a
+    stop ends either wait within a slice of it, not at its end."""
+    publisher = Publisher(engine, config, clock=lambda: SEP2_NOON)
+    calls: list[int] = []
+
+    def stopping() -> bool:
+        calls.append(1)
+        return len(calls) > 1  # not yet when the tick starts; at its first look after
+
+    publisher.stopping = stopping
+    outcomes: list[object] = []
+    with store_lock(engine, PUBLISH_LOCK) as held:
+        assert held
+        waiter = threading.Thread(target=lambda: outcomes.append(publisher.tick(triggered)))
+        waiter.start()
+        waiter.join(timeout=10)
+        assert not waiter.is_alive(), "the tick kept waiting for the lock"
+    assert outcomes == [None] and len(calls) == 2
+    assert _snapshot(config.output_dir) == published
