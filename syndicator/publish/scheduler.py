@@ -41,6 +41,11 @@ Clock = Callable[[], datetime]
 #: one that publishes.
 TICK_ORIGIN = datetime(2000, 1, 1, tzinfo=UTC)
 JOB_ID = "publish"
+#: Seconds a stopping ``run`` waits for the pass in progress to give up. A
+#: pass checks often (:mod:`.deadline`), but not inside one store query or
+#: while it writes; past this the process exits anyway, which is safe as a
+#: kill is at any point of a pass (the next one redoes it).
+STOP_GRACE = 4.0
 NOW_JOB_ID = "publish-now"
 DUE_TIMES_JOB_ID = "due-times"
 
@@ -69,6 +74,13 @@ class Publisher:
         self._clean = True  # the first tick removes what a killed writer left
         #: True once the process is stopping: the pass in progress gives up.
         self.stopping: Callable[[], bool] = lambda: False
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the tick in progress, if any, to end."""
+        if not self._mutex.acquire(timeout=timeout):
+            return False
+        self._mutex.release()
+        return True
 
     def tick(self, triggered: bool = False) -> Outcome | None:
         """Run one tick. A failure is logged and the previous feeds stay served."""
@@ -150,6 +162,28 @@ class Publisher:
         )
 
 
+class PassScheduler(BackgroundScheduler):
+    """The scheduler of ``run``, holding its :class:`Publisher` for :func:`stop_scheduler`."""
+
+    def __init__(self, publisher: Publisher, **options: object) -> None:
+        super().__init__(**options)
+        self.publisher = publisher
+
+
+def stop_scheduler(scheduler: BackgroundScheduler, *, grace: float = STOP_GRACE) -> bool:
+    """Stop scheduling, and give the pass in progress ``grace`` seconds to give up.
+
+    ``shutdown`` marks the scheduler stopped first, which the pass sees at
+    its next check; it is not waited for beyond ``grace``.
+
+    :return: whether no pass is still running (else the caller may exit
+        regardless: an unfinished pass is redone by the next one).
+    """
+    scheduler.shutdown(wait=False)
+    publisher = getattr(scheduler, "publisher", None)
+    return publisher is None or publisher.wait_idle(grace)
+
+
 def build_scheduler(
     engine: Engine,
     config: Config,
@@ -167,7 +201,7 @@ def build_scheduler(
     """
     tz = config.tz
     publisher = Publisher(engine, config, clock, on_published)
-    scheduler = BackgroundScheduler(timezone=tz)
+    scheduler = PassScheduler(publisher, timezone=tz)
     # ``shutdown`` marks the scheduler stopped before it waits for the jobs:
     # the pass in progress sees that at its next check and gives up.
     publisher.stopping = lambda: scheduler.state == STATE_STOPPED

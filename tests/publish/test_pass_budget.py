@@ -22,7 +22,7 @@ from syndicator import metrics, store
 from syndicator.errors import ConfigError
 from syndicator.publish import deadline, run_pass
 from syndicator.publish.cluster import PUBLISH_LOCK
-from syndicator.publish.scheduler import Publisher
+from syndicator.publish.scheduler import Publisher, build_scheduler, stop_scheduler
 from syndicator.store.lock import store_lock
 
 SEP1_NOON = datetime(2021, 9, 1, 12, 0, tzinfo=SHANGHAI)
@@ -148,4 +148,34 @@ def test_tick_waiting_for_another_instance_gives_up_when_stopping(
         waiter.join(timeout=10)
         assert not waiter.is_alive(), "the tick kept waiting for the lock"
     assert outcomes == [None] and len(calls) == 2
+    assert _snapshot(config.output_dir) == published
+
+
+def test_stop_scheduler_waits_a_grace_for_a_pass_stuck_in_one_step(
+    published, engine, config
+) -> None:
+    """A pass inside one long store query cannot check; `run` waits for it a
+    few seconds (``STOP_GRACE``), then exits regardless."""
+    scheduler = build_scheduler(engine, config, clock=lambda: SEP2_NOON)
+    started, release = threading.Event(), threading.Event()
+
+    class SlowEngine:
+        """Every connection of the pass waits: a store read that takes long."""
+
+        def __getattr__(self, name):
+            return getattr(engine, name)
+
+        def connect(self):
+            started.set()
+            release.wait(10)
+            return engine.connect()
+
+    scheduler.publisher.engine = SlowEngine()
+    scheduler.start()
+    try:
+        assert started.wait(10)
+        assert stop_scheduler(scheduler, grace=0.2) is False  # still in its store read
+    finally:
+        release.set()
+    assert scheduler.publisher.wait_idle(10)  # and at its next check, it gave up
     assert _snapshot(config.output_dir) == published
