@@ -149,8 +149,10 @@ def _summary(ctx: FeedContext, article: Article) -> str:
 
 
 def _categories(article: Article) -> list[str]:
-    """The section, then the tags, each once, in order."""
-    return list(dict.fromkeys([*([article.section] if article.section else []), *article.tags]))
+    """The section, then the tags but the one that repeats the section."""
+    if not article.section:
+        return list(article.tags)
+    return [article.section, *(t for t in article.tags if t != article.section)]
 
 
 def _serialise(fg: FeedGenerator, fmt: str) -> bytes:
