@@ -52,12 +52,14 @@ def run(state: State, host: str | None, port: int | None) -> None:
 
     Example: syndicator run
     """
+    import logging
     import os
     import tempfile
 
     from .. import metrics
     from ..actions.passes import start_scheduler
     from ..integrations.websub import Pinger
+    from ..publish.scheduler import stop_scheduler
     from ..web.server import check_address
     from ..web.server import serve as run_server
 
@@ -78,9 +80,16 @@ def run(state: State, host: str | None, port: int | None) -> None:
         watched = scheduler is not None and config.scheduler.watch > 0
         run_server(config, host=host, port=port, watched=watched)
     finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=True)
+        # The pass in progress gives up at its next check; one stuck in a long
+        # store query or in writing is not waited for beyond a few seconds.
+        idle = scheduler is None or stop_scheduler(scheduler)
         pinger.stop(timeout=2)
         engine.dispose()
         metrics.export_to(None)
         os.unlink(exported)
+        if not idle:
+            logging.getLogger(__name__).warning(
+                "stopping during a pass that did not give up in time: the next pass redoes it"
+            )
+            logging.shutdown()
+            os._exit(0)  # the pass's thread would hold the interpreter's exit

@@ -94,6 +94,7 @@ class SchedulerConfig:
     interval: int = 60
     misfire_grace: int = 30
     watch: float = 0.25
+    pass_budget: float = 600.0
 
 
 @dataclass(frozen=True)
@@ -375,6 +376,7 @@ def _finish(config: Config) -> Config:
         ("store.busy_timeout", 0),
         ("scheduler.interval", 1),
         ("scheduler.watch", 0),
+        ("scheduler.pass_budget", 1),
         ("server.port", 0),
         ("server.threads", 1),
         ("server.proxies", 0),

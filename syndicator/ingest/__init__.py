@@ -12,6 +12,8 @@ from pathlib import Path, PurePath
 from typing import Literal
 
 from ..errors import InputError
+from ..model import Article
+from ..model.limits import check_article_limits
 from .decode import MAX_FILE_BYTES, check_bytes, decode_text, read_bytes
 from .jsonfile import parse_json
 from .parsed import (
@@ -83,5 +85,20 @@ def load_bytes(
     from .epaper import parse_page
 
     parsed = parse_page(text, source=source, options=options)
-    parsed.articles = [sanitize_article(a) for a in parsed.articles]
+    parsed.articles = [sanitize_article(_within_limits(a, source)) for a in parsed.articles]
     return parsed
+
+
+def _within_limits(article: Article, source: str) -> Article:
+    """An e-paper article, refused at its first line when it is over a limit.
+
+    A page file is bounded already (lines, characters); this holds its
+    articles to the limits a JSON file or an API request is held to.
+    """
+    try:
+        check_article_limits(article.to_dict())
+    except InputError as exc:
+        lines = article.extra.get("lines")
+        line = lines[0] if isinstance(lines, list) and lines else None
+        raise exc.located(file=source, line=line) from None
+    return article

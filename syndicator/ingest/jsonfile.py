@@ -18,6 +18,7 @@ import nh3
 from ..errors import InputError
 from ..model import Article, Edition, article_from_dict, edition_from_dict, release_time
 from ..model.fields import MAX_NUMBER, parse_date
+from ..model.limits import MAX_ARTICLES, check_article_limits, check_edition_limits
 from .htmltable import holds_table, table_block
 from .parsed import ImportOptions, ParsedFile
 from .sanitize import clean_text, sanitize_item, xml_safe_tree
@@ -78,6 +79,13 @@ def parse_json(text: str, *, source: str, options: ImportOptions) -> ParsedFile:
         raise InputError("expected an article object or a list of them", file=source, line=1)
     if not items:
         raise InputError("no articles in file", file=source, line=1)
+    if len(items) > MAX_ARTICLES:
+        raise InputError(
+            f"{len(items):,} articles; at most {MAX_ARTICLES:,} in one file or request: split it",
+            file=source,
+            line=1,
+            field=prefix or None,
+        )
     if edition is not None:
         # The edition's date is the date of every article that names none.
         day = edition.date.isoformat()
@@ -144,6 +152,7 @@ def _edition(
             field="edition",
         )
     try:
+        check_edition_limits(value)
         return edition_from_dict(value)
     except InputError as exc:
         line = positions.line_of(positions.key_offset(root, f"edition.{exc.field}"))
@@ -169,6 +178,7 @@ def _depth(data: Any) -> int:
 
 def _article(item: Any, options: ImportOptions) -> Article:
     if isinstance(item, dict):
+        check_article_limits(item)  # before any work that grows with the input
         item = dict(item)
         if item.get("edition") is not None and "published_at" not in item:
             # A bare edition date means "due when the paper comes out", in

@@ -27,6 +27,7 @@ from ..config import ChannelConfig, Config
 from ..model import Article
 from ..render import feeds
 from ..render.feeds import archive
+from . import deadline
 from .output_files import remove_document, write_atomic
 
 log = logging.getLogger(__name__)
@@ -141,6 +142,7 @@ def _add_page(
     known: dict[str, Any],
 ) -> None:
     """Record a page's signature; render it unless the manifest says it is on disk as is."""
+    deadline.check(f"rendering archive page {ctx.channel.name}/{page.key}")
     signature = page_signature(page)
     result.manifest[page.key] = signature
     folder = root / page.key

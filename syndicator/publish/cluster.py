@@ -18,9 +18,12 @@ everything, so taking over after a dead publisher needs no hand-over.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +34,7 @@ from sqlalchemy.engine import Engine
 from .. import store
 from ..config import Config
 from ..store.lock import directory_lock, store_lock, wait_for_release
+from . import deadline
 from .output_files import remove_temp_files, write_atomic
 from .plan import PassReport, Progress, outputs_complete
 from .run import run_pass
@@ -40,6 +44,9 @@ log = logging.getLogger(__name__)
 #: The marker holding the generation an output dir was written at.
 MARKER_NAME = ".generation"
 PUBLISH_LOCK = "publish"
+#: The longest single wait for another instance's lock: between two, the
+#: wait gives up when the process is stopping (:func:`.deadline.check`).
+WAIT_SLICE = 0.5
 
 Role = Literal["published", "synced", "current", "busy"]
 
@@ -118,7 +125,7 @@ def publish_or_follow(
     instance = instance or instance_id()
     output = config.output_dir
     started = datetime.now(now.tzinfo)
-    with store_lock(engine, PUBLISH_LOCK, wait=wait) as held:
+    with _publish_lock(engine, wait) as held:
         if held:
             # The pass starts once the lock is ours: a triggered tick may
             # have waited for it, and that wait is not part of the pass.
@@ -144,10 +151,39 @@ def publish_or_follow(
             )
     if not follow:
         return Outcome("busy", instance, started, datetime.now(now.tzinfo))
-    wait_for_release(engine, PUBLISH_LOCK, timeout=max(1.0, config.scheduler.interval / 2))
+    _wait_for_publisher(engine, timeout=max(1.0, config.scheduler.interval / 2))
     outcome = follow_store(engine, config, instance=instance, clean=clean)
     outcome.started_at = started
     return outcome
+
+
+@contextlib.contextmanager
+def _publish_lock(engine: Engine, wait: float) -> Iterator[bool]:
+    """The publish lock, waited for ``wait`` seconds at most, in slices.
+
+    Between two slices the tick gives up if the process is stopping, so
+    SIGTERM is not held up by another instance's long pass.
+    """
+    end = time.monotonic() + wait
+    while True:
+        left = end - time.monotonic()
+        with store_lock(engine, PUBLISH_LOCK, wait=max(0.0, min(WAIT_SLICE, left))) as held:
+            if held or left <= WAIT_SLICE:
+                yield held
+                return
+        deadline.check("waiting for another instance's pass")
+
+
+def _wait_for_publisher(engine: Engine, *, timeout: float) -> None:
+    """Wait until the publisher's pass ends (or ``timeout``), in slices, as above."""
+    end = time.monotonic() + timeout
+    while True:
+        left = end - time.monotonic()
+        if wait_for_release(engine, PUBLISH_LOCK, timeout=max(0.0, min(WAIT_SLICE, left))):
+            return
+        if left <= WAIT_SLICE:
+            return
+        deadline.check("waiting for another instance's pass")
 
 
 def follow_store(

@@ -24,7 +24,7 @@ from .. import store
 from ..config import ChannelConfig, Config
 from ..model import Article
 from ..render import feeds
-from . import channel_files, floors, wechat_files
+from . import channel_files, deadline, floors, wechat_files
 
 FEED_FILES = tuple(feeds.FORMATS)
 #: Files earlier releases wrote beside the channels and this one does not.
@@ -143,6 +143,7 @@ def plan_everything(
         published = store.published_states(conn)
         stored_floors = store.get_document_floors(conn)
 
+    deadline.check("comparing due articles")
     _compare(report, due_states, published)
 
     touched = set(report.added) | set(report.changed)
@@ -162,6 +163,7 @@ def plan_everything(
     if touched or affected or wechat_wanted:
         with engine.connect() as conn:
             due = store.list_due(conn, now)
+        deadline.check("reading due articles")
     by_id = {a.id: a for a in due}
     memberships = {a.id: tuple(c.name for c in config.channels if c.matches(a)) for a in due}
     for article_id in touched:
@@ -193,6 +195,7 @@ def plan_everything(
     # Render everything first: if any renderer fails, no file is touched.
     channels = [c for c in config.channels if c.name in affected]
     for done, channel in enumerate(channels, 1):
+        deadline.check(f"rendering channel {channel.name}")
         plan.outputs.append(
             channel_files.channel_output(
                 config,
@@ -273,6 +276,7 @@ def plan_changes(
         for channel in config.channels:
             if channel.name not in dirty:
                 continue
+            deadline.check(f"rendering channel {channel.name}")
             plan.outputs.append(
                 channel_files.update_channel(
                     config,

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from .. import store
 from ..config import ChannelConfig, Config
 from ..model import Article
-from . import checkpoints
+from . import checkpoints, deadline
 from .output_files import remove_document, write_documents
 from .plan import (
     PassPlan,
@@ -117,6 +117,7 @@ def run_pass(
         raise ValueError("run_pass needs an aware datetime")
     started = datetime.now(now.tzinfo)
     plan = plan_pass(engine, config, now=now, force=force, record=record, progress=progress)
+    deadline.check("about to write")  # the last point at which nothing is touched
     checkpoints.reach("planned", documents=len(plan.documents))
     write_plan(config, plan, progress)
     checkpoints.reach("files-written", written=len(plan.report.written))

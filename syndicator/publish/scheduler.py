@@ -5,8 +5,10 @@ run the publish pass: once at start (a fresh install has feeds within
 seconds), every ``scheduler.interval`` seconds, at each article's due time
 and soon after any write to the store (:mod:`.due_times`). With several
 instances on one store, each tick either publishes or follows the
-publisher (``cluster``). On Ctrl-C or SIGTERM the scheduler finishes the
-pass in progress, then exits.
+publisher (``cluster``). A pass longer than ``scheduler.pass_budget``
+seconds is abandoned before it writes anything (:mod:`.deadline`); so is
+the pass in progress on Ctrl-C or SIGTERM, so that ``run`` stops within
+seconds, its feeds as the last complete pass left them.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
 from .. import metrics
 from ..config import Config
+from . import deadline
 from .cluster import Outcome, instance_id, publish_or_follow
 from .due_times import DueTimeWatch
 from .plan import PassReport
@@ -37,6 +41,11 @@ Clock = Callable[[], datetime]
 #: one that publishes.
 TICK_ORIGIN = datetime(2000, 1, 1, tzinfo=UTC)
 JOB_ID = "publish"
+#: Seconds a stopping ``run`` waits for the pass in progress to give up. A
+#: pass checks often (:mod:`.deadline`), but not inside one store query or
+#: while it writes; past this the process exits anyway, which is safe as a
+#: kill is at any point of a pass (the next one redoes it).
+STOP_GRACE = 4.0
 NOW_JOB_ID = "publish-now"
 DUE_TIMES_JOB_ID = "due-times"
 
@@ -63,21 +72,37 @@ class Publisher:
         self.instance = instance_id()
         self._mutex = threading.Lock()
         self._clean = True  # the first tick removes what a killed writer left
+        #: True once the process is stopping: the pass in progress gives up.
+        self.stopping: Callable[[], bool] = lambda: False
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the tick in progress, if any, to end."""
+        if not self._mutex.acquire(timeout=timeout):
+            return False
+        self._mutex.release()
+        return True
 
     def tick(self, triggered: bool = False) -> Outcome | None:
         """Run one tick. A failure is logged and the previous feeds stay served."""
         if not self._mutex.acquire(blocking=triggered):
             return None
+        if self.stopping():  # a triggered tick that waited for a pass given up at a stop
+            self._mutex.release()
+            return None
         started = time.monotonic()
         try:
-            outcome = publish_or_follow(
-                self.engine,
-                self.config,
-                now=self.clock(),
-                instance=self.instance,
-                wait=max(1.0, self.config.scheduler.interval / 2) if triggered else 0.0,
-                clean=self._clean,
-            )
+            with deadline.limited(self.config.scheduler.pass_budget, self.stopping):
+                outcome = publish_or_follow(
+                    self.engine,
+                    self.config,
+                    now=self.clock(),
+                    instance=self.instance,
+                    wait=max(1.0, self.config.scheduler.interval / 2) if triggered else 0.0,
+                    clean=self._clean,
+                )
+        except deadline.PassAbandonedError as exc:
+            self._abandoned(exc, time.monotonic() - started)
+            return None
         except Exception:
             self._clean = True
             metrics.PASSES.inc(role="failed")
@@ -93,6 +118,18 @@ class Publisher:
         self._clean = False
         self._record(outcome, triggered)
         return outcome
+
+    def _abandoned(self, exc: deadline.PassAbandonedError, seconds: float) -> None:
+        """Count and log a pass that gave up before writing: one line, no traceback."""
+        metrics.PASSES.inc(role=exc.role)
+        metrics.PASS_SECONDS.observe(seconds, role=exc.role)
+        metrics.flush()
+        log.log(
+            logging.INFO if exc.role == "stopped" else logging.ERROR,
+            "%s",
+            exc,
+            extra={"event": "pass", "role": exc.role, "instance": self.instance},
+        )
 
     def _record(self, outcome: Outcome, triggered: bool) -> None:
         metrics.PASSES.inc(role=outcome.role)
@@ -125,6 +162,28 @@ class Publisher:
         )
 
 
+class PassScheduler(BackgroundScheduler):
+    """The scheduler of ``run``, holding its :class:`Publisher` for :func:`stop_scheduler`."""
+
+    def __init__(self, publisher: Publisher, **options: object) -> None:
+        super().__init__(**options)
+        self.publisher = publisher
+
+
+def stop_scheduler(scheduler: BackgroundScheduler, *, grace: float = STOP_GRACE) -> bool:
+    """Stop scheduling, and give the pass in progress ``grace`` seconds to give up.
+
+    ``shutdown`` marks the scheduler stopped first, which the pass sees at
+    its next check; it is not waited for beyond ``grace``.
+
+    :return: whether no pass is still running (else the caller may exit
+        regardless: an unfinished pass is redone by the next one).
+    """
+    scheduler.shutdown(wait=False)
+    publisher = getattr(scheduler, "publisher", None)
+    return publisher is None or publisher.wait_idle(grace)
+
+
 def build_scheduler(
     engine: Engine,
     config: Config,
@@ -142,7 +201,10 @@ def build_scheduler(
     """
     tz = config.tz
     publisher = Publisher(engine, config, clock, on_published)
-    scheduler = BackgroundScheduler(timezone=tz)
+    scheduler = PassScheduler(publisher, timezone=tz)
+    # ``shutdown`` marks the scheduler stopped before it waits for the jobs:
+    # the pass in progress sees that at its next check and gives up.
+    publisher.stopping = lambda: scheduler.state == STATE_STOPPED
     due_times = DueTimeWatch(
         scheduler,
         engine,

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..config import WECHAT_DIR, Config
 from ..model import Article
 from ..render.wechat.post import build_post
+from . import deadline
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ def plan_export(
         export.remove.extend(post_paths(output_dir, article_id))
     ids = sorted(set(wanted) & set(articles))
     for done, article_id in enumerate(ids, 1):
+        deadline.check(f"rendering WeChat post {article_id}")
         if progress is not None:
             progress(done, len(ids))
         article = articles[article_id]

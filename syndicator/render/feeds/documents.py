@@ -130,14 +130,15 @@ def _add_entry(fg: FeedGenerator, ctx: FeedContext, article: Article) -> None:
     fe.updated(shown_updated(article).astimezone(ctx.tz))
     if corrected_at(article) is not None:  # RSS has no element of its own for it
         ext.modified = shown_updated(article).astimezone(ctx.tz)
-    for author in article.authors:
-        fe.author({"name": author.name})
+    if article.authors:  # one call: feedgen rebuilds its whole list at each call
+        fe.author([{"name": author.name} for author in article.authors])
     ext.creators = [a.name for a in article.authors]
     fe.content(article_html(article, tz=ctx.tz), type="html")
     # isSummary: without it feedgen overwrites the Atom <content> with the summary.
     fe.description(_summary(ctx, article), isSummary=True)
-    for term in _categories(article):
-        fe.category(term=term)
+    terms = _categories(article)
+    if terms:  # one call, as for the authors
+        fe.category([{"term": term} for term in terms])
 
 
 def _summary(ctx: FeedContext, article: Article) -> str:
@@ -148,9 +149,10 @@ def _summary(ctx: FeedContext, article: Article) -> str:
 
 
 def _categories(article: Article) -> list[str]:
-    terms = [article.section] if article.section else []
-    terms += [t for t in article.tags if t not in terms]
-    return terms
+    """The section, then the tags but the one that repeats the section."""
+    if not article.section:
+        return list(article.tags)
+    return [article.section, *(t for t in article.tags if t != article.section)]
 
 
 def _serialise(fg: FeedGenerator, fmt: str) -> bytes:
