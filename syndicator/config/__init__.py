@@ -9,6 +9,7 @@ from .settings import (
     API_TOKEN_ENV,
     DEFAULT_FILE,
     ENV_VAR,
+    METRICS_TOKEN_ENV,
     STORE_SCHEMES,
     WECHAT_APPID_ENV,
     WECHAT_DIR,
@@ -18,6 +19,7 @@ from .settings import (
     Config,
     FeedsConfig,
     IngestConfig,
+    LogConfig,
     OutputConfig,
     SchedulerConfig,
     ServerConfig,
@@ -27,12 +29,14 @@ from .settings import (
     config_from_dict,
     find_config_path,
     load_config,
+    metrics_token,
 )
 
 __all__ = [
     "API_TOKEN_ENV",
     "DEFAULT_FILE",
     "ENV_VAR",
+    "METRICS_TOKEN_ENV",
     "STORE_SCHEMES",
     "WECHAT_APPID_ENV",
     "WECHAT_DIR",
@@ -42,6 +46,7 @@ __all__ = [
     "Config",
     "FeedsConfig",
     "IngestConfig",
+    "LogConfig",
     "OutputConfig",
     "SchedulerConfig",
     "ServerConfig",
@@ -51,4 +56,5 @@ __all__ = [
     "config_from_dict",
     "find_config_path",
     "load_config",
+    "metrics_token",
 ]

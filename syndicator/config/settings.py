@@ -27,6 +27,10 @@ ENV_VAR = "SYNDICATOR_CONFIG"
 #: The ingest API's bearer token comes from here, never from the file.
 API_TOKEN_ENV = "SYNDICATOR_API_TOKEN"
 #: The WeChat Official Account's app id and secret (``wechat push``, the desk's Push).
+#: ``/metrics``'s bearer token (a secret: the environment only, never the file).
+METRICS_TOKEN_ENV = "SYNDICATOR_METRICS_TOKEN"
+#: Shortest bearer token accepted: 32 characters (``secrets.token_urlsafe(32)`` gives 43).
+MIN_TOKEN_LENGTH = 32
 WECHAT_APPID_ENV = "SYNDICATOR_WECHAT_APPID"
 WECHAT_SECRET_ENV = "SYNDICATOR_WECHAT_SECRET"
 DEFAULT_FILE = "config.toml"
@@ -109,6 +113,14 @@ class ApiConfig:
 
 
 @dataclass(frozen=True)
+class LogConfig:
+    """The access log: one line per request on stderr (``json`` or ``combined``)."""
+
+    access: bool = True
+    access_format: str = "json"
+
+
+@dataclass(frozen=True)
 class FeedsConfig:
     limit: int = 50
     hubs: tuple[str, ...] = ()
@@ -178,6 +190,7 @@ class Config:
     channels: tuple[ChannelConfig, ...] = ()
     wechat: WechatConfig = field(default_factory=WechatConfig)
     api: ApiConfig = field(default_factory=ApiConfig)
+    log: LogConfig = field(default_factory=LogConfig)
     path: Path | None = None
     root: Path = field(default_factory=Path.cwd)
 
@@ -230,8 +243,30 @@ _SECTIONS: dict[str, type] = {
     "feeds": FeedsConfig,
     "wechat": WechatConfig,
     "api": ApiConfig,
+    "log": LogConfig,
 }
+#: The access log's line formats (``[log] access_format``).
+ACCESS_FORMATS = ("json", "combined")
 _CHANNEL_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def metrics_token(environ: Mapping[str, str] | None = None) -> str | None:
+    """``/metrics``'s bearer token, from ``$SYNDICATOR_METRICS_TOKEN``; ``None`` when unset.
+
+    A short token is guessable and a blank one a typo: both stop the start.
+
+    :raises ConfigError: naming the variable, when the token is under 32 characters.
+    """
+    token = (os.environ if environ is None else environ).get(METRICS_TOKEN_ENV)
+    if token is None or token == "":
+        return None
+    if len(token.strip()) < MIN_TOKEN_LENGTH or token != token.strip():
+        raise ConfigError(
+            f"must be at least {MIN_TOKEN_LENGTH} characters, with no spaces around"
+            " (e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))')",
+            field=METRICS_TOKEN_ENV,
+        )
+    return token
 
 
 def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path | None:
@@ -347,6 +382,8 @@ def _finish(config: Config) -> Config:
         section, key = name.split(".")
         if getattr(getattr(config, section), key) < low:
             raise ConfigError(f"must be at least {low}", field=name)
+    if config.log.access_format not in ACCESS_FORMATS:
+        raise ConfigError(f"must be one of: {', '.join(ACCESS_FORMATS)}", field="log.access_format")
     if config.server.port > 65535:
         raise ConfigError("must be at most 65535", field="server.port")
     media, output = config.media_dir, config.output_dir

@@ -14,6 +14,7 @@ from flask.json.provider import DefaultJSONProvider
 
 from ..config import API_TOKEN_ENV, Config, load_config
 from . import api, db, desk, errors, feeds, media, ops, pages, robots, security, static_files
+from .access_log import RequestLog
 from .documents import DocumentCache
 from .fastpath import FeedFastPath
 from .feed_headers import feed_headers
@@ -67,4 +68,6 @@ def create_app(config: Config | None = None, test_config: dict[str, Any] | None 
         # Outermost: a feed poll needs none of the above (see fastpath).
         # (wsgi_app: a method to mypy, replaced as above)
         app.wsgi_app = FeedFastPath(app.wsgi_app, config, cache)  # type: ignore[method-assign]
+    # Outside everything: every request is counted and logged once.
+    app.wsgi_app = RequestLog(app.wsgi_app, config)  # type: ignore[method-assign]
     return app

@@ -20,16 +20,14 @@ from typing import Any
 
 from werkzeug.security import safe_join
 
-from .. import metrics
 from ..config import WECHAT_DIR, Config
 from ..render.feeds.context import ARCHIVE_DIR
+from .access_log import ROUTE_KEY
 from .documents import DocumentCache, accepts_gzip, is_fresh, negotiate
 
 PREFIX = "/feeds/"
-#: Counted under the Flask route's name, so ``/metrics`` reads the same.
+#: Counted and logged (:mod:`.access_log`) under the Flask route's name.
 HANDLER = "feeds.serve_feed"
-_count_200 = metrics.REQUESTS.incrementer(handler=HANDLER, code="200")
-_count_304 = metrics.REQUESTS.incrementer(handler=HANDLER, code="304")
 #: The longest file name and path the filesystem takes (Linux ``NAME_MAX``,
 #: ``PATH_MAX``): a longer name is not a file we wrote, and asking ``stat``
 #: about it only raises ``ENAMETOOLONG``.
@@ -105,6 +103,6 @@ class FeedFastPath:
         status, headers, body = doc.response(
             fresh=fresh, gzip=accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")), max_age=target[1]
         )
-        (_count_304 if fresh else _count_200)()
+        environ[ROUTE_KEY] = HANDLER
         start_response(status, list(headers))
         return [] if method == "HEAD" or not body else [body]
