@@ -1,11 +1,13 @@
-"""Every request, measured and logged once: a WSGI middleware outside the whole app.
+"""Every request, measured and logged once: a WSGI middleware around the app.
 
-It sits outside the feed fast path (:mod:`.fastpath`) and Flask alike, so
-a feed poll answered from memory and a desk page are counted the same
-way: ``syndicator_http_requests_total{handler,code}`` and the duration
-histogram, and one access-log line on stderr when ``[log] access`` is on
-(``access_format``: ``json``, one object per line; ``combined``, the
-Apache/nginx format with the duration in milliseconds at the end).
+It wraps the Flask app; the feed fast path (:mod:`.fastpath`), which sits
+outside it, reports its own answers to it (:meth:`RequestLog.done`). So a
+feed poll answered from memory and a desk page are counted the same way:
+``syndicator_http_requests_total{handler,code}`` and (but for the fast
+path) the duration histogram, and one access-log line on stderr when
+``[log] access`` is on (``access_format``: ``json``, one object per line;
+``combined``, the Apache/nginx format with the duration in milliseconds
+at the end).
 
 The duration runs until the body has been handed to the server in full
 (or the server closed it); the bytes are the body's. The route is the
@@ -62,29 +64,30 @@ class RequestLog:
         except BaseException:
             self.done(environ, "500", 0, started)  # the server answers 500 for us
             raise
-        if isinstance(body, list):  # the fast path: the whole body, at once
-            size = len(body[0]) if len(body) == 1 else sum(map(len, body))
-            self.done(environ, status[0] if status else "500", size, started, timed=False)
-            return body
         return _Body(body, self, environ, status, started)
 
     def done(
-        self, environ: dict[str, Any], status: str, size: int, started: float, timed: bool = True
+        self,
+        environ: dict[str, Any],
+        status: str,
+        size: int,
+        started: float,
+        fast: str | None = None,
     ) -> None:
         """Count one finished request and log it.
 
-        :param timed: observe the duration too. Not for the fast path's
-            answers from memory: they take microseconds in Python, and the
-            histogram would cost about as much as the answer.
+        :param fast: the route of an answer from the feed fast path, which
+            is counted but not timed: it takes microseconds in Python, and
+            the histogram would cost about as much as the answer.
         """
         elapsed = time.perf_counter() - started
-        route = environ.get(ROUTE_KEY, UNMATCHED)
+        route = fast or environ.get(ROUTE_KEY, UNMATCHED)
         code = status[:3]
         counter = self._counters.get((route, code))
         if counter is None:
             counter = self._counters[route, code] = metrics.REQUESTS.child(handler=route, code=code)
         counter.inc()
-        if timed:
+        if fast is None:
             timer = self._timers.get(route)
             if timer is None:
                 timer = self._timers[route] = metrics.REQUEST_SECONDS.child(handler=route)
