@@ -34,12 +34,18 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
+
+from .errors import ConfigError
 
 if TYPE_CHECKING:
     from prometheus_client.metrics_core import Metric
 
+#: ``/metrics``'s bearer token (a secret: the environment only, never the file).
+TOKEN_ENV = "SYNDICATOR_METRICS_TOKEN"
+#: Shortest token accepted: 32 characters (``secrets.token_urlsafe(32)`` gives 43).
+TOKEN_MIN = 32
 #: prometheus_client's switch to multiprocess mode: a directory shared by the processes.
 DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 #: The pid of the process that made the directory (``run``'s or ``serve``'s supervisor).
@@ -178,6 +184,26 @@ API_ARTICLES = Family(
     "Articles received through the ingest API, by result.",
     ("result",),
 )
+
+
+def token(environ: Mapping[str, str] | None = None) -> str | None:
+    """``/metrics``'s bearer token, from ``$SYNDICATOR_METRICS_TOKEN``; ``None`` when unset.
+
+    A short token is guessable and one with spaces around a paste gone wrong:
+    both stop ``serve`` and ``run`` before they start (and ``create_app``).
+
+    :raises ConfigError: naming the variable.
+    """
+    value = (os.environ if environ is None else environ).get(TOKEN_ENV)
+    if not value:
+        return None
+    if len(value) < TOKEN_MIN or value != value.strip():
+        raise ConfigError(
+            f"must be at least {TOKEN_MIN} characters, with no spaces around"
+            " (e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))')",
+            field=TOKEN_ENV,
+        )
+    return value
 
 
 # -- one directory for the processes of an instance -------------------------------

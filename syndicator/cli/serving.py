@@ -28,13 +28,12 @@ def serve(state: State, host: str | None, port: int | None) -> None:
     Example: syndicator serve --port 8081
     """
     from .. import metrics
-    from ..config import metrics_token
     from ..web.server import check_address, prepare_store
     from ..web.server import serve as run_server
 
     config = state.config
     check_address(config, host, port)
-    metrics_token()  # a bad token stops us here, in one line, not in the worker
+    metrics.token()  # a bad token stops us here, in one line, not in the worker
     prepare_store(config)  # a store that cannot be opened stops us here, in one line
     shared = metrics.use_directory()  # counts survive a restarted worker
     try:
@@ -58,9 +57,8 @@ def run(state: State, host: str | None, port: int | None) -> None:
     Example: syndicator run
     """
     from .. import metrics
-    from ..config import metrics_token
 
-    metrics_token()  # a bad token stops us here, in one line, not in the worker
+    metrics.token()  # a bad token stops us here, in one line, not in the worker
     # Before any metric exists: the passes' metrics (here) and the requests'
     # (in the worker) go to one directory, which the worker's /metrics reads.
     # (One left by a failed start is removed at the next: see use_directory.)

@@ -9,7 +9,6 @@ from .settings import (
     API_TOKEN_ENV,
     DEFAULT_FILE,
     ENV_VAR,
-    METRICS_TOKEN_ENV,
     STORE_SCHEMES,
     WECHAT_APPID_ENV,
     WECHAT_DIR,
@@ -19,7 +18,6 @@ from .settings import (
     Config,
     FeedsConfig,
     IngestConfig,
-    LogConfig,
     OutputConfig,
     SchedulerConfig,
     ServerConfig,
@@ -29,14 +27,12 @@ from .settings import (
     config_from_dict,
     find_config_path,
     load_config,
-    metrics_token,
 )
 
 __all__ = [
     "API_TOKEN_ENV",
     "DEFAULT_FILE",
     "ENV_VAR",
-    "METRICS_TOKEN_ENV",
     "STORE_SCHEMES",
     "WECHAT_APPID_ENV",
     "WECHAT_DIR",
@@ -46,7 +42,6 @@ __all__ = [
     "Config",
     "FeedsConfig",
     "IngestConfig",
-    "LogConfig",
     "OutputConfig",
     "SchedulerConfig",
     "ServerConfig",
@@ -56,5 +51,4 @@ __all__ = [
     "config_from_dict",
     "find_config_path",
     "load_config",
-    "metrics_token",
 ]

@@ -27,10 +27,6 @@ ENV_VAR = "SYNDICATOR_CONFIG"
 #: The ingest API's bearer token comes from here, never from the file.
 API_TOKEN_ENV = "SYNDICATOR_API_TOKEN"
 #: The WeChat Official Account's app id and secret (``wechat push``, the desk's Push).
-#: ``/metrics``'s bearer token (a secret: the environment only, never the file).
-METRICS_TOKEN_ENV = "SYNDICATOR_METRICS_TOKEN"
-#: Shortest bearer token accepted: 32 characters (``secrets.token_urlsafe(32)`` gives 43).
-MIN_TOKEN_LENGTH = 32
 WECHAT_APPID_ENV = "SYNDICATOR_WECHAT_APPID"
 WECHAT_SECRET_ENV = "SYNDICATOR_WECHAT_SECRET"
 DEFAULT_FILE = "config.toml"
@@ -248,25 +244,6 @@ _SECTIONS: dict[str, type] = {
 #: The access log's line formats (``[log] access_format``).
 ACCESS_FORMATS = ("json", "combined")
 _CHANNEL_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-
-
-def metrics_token(environ: Mapping[str, str] | None = None) -> str | None:
-    """``/metrics``'s bearer token, from ``$SYNDICATOR_METRICS_TOKEN``; ``None`` when unset.
-
-    A short token is guessable and a blank one a typo: both stop the start.
-
-    :raises ConfigError: naming the variable, when the token is under 32 characters.
-    """
-    token = (os.environ if environ is None else environ).get(METRICS_TOKEN_ENV)
-    if token is None or token == "":
-        return None
-    if len(token.strip()) < MIN_TOKEN_LENGTH or token != token.strip():
-        raise ConfigError(
-            f"must be at least {MIN_TOKEN_LENGTH} characters, with no spaces around"
-            " (e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))')",
-            field=METRICS_TOKEN_ENV,
-        )
-    return token
 
 
 def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path | None:

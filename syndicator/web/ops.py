@@ -32,7 +32,6 @@ from datetime import UTC, datetime
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from .. import metrics, store
-from ..config import metrics_token
 from ..errors import StoreError
 from ..publish.cluster import instance_id, local_generation
 from .access_log import ROUTE_KEY, UNMATCHED
@@ -148,6 +147,6 @@ def init_app(app: Flask) -> None:
     :raises ConfigError: when ``$SYNDICATOR_METRICS_TOKEN`` is too short.
     """
     app.register_blueprint(bp)
-    token = app.config["METRICS_TOKEN"] if "METRICS_TOKEN" in app.config else metrics_token()
+    token = app.config["METRICS_TOKEN"] if "METRICS_TOKEN" in app.config else metrics.token()
     app.extensions[TOKEN_KEY] = token or None
     app.url_value_preprocessor(_name_route)

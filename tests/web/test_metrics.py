@@ -19,13 +19,13 @@ from support.sampledata import SHANGHAI
 
 from syndicator import metrics, store
 from syndicator.cli import cli
-from syndicator.config import METRICS_TOKEN_ENV, metrics_token
 from syndicator.errors import ConfigError
 from syndicator.web import create_app
 
 NOW = datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI)
 TOKEN = "m" * 40
 REMOTE = {"REMOTE_ADDR": "203.0.113.9"}
+METRICS_TOKEN_ENV = metrics.TOKEN_ENV
 
 
 def families(text: str) -> dict[str, object]:
@@ -127,11 +127,11 @@ def test_with_a_token_it_is_required_from_anywhere(config, engine) -> None:
 
 def test_a_short_token_stops_the_start(runner, config_file, monkeypatch) -> None:
     with pytest.raises(ConfigError, match=METRICS_TOKEN_ENV):
-        metrics_token({METRICS_TOKEN_ENV: "x" * 31})
+        metrics.token({METRICS_TOKEN_ENV: "x" * 31})
     with pytest.raises(ConfigError):
-        metrics_token({METRICS_TOKEN_ENV: " " * 40})
-    assert metrics_token({METRICS_TOKEN_ENV: "x" * 32}) == "x" * 32
-    assert metrics_token({}) is None
+        metrics.token({METRICS_TOKEN_ENV: " " * 40})
+    assert metrics.token({METRICS_TOKEN_ENV: "x" * 32}) == "x" * 32
+    assert metrics.token({}) is None
     monkeypatch.setenv(METRICS_TOKEN_ENV, "short")
     for command in ("serve", "run"):
         result = runner.invoke(cli, ["--config", str(config_file), command, "--port", "0"])
