@@ -82,6 +82,7 @@ class Publisher:
             self._clean = True
             metrics.PASSES.inc(role="failed")
             metrics.PASS_SECONDS.observe(time.monotonic() - started, role="failed")
+            metrics.flush()  # a failing store is when an alert needs the count
             log.exception(
                 "publish pass failed; the previous feeds are still served",
                 extra={"event": "pass", "role": "failed", "instance": self.instance},
@@ -112,6 +113,7 @@ class Publisher:
             ):
                 if ids:
                     metrics.ARTICLES.inc(len(ids), kind=kind)
+        metrics.flush()
         quiet = outcome.role in ("current", "busy")
         log.log(
             logging.DEBUG if quiet else logging.INFO,
