@@ -37,9 +37,8 @@ def make_site(root: Path, port: int, *, channels: int = 20, extra: str = "") -> 
         f'[output]\ndir = "{root / "feeds"}"\n'
         f'[server]\nhost = "127.0.0.1"\nport = {port}\n'
         f'[site]\nbase_url = "http://127.0.0.1:{port}"\n'
-        + extra
-        + "\n"
-        + synth.channels_toml(channels),
+        # No access log, as nginx's configuration in procs.py: same work compared.
+        "[log]\naccess = false\n" + extra + "\n" + synth.channels_toml(channels),
         encoding="utf-8",
     )
     return Site(root, path, port)

@@ -28,14 +28,20 @@ def serve(state: State, host: str | None, port: int | None) -> None:
 
     Example: syndicator serve --port 8081
     """
+    from .. import metrics
     from ..web.server import check_address, prepare_store
     from ..web.server import serve as run_server
 
     config = state.config
     api_token()  # a token too short stops us here, before anything listens
     check_address(config, host, port)
+    metrics.token()  # a bad token stops us here, in one line, not in the worker
     prepare_store(config)  # a store that cannot be opened stops us here, in one line
-    run_server(config, host=host, port=port, spawn=False)
+    shared = metrics.use_directory()  # counts survive a restarted worker
+    try:
+        run_server(config, host=host, port=port, spawn=False)
+    finally:
+        metrics.remove_directory(shared)
 
 
 @cli.command()
@@ -54,9 +60,15 @@ def run(state: State, host: str | None, port: int | None) -> None:
     """
     import logging
     import os
-    import tempfile
 
     from .. import metrics
+
+    api_token()  # a token too short stops us here, before anything listens
+    metrics.token()  # a bad token stops us here, in one line, not in the worker
+    # Before any metric exists: the passes' metrics (here) and the requests'
+    # (in the worker) go to one directory, which the worker's /metrics reads.
+    # (One left by a failed start is removed at the next: see use_directory.)
+    shared = metrics.use_directory()
     from ..actions.passes import start_scheduler
     from ..integrations.websub import Pinger
     from ..publish.scheduler import stop_scheduler
@@ -64,16 +76,10 @@ def run(state: State, host: str | None, port: int | None) -> None:
     from ..web.server import serve as run_server
 
     config = state.config
-    api_token()  # a token too short stops us here, before anything listens
     check_address(config, host, port)
     engine = state.engine()
     pinger = Pinger.from_config(config).start()
     scheduler = start_scheduler(engine, config, pinger) if config.scheduler.enabled else None
-    # The passes run here, the requests in the worker: hand it the pass metrics.
-    handle, exported = tempfile.mkstemp(prefix="syndicator-passes-", suffix=".prom")
-    os.close(handle)
-    metrics.export_to(exported)
-    os.environ[metrics.EXPORT_ENV] = exported
     if scheduler is not None:
         scheduler.start()
     try:
@@ -85,8 +91,7 @@ def run(state: State, host: str | None, port: int | None) -> None:
         idle = scheduler is None or stop_scheduler(scheduler)
         pinger.stop(timeout=2)
         engine.dispose()
-        metrics.export_to(None)
-        os.unlink(exported)
+        metrics.remove_directory(shared)
         if not idle:
             logging.getLogger(__name__).warning(
                 "stopping during a pass that did not give up in time: the next pass redoes it"

@@ -114,6 +114,14 @@ class ApiConfig:
 
 
 @dataclass(frozen=True)
+class LogConfig:
+    """The access log: one line per request on stderr (``json`` or ``combined``)."""
+
+    access: bool = True
+    access_format: str = "json"
+
+
+@dataclass(frozen=True)
 class FeedsConfig:
     limit: int = 50
     hubs: tuple[str, ...] = ()
@@ -183,6 +191,7 @@ class Config:
     channels: tuple[ChannelConfig, ...] = ()
     wechat: WechatConfig = field(default_factory=WechatConfig)
     api: ApiConfig = field(default_factory=ApiConfig)
+    log: LogConfig = field(default_factory=LogConfig)
     path: Path | None = None
     root: Path = field(default_factory=Path.cwd)
 
@@ -235,7 +244,10 @@ _SECTIONS: dict[str, type] = {
     "feeds": FeedsConfig,
     "wechat": WechatConfig,
     "api": ApiConfig,
+    "log": LogConfig,
 }
+#: The access log's line formats (``[log] access_format``).
+ACCESS_FORMATS = ("json", "combined")
 _CHANNEL_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
@@ -391,6 +403,8 @@ def _finish(config: Config) -> Config:
         section, key = name.split(".")
         if getattr(getattr(config, section), key) < low:
             raise ConfigError(f"must be at least {low}", field=name)
+    if config.log.access_format not in ACCESS_FORMATS:
+        raise ConfigError(f"must be one of: {', '.join(ACCESS_FORMATS)}", field="log.access_format")
     if config.server.port > 65535:
         raise ConfigError("must be at most 65535", field="server.port")
     media, output = config.media_dir, config.output_dir

@@ -13,6 +13,7 @@ from flask.json.provider import DefaultJSONProvider
 
 from ..config import Config, api_token, check_api_token, load_config
 from . import api, db, desk, errors, feeds, media, ops, pages, robots, security, static_files
+from .access_log import RequestLog
 from .documents import DocumentCache
 from .fastpath import FeedFastPath
 from .feed_headers import feed_headers
@@ -65,8 +66,10 @@ def create_app(config: Config | None = None, test_config: dict[str, Any] | None 
     cache = app.extensions[feeds.CACHE_KEY] = DocumentCache(
         extra_headers=feed_headers(config), render_page=render_feed_page
     )
+    # Every request counted and logged once: here, or by the fast path itself.
+    app.wsgi_app = log = RequestLog(app.wsgi_app, config)  # type: ignore[method-assign]
     if app.config.get("FEEDS_FAST_PATH") is not False:
         # Outermost: a feed poll needs none of the above (see fastpath).
         # (wsgi_app: a method to mypy, replaced as above)
-        app.wsgi_app = FeedFastPath(app.wsgi_app, config, cache)  # type: ignore[method-assign]
+        app.wsgi_app = FeedFastPath(app.wsgi_app, config, cache, log)  # type: ignore[method-assign]
     return app

@@ -16,20 +16,19 @@ reader's poll one substring test of ``Accept`` (:func:`.documents.prefers_html`)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from time import perf_counter
 from typing import Any
 
 from werkzeug.security import safe_join
 
-from .. import metrics
 from ..config import WECHAT_DIR, Config
 from ..render.feeds.context import ARCHIVE_DIR
+from .access_log import RequestLog
 from .documents import DocumentCache, accepts_gzip, is_fresh, negotiate
 
 PREFIX = "/feeds/"
-#: Counted under the Flask route's name, so ``/metrics`` reads the same.
+#: Counted and logged (:mod:`.access_log`) under the Flask route's name.
 HANDLER = "feeds.serve_feed"
-_count_200 = metrics.REQUESTS.incrementer(handler=HANDLER, code="200")
-_count_304 = metrics.REQUESTS.incrementer(handler=HANDLER, code="304")
 #: The longest file name and path the filesystem takes (Linux ``NAME_MAX``,
 #: ``PATH_MAX``): a longer name is not a file we wrote, and asking ``stat``
 #: about it only raises ``ENAMETOOLONG``.
@@ -69,14 +68,22 @@ def _too_long(joined: str, name: str) -> bool:
 
 
 class FeedFastPath:
-    """WSGI middleware answering feed documents from memory, else calling ``app``."""
+    """WSGI middleware answering feed documents from memory, else calling ``app``.
+
+    :param log: counts and logs the answers given here (``app`` is wrapped
+        in it for the rest): a poll then pays for one counter and, when on,
+        its log line, and for no wrapping of its response.
+    """
 
     MAX_NAMES = 20_000
 
-    def __init__(self, app: WSGIApp, config: Config, cache: DocumentCache) -> None:
+    def __init__(
+        self, app: WSGIApp, config: Config, cache: DocumentCache, log: RequestLog | None = None
+    ) -> None:
         self.app = app
         self.config = config
         self.cache = cache
+        self.log = log
         self._names: dict[str, tuple[str, int] | None] = {}
 
     def _resolve(self, name: str) -> tuple[str, int] | None:
@@ -94,6 +101,7 @@ class FeedFastPath:
         method = environ.get("REQUEST_METHOD")
         if not path.startswith(PREFIX) or (method != "GET" and method != "HEAD"):
             return self.app(environ, start_response)
+        started = perf_counter()
         target = self._resolve(path[len(PREFIX) :])
         doc = self.cache.get(target[0]) if target is not None else None
         if target is None or doc is None:
@@ -105,6 +113,8 @@ class FeedFastPath:
         status, headers, body = doc.response(
             fresh=fresh, gzip=accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")), max_age=target[1]
         )
-        (_count_304 if fresh else _count_200)()
         start_response(status, list(headers))
-        return [] if method == "HEAD" or not body else [body]
+        sent = [] if method == "HEAD" or not body else [body]
+        if self.log is not None:
+            self.log.done(environ, status, len(body) if sent else 0, started, HANDLER)
+        return sent

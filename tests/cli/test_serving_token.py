@@ -21,10 +21,14 @@ REFUSED = (
 @pytest.fixture
 def started(monkeypatch) -> list[dict]:
     """The server's start, recorded instead of listening."""
+    from syndicator import metrics
     from syndicator.web import server
 
     calls: list[dict] = []
     monkeypatch.setattr(server, "serve", lambda config, **kw: calls.append(kw))
+    # This test process has used metrics already: no shared directory for it.
+    monkeypatch.setattr(metrics, "use_directory", lambda: None)
+    monkeypatch.setattr(metrics, "remove_directory", lambda shared: None)
     return calls
 
 

@@ -27,15 +27,12 @@ def test_scheduler_job_is_set_to_one_instance_coalesced_on_the_interval_grid(
     assert first is not None
 
 
-def test_failed_tick_is_counted_and_the_next_one_works(
-    engine, config, monkeypatch, tmp_path
-) -> None:
-    """Counted where /metrics reads it under run too (the exported file)."""
+def test_failed_tick_is_counted_and_the_next_one_works(engine, config, monkeypatch) -> None:
+    """Counted where /metrics reads it (under run, the shared directory: test_live.py)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
     from syndicator.publish import cluster
 
-    exported = tmp_path / "passes.prom"
-    metrics.export_to(str(exported))
-    monkeypatch.setenv(metrics.EXPORT_ENV, str(exported))
     publisher = Publisher(engine, config, clock=lambda: NOW)
     failed_before = metrics.PASSES.value(role="failed")
 
@@ -43,13 +40,15 @@ def test_failed_tick_is_counted_and_the_next_one_works(
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr("syndicator.publish.scheduler.publish_or_follow", broken)
-    try:
-        assert publisher.tick() is None
-        assert metrics.PASSES.value(role="failed") == failed_before + 1
-        line = f'syndicator_passes_total{{role="failed"}} {failed_before + 1:g}'
-        assert line in exported.read_text(encoding="utf-8")
-    finally:
-        metrics.export_to(None)
+    assert publisher.tick() is None
+    assert metrics.PASSES.value(role="failed") == failed_before + 1
+    scraped = {
+        (s.name, s.labels.get("role")): s.value
+        for family in text_string_to_metric_families(metrics.scrape())
+        for s in family.samples
+    }
+    assert scraped["syndicator_passes_total", "failed"] == failed_before + 1
+    assert scraped["syndicator_pass_duration_seconds_count", "failed"] >= 1
     monkeypatch.setattr("syndicator.publish.scheduler.publish_or_follow", cluster.publish_or_follow)
     assert publisher.tick().role == "published"
 

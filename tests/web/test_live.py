@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from support.paths import ROOT, SAMPLE_PAGE
 
 pytestmark = pytest.mark.slow
@@ -124,6 +124,8 @@ def _start(exe: str, config: Path, command: str, env: dict[str, str], **kwargs) 
 
 def test_run_serves_sample_feeds_and_stops_on_sigterm(site, tmp_path: Path) -> None:
     port, config, exe, env = site()
+    env["TMPDIR"] = str(tmp_path / "tmp")  # where the metrics' shared directory goes
+    (tmp_path / "tmp").mkdir()
     proc = _start(exe, config, "run", env)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -137,19 +139,52 @@ def test_run_serves_sample_feeds_and_stops_on_sigterm(site, tmp_path: Path) -> N
         assert all(e.published.endswith("+08:00") for e in parsed.entries)
         status, body, _ = _get(f"{base}/")
         assert status == 200 and "我省公布一批数字化改革" in body.decode()
-        # Passes run in this process, requests in the worker: /metrics has both.
-        status, body, _ = _get(f"{base}/metrics")
-        text = body.decode()
-        types = [line for line in text.splitlines() if line.startswith("# TYPE ")]
-        assert len(types) == len(set(types))  # each family once
-        published = re.search(r'^syndicator_passes_total\{role="published"\} (\d+)$', text, re.M)
-        assert published and int(published.group(1)) >= 1, text
-        assert 'syndicator_articles_published_total{kind="new"} 8' in text
-        assert "syndicator_http_requests_total{" in text
+        _check_metrics(base, proc.pid)
     finally:
         out = _stop(proc)
     assert proc.returncode == 0, out
     assert "Traceback" not in out
+    assert list((tmp_path / "tmp").iterdir()) == []  # the shared directory is gone
+    # The worker's access log: one JSON line per request, on the command's stderr.
+    logged = [json.loads(line) for line in out.splitlines() if '"event": "access"' in line]
+    scrape = [entry for entry in logged if entry["route"] == "ops.metrics_text"]
+    assert len(scrape) == 1 and scrape[0]["status"] == 200 and scrape[0]["bytes"] > 1000
+
+
+def _check_metrics(base: str, supervisor: int) -> None:
+    """Passes run in the supervisor, requests in the worker: the worker's /metrics
+    has both, and the process metrics of each (prometheus_client multiprocess mode)."""
+    status, body, _ = _get(f"{base}/metrics")
+    assert status == 200
+    found: dict[str, object] = {}
+    for family in text_string_to_metric_families(body.decode()):
+        assert family.name not in found  # each family once
+        found[family.name] = family
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in found.values()
+        for s in family.samples
+    }
+    assert found["syndicator_passes"].type == "counter"
+    assert samples["syndicator_passes_total", (("role", "published"),)] >= 1
+    assert found["syndicator_pass_duration_seconds"].type == "histogram"
+    assert samples["syndicator_pass_duration_seconds_count", (("role", "published"),)] >= 1
+    assert samples["syndicator_articles_published_total", (("kind", "new"),)] == 8
+    feeds_200 = (("code", "200"), ("handler", "feeds.serve_feed"))
+    assert samples["syndicator_http_requests_total", feeds_200] >= 3
+    assert found["process_cpu_seconds"].type == "counter"
+    cpu = {
+        dict(labels)["role"]: dict(labels)["pid"]
+        for (name, labels), _value in samples.items()
+        if name == "process_cpu_seconds_total"
+    }
+    assert cpu["supervisor"] == str(supervisor)
+    assert cpu["worker"] not in ("", str(supervisor))
+    for role, pid in cpu.items():
+        labels = (("pid", pid), ("role", role))
+        assert samples["process_resident_memory_bytes", labels] > 1_000_000
+        assert samples["process_open_fds", labels] > 0
+        assert samples["process_start_time_seconds", labels] > 0
 
 
 def test_make_run_serves_the_demo_feeds_within_a_minute(

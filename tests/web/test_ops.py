@@ -1,32 +1,19 @@
-"""/healthz, /metrics and structured logs."""
+"""/healthz and structured logs (/metrics: test_metrics.py)."""
 
 from __future__ import annotations
 
 import io
 import json
 import logging
-import re
 from datetime import UTC, datetime, timedelta
 
 from support.sampledata import SHANGHAI
 
-from syndicator import metrics, store
+from syndicator import store
 from syndicator.logs import JsonFormatter, setup_logging
 from syndicator.publish import cluster
 
 NOW = datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI)
-SAMPLE = re.compile(
-    r'^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? '
-    r"(-?[0-9.e+-]+|\+Inf|NaN)$"
-)
-
-
-def _sample(text: str, name: str, **labels: str) -> float:
-    for line in text.splitlines():
-        named = line.startswith(name + "{") or line.startswith(name + " ")
-        if named and all(f'{k}="{v}"' in line for k, v in labels.items()):
-            return float(line.rsplit(" ", 1)[1])
-    return 0.0
 
 
 def test_healthz_reports_store_and_last_pass(articles, client, engine, config) -> None:
@@ -65,34 +52,6 @@ def test_healthz_is_503_when_the_store_is_down(app, client) -> None:
     assert response.status_code == 503
     assert response.json["status"] == "error" and "unreachable" in response.json["store"]
     assert int(response.headers["Retry-After"]) > 0  # a load balancer knows when to ask again
-
-
-def test_metrics_in_prometheus_text_format(articles, client, engine, config) -> None:
-    from syndicator.publish.scheduler import Publisher
-
-    with engine.begin() as conn:
-        store.save_articles(conn, articles, now=NOW)
-    published_before = metrics.ARTICLES.value(kind="new")
-    Publisher(engine, config, clock=lambda: NOW).tick()
-    etag = client.get("/feeds/all/rss.xml").headers["ETag"]
-    for _ in range(3):
-        assert client.get("/feeds/all/rss.xml", headers={"If-None-Match": etag}).status_code == 304
-    response = client.get("/metrics")
-    assert response.status_code == 200
-    assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4")
-    text = response.get_data(as_text=True)
-    for line in text.splitlines():
-        assert line.startswith("# HELP ") or line.startswith("# TYPE ") or SAMPLE.match(line), line
-    assert "# TYPE syndicator_passes_total counter" in text
-    assert "# TYPE syndicator_pass_duration_seconds histogram" in text
-    assert _sample(text, "syndicator_passes_total", role="published") >= 1
-    assert _sample(text, "syndicator_pass_duration_seconds_count", role="published") >= 1
-    assert metrics.ARTICLES.value(kind="new") - published_before == 3
-    assert (
-        _sample(text, "syndicator_http_requests_total", handler="feeds.serve_feed", code="304") >= 3
-    )
-    assert 0 < _sample(text, "syndicator_feed_not_modified_ratio") <= 1  # process-wide
-    assert _sample(text, "process_resident_memory_bytes") > 10_000_000
 
 
 def test_json_log_lines_carry_the_extras() -> None:
