@@ -60,7 +60,7 @@ RESERVED = frozenset(
         SECRET_KEY_ENV,
         "SYNDICATOR_LOG_FORMAT",  # the CLI's --log-format
         "SYNDICATOR_METRICS_TOKEN",
-        "SYNDICATOR_PASS_METRICS",  # run's supervisor to its worker
+        "SYNDICATOR_METRICS_SUPERVISOR",  # run's supervisor to its worker
         "SYNDICATOR_WATCHED",  # ditto
         "SYNDICATOR_FAULT_SEED",  # tests
         "SYNDICATOR_TEST_POSTGRES",
