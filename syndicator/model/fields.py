@@ -321,15 +321,26 @@ def edition_from_dict(data: Mapping[str, Any]) -> Edition:
 
     :raises InputError: naming the first unknown or wrong field.
     """
+    if not isinstance(data, Mapping):
+        raise InputError(f"expected an object of edition fields, got {type(data).__name__}")
     known = {f.name for f in dataclasses.fields(Edition)}
     for key in data:
         if key not in known:
             raise InputError(f"unknown edition field {key!r}", field=key)
-    values = dict(data)
-    values["date"] = parse_date(values.get("date"), "date")
-    if not isinstance(values.get("paper"), str) or not values["paper"].strip():
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "issue_number":
+            values[key] = None if value is None else _int(value, key)
+        elif key not in ("date", "notes"):
+            values[key] = _text(value, key, optional=True)
+    values["date"] = parse_date(data.get("date"), "date")
+    if not values.get("paper"):
         raise InputError("required text is missing", field="paper")
-    values["notes"] = tuple(values.get("notes") or ())
+    notes = data.get("notes") or ()
+    if not isinstance(notes, list | tuple):
+        raise InputError(f"expected a list of texts, got {type(notes).__name__}", field="notes")
+    texts = (_text(note, f"notes[{i}]", optional=True) for i, note in enumerate(notes))
+    values["notes"] = tuple(text for text in texts if text)
     return Edition(**values)
 
 
