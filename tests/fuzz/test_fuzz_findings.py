@@ -56,3 +56,12 @@ def test_an_edition_of_the_wrong_shape_is_bad_input(site, tmp_path, edition, fie
     code, output = _import(site, tmp_path, document)
     assert code == 2, output
     assert "Traceback" not in output and f"{field}:" in output, output
+
+
+@pytest.mark.parametrize("key", ["\r", "\n", "a\r\nb"])
+def test_an_unknown_field_with_a_line_break_is_named_on_one_line(site, tmp_path, key) -> None:
+    """Found by the import fuzz: ``{"\\r": null}`` printed its error over two lines."""
+    code, output = _import(site, tmp_path, {key: None})
+    assert code == 2, output
+    assert output.strip().count("\n") == 0 and "\r" not in output, output
+    assert "unknown article field" in output, output
