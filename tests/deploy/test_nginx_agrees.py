@@ -34,6 +34,13 @@ pytestmark = pytest.mark.slow
 
 NOW = datetime(2021, 9, 2, 12, 0, tzinfo=SHANGHAI)
 BASE_URL = "https://feeds.example.com"
+#: A hub named in [feeds] hubs, and in the site file's line marked for it (no
+#: request goes to it: pings are the scheduler's, which does not run here).
+HUB = "https://hub.example.com/"
+TOPIC_LINKS = (
+    '"~^(200|304) /feeds/[a-z0-9][a-z0-9_-]*/(rss\\.xml|atom\\.xml|feed\\.json)$" '
+    "'<$syndicator_base_url$uri>; rel=\"self\"';"
+)
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 PREFLIGHT = {"Origin": "https://reader.example", "Access-Control-Request-Method": "GET"}
 #: What a client or a cache acts on (besides the status and the ETag's presence).
@@ -63,7 +70,7 @@ COMPARED_ON_304 = tuple(name for name in COMPARED if name not in ("content-type"
 def front(tmp_path_factory) -> Iterator[SimpleNamespace]:
     nginx.require_nginx()
     root = tmp_path_factory.mktemp("front")
-    config = make_config(root, site={"base_url": BASE_URL}, feeds={"limit": 2})
+    config = make_config(root, site={"base_url": BASE_URL}, feeds={"limit": 2, "hubs": [HUB]})
     engine = store.create_store_engine(config.store_url)
     store.init_schema(engine)
     try:
@@ -74,7 +81,10 @@ def front(tmp_path_factory) -> Iterator[SimpleNamespace]:
     app = processes.AppThread(create_app(config), processes.free_port())
     app_port = int(app.url.rsplit(":", 1)[1])
     port = processes.free_port()
-    site = nginx.render_site(root, port=port, app_port=app_port, base_url=BASE_URL)
+    hub_edit = TOPIC_LINKS.replace("'<$", f'\'<{HUB}>; rel="hub", <$')
+    site = nginx.render_site(
+        root, port=port, app_port=app_port, base_url=BASE_URL, extra=((TOPIC_LINKS, hub_edit),)
+    )
     main = nginx.write_main_config(root / "nginx", site)
     try:
         server = nginx.Nginx(root / "nginx", main, port)
@@ -159,6 +169,8 @@ def test_nginx_answers_every_document_as_the_app_does(front) -> None:
         ):
             differences += _differences(front, method, path, headers)
     assert not differences, "\n".join(differences)
+    # (The Link headers compared name the hub, as the line marked EDIT says.)
+    assert f'<{HUB}>; rel="hub"' in nginx.request(front.nginx, "/feeds/all/rss.xml")[2]["link"]
 
 
 def test_nginx_gives_304s_as_the_app_does(front) -> None:
