@@ -11,6 +11,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from support import desk
 from support.fuzzing import TOKEN
 
 from syndicator.cli import cli
@@ -65,3 +66,32 @@ def test_an_unknown_field_with_a_line_break_is_named_on_one_line(site, tmp_path,
     assert code == 2, output
     assert output.strip().count("\n") == 0 and "\r" not in output, output
     assert "unknown article field" in output, output
+
+
+@pytest.mark.parametrize("path", ["/static/%00", "/static/app.css%00", "/static/%00/x"])
+def test_a_static_name_with_a_nul_is_not_found(site, path) -> None:
+    """Found by the route fuzz: ``os.stat`` raised ValueError (embedded null byte), a 500."""
+    response = site.app.test_client().get(path)
+    assert response.status_code == 404
+
+
+@pytest.fixture(scope="module")
+def desk_client(site):
+    """A client signed in to the desk as an editor."""
+    desk.add_user(site.engine, "finder", role="editor")
+    client = site.app.test_client()
+    assert desk.login(client, "finder").status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("blocks", [":", "x", "1.5", "٣", "9" * 30 + "x"])
+@pytest.mark.parametrize("add", [None, "paragraph"])
+def test_a_desk_edit_form_with_a_block_count_not_a_number_is_bad_input(
+    site, desk_client, blocks, add
+) -> None:
+    """Found by the desk fuzz: ``int(form["blocks"])`` raised ValueError, a 500."""
+    form = {"title": "标题", "blocks": blocks, **({"add": add} if add else {})}
+    path = f"/desk/articles/{site.paper.articles[0].id}/edit"
+    response = desk.post(desk_client, path, form)
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert "区块数" in response.get_data(as_text=True)
