@@ -48,7 +48,10 @@ def site(tmp_path_factory) -> Iterator[SimpleNamespace]:
             engine=engine,
             app=app,
             paper=paper,
-            articles=json.loads((DATA / "articles.json").read_text(encoding="utf-8")),
+            articles=[
+                *json.loads((DATA / "articles.json").read_text(encoding="utf-8")),
+                json.loads((DATA / "table.json").read_text(encoding="utf-8")),
+            ],
         )
     finally:
         engine.dispose()

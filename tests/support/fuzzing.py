@@ -87,8 +87,13 @@ def mutated_articles(draw: st.DrawFn, articles: list[dict[str, Any]]) -> Any:
     article = dict(draw(st.sampled_from(articles)))
     keys = sorted(article)
     for _ in range(draw(st.integers(min_value=0, max_value=4))):
-        action = draw(st.sampled_from(["replace", "replace", "drop", "block", "block", "add"]))
-        if action == "replace":
+        action = draw(
+            st.sampled_from(["replace", "replace", "drop", "block", "block", "add", "deep", "deep"])
+        )
+        if action == "deep":  # somewhere inside: an author's name, a table's cell…
+            key = draw(st.sampled_from(keys))
+            article[key] = draw(_replaced_inside(article.get(key)))
+        elif action == "replace":
             article[draw(st.sampled_from(keys))] = draw(FIELD_VALUES)
         elif action == "drop":
             article.pop(draw(st.sampled_from(keys)), None)
@@ -119,6 +124,23 @@ def mutated_articles(draw: st.DrawFn, articles: list[dict[str, Any]]) -> Any:
     if shape == "edition":
         return {"edition": draw(FIELD_VALUES), "articles": [article]}
     return article
+
+
+@st.composite
+def _replaced_inside(draw: st.DrawFn, value: Any) -> Any:
+    """``value`` with one part at any depth replaced, removed or repeated."""
+    if isinstance(value, dict) and value and draw(st.booleans()):
+        key = draw(st.sampled_from(sorted(value)))
+        return {**value, key: draw(_replaced_inside(value[key]))}
+    if isinstance(value, list) and value and draw(st.booleans()):
+        at = draw(st.integers(min_value=0, max_value=len(value) - 1))
+        how = draw(st.sampled_from(["inside", "inside", "drop", "repeat"]))
+        if how == "drop":
+            return value[:at] + value[at + 1 :]
+        if how == "repeat":
+            return value[: at + 1] + [value[at]] * draw(st.integers(1, 5)) + value[at + 1 :]
+        return [*value[:at], draw(_replaced_inside(value[at])), *value[at + 1 :]]
+    return draw(FIELD_VALUES)
 
 
 def json_bytes(value: Any) -> bytes:
