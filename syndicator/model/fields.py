@@ -182,7 +182,7 @@ def _blocks(value: Any) -> tuple[Block, ...]:
         if not isinstance(item, dict):
             raise InputError("expected a block object", field=where)
         kind = item.get("type", "paragraph")
-        if kind not in _BLOCK_KEYS:
+        if not isinstance(kind, str) or kind not in _BLOCK_KEYS:
             raise InputError(
                 f"unknown block type {kind!r} (use {', '.join(BLOCK_TYPES)})", field=f"{where}.type"
             )

@@ -95,3 +95,13 @@ def test_a_desk_edit_form_with_a_block_count_not_a_number_is_bad_input(
     response = desk.post(desk_client, path, form)
     assert response.status_code == 400, response.get_data(as_text=True)[:300]
     assert "区块数" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kind", [{"a": 1}, ["paragraph"]])
+def test_a_block_type_that_is_not_text_is_bad_input(site, tmp_path, kind) -> None:
+    """Found by the import fuzz: ``{"type": {"a": 1}}`` raised TypeError (unhashable), exit 1."""
+    article = {**site.articles[0], "body": [{"type": kind, "text": "正文"}]}
+    status, answer = _post(site, article)
+    assert status == 400 and answer["field"] == "body[0].type", answer
+    code, output = _import(site, tmp_path, article)
+    assert code == 2 and "body[0].type:" in output, output
