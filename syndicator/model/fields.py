@@ -171,6 +171,11 @@ _BLOCK_KEYS = {
 _CELL_KEYS = {"text", "header", "colspan", "rowspan"}
 
 
+def _known_block_type(kind: Any) -> bool:
+    """Whether ``kind`` names a block type (a list or an object names none, and has no hash)."""
+    return isinstance(kind, str) and kind in _BLOCK_KEYS
+
+
 def _blocks(value: Any) -> tuple[Block, ...]:
     if not isinstance(value, list):
         raise InputError("expected a list of blocks", field="body")
@@ -182,7 +187,7 @@ def _blocks(value: Any) -> tuple[Block, ...]:
         if not isinstance(item, dict):
             raise InputError("expected a block object", field=where)
         kind = item.get("type", "paragraph")
-        if not isinstance(kind, str) or kind not in _BLOCK_KEYS:
+        if not _known_block_type(kind):
             raise InputError(
                 f"unknown block type {kind!r} (use {', '.join(BLOCK_TYPES)})", field=f"{where}.type"
             )
