@@ -67,7 +67,18 @@ class InputError(SyndicatorError):
         if self.file:
             where = self.file if self.line is None else f"{self.file}:{self.line}"
         parts = [p for p in (where, self.field, self.message) if p]
-        return ": ".join(parts)
+        return one_line(": ".join(parts))
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other unprintable characters escaped as in Python.
+
+    A field name or value quoted from a hostile file may hold a CR or a
+    newline; the message stays one line, as every CLI error must.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class ConfigError(InputError):

@@ -8,58 +8,26 @@ from __future__ import annotations
 
 import gzip
 import http.client
-import os
 import shutil
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+from support import nginx
 from support.paths import ROOT, SAMPLE_PAGE
 
 pytestmark = pytest.mark.slow
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-SITE = ROOT / "deploy" / "nginx.conf"
+NGINX = nginx.NGINX
 UNIT = ROOT / "deploy" / "syndicator.service"
 
 
 def _nginx_config(tmp_path: Path, port: int, app_port: int) -> Path:
-    site = SITE.read_text(encoding="utf-8")
-    for old, new in (
-        ("server 127.0.0.1:8080;", f"server 127.0.0.1:{app_port};"),
-        ("listen 80;", f"listen 127.0.0.1:{port};"),
-        ("listen [::]:80;", ""),
-        ("root /var/lib/syndicator;", f"root {tmp_path};"),
-        ('default "https://feeds.example.com";', f'default "http://127.0.0.1:{port}";'),
-    ):
-        assert old in site, old
-        site = site.replace(old, new)
-    (tmp_path / "site.conf").write_text(site, encoding="utf-8")
-    temp = "\n".join(
-        f"  {kind}_temp_path {tmp_path / 'nginx' / kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    site = nginx.render_site(
+        tmp_path, port=port, app_port=app_port, base_url=f"http://127.0.0.1:{port}"
     )
-    main = tmp_path / "nginx.conf"
-    main.write_text(
-        f"""daemon off;
-worker_processes 1;
-pid {tmp_path / "nginx.pid"};
-error_log {tmp_path / "nginx-error.log"};
-{"user root;" if os.geteuid() == 0 else ""}
-events {{ worker_connections 64; }}
-http {{
-  include /etc/nginx/mime.types;
-  default_type application/octet-stream;
-  access_log {tmp_path / "nginx-access.log"};
-{temp}
-  include {tmp_path / "site.conf"};
-}}
-""",
-        encoding="utf-8",
-    )
-    (tmp_path / "nginx").mkdir()
-    return main
+    return nginx.write_main_config(tmp_path / "nginx", site)
 
 
 def _get(port: int, path: str, headers: dict[str, str] | None = None, method: str = "GET"):
@@ -76,8 +44,7 @@ def _get(port: int, path: str, headers: dict[str, str] | None = None, method: st
 
 @pytest.fixture
 def nginx_front(live_server, child_env, free_port, venv_bin, tmp_path):
-    if not Path(NGINX).exists():
-        pytest.skip(f"{NGINX} missing: run `make test` as root, or `apt-get install nginx`")
+    nginx.require_nginx()
     app_port = free_port()
     app_config = tmp_path / "config.toml"
     app_config.write_text(
@@ -99,11 +66,11 @@ def nginx_front(live_server, child_env, free_port, venv_bin, tmp_path):
         port = free_port()
         config = _nginx_config(tmp_path, port, server.port)
         check = subprocess.run(
-            [NGINX, "-t", "-p", str(tmp_path), "-c", str(config)], capture_output=True
+            [NGINX, "-t", "-p", str(config.parent), "-c", str(config)], capture_output=True
         )
         assert check.returncode == 0, check.stderr.decode()
         proc = subprocess.Popen(
-            [NGINX, "-p", str(tmp_path), "-c", str(config)],
+            [NGINX, "-p", str(config.parent), "-c", str(config)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )

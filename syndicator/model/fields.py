@@ -171,6 +171,11 @@ _BLOCK_KEYS = {
 _CELL_KEYS = {"text", "header", "colspan", "rowspan"}
 
 
+def _known_block_type(kind: Any) -> bool:
+    """Whether ``kind`` names a block type (a list or an object names none, and has no hash)."""
+    return isinstance(kind, str) and kind in _BLOCK_KEYS
+
+
 def _blocks(value: Any) -> tuple[Block, ...]:
     if not isinstance(value, list):
         raise InputError("expected a list of blocks", field="body")
@@ -182,7 +187,7 @@ def _blocks(value: Any) -> tuple[Block, ...]:
         if not isinstance(item, dict):
             raise InputError("expected a block object", field=where)
         kind = item.get("type", "paragraph")
-        if kind not in _BLOCK_KEYS:
+        if not _known_block_type(kind):
             raise InputError(
                 f"unknown block type {kind!r} (use {', '.join(BLOCK_TYPES)})", field=f"{where}.type"
             )
@@ -321,15 +326,26 @@ def edition_from_dict(data: Mapping[str, Any]) -> Edition:
 
     :raises InputError: naming the first unknown or wrong field.
     """
+    if not isinstance(data, Mapping):
+        raise InputError(f"expected an object of edition fields, got {type(data).__name__}")
     known = {f.name for f in dataclasses.fields(Edition)}
     for key in data:
         if key not in known:
             raise InputError(f"unknown edition field {key!r}", field=key)
-    values = dict(data)
-    values["date"] = parse_date(values.get("date"), "date")
-    if not isinstance(values.get("paper"), str) or not values["paper"].strip():
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "issue_number":
+            values[key] = None if value is None else _int(value, key)
+        elif key not in ("date", "notes"):
+            values[key] = _text(value, key, optional=True)
+    values["date"] = parse_date(data.get("date"), "date")
+    if not values.get("paper"):
         raise InputError("required text is missing", field="paper")
-    values["notes"] = tuple(values.get("notes") or ())
+    notes = data.get("notes") or ()
+    if not isinstance(notes, list | tuple):
+        raise InputError(f"expected a list of texts, got {type(notes).__name__}", field="notes")
+    texts = (_text(note, f"notes[{i}]", optional=True) for i, note in enumerate(notes))
+    values["notes"] = tuple(text for text in texts if text)
     return Edition(**values)
 
 

@@ -44,7 +44,7 @@ def file_date(path: str) -> float | None:
     """When ``path`` last changed, as a timestamp; ``None`` when nothing believable is known."""
     try:
         mtime = os.stat(path).st_mtime
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the name (``/static/%00``)
         return None
     return mtime if mtime >= PLAUSIBLE else package_time()
 

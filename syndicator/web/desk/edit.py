@@ -103,9 +103,17 @@ def _article_form(article: Article) -> dict[str, Any]:
     }
 
 
+def _block_count(form: MultiDict[str, str]) -> int:
+    """How many blocks the form says it holds; a form that was not ours is bad input."""
+    raw = (form.get("blocks", "0") or "0").strip()
+    if not raw.isascii() or not raw.isdigit():
+        raise InputError(f"表单的区块数不是数字：{raw[:20]!r}", field="blocks")
+    return int(raw)
+
+
 def _posted_blocks(form: MultiDict[str, str]) -> list[tuple[int, dict[str, Any]]]:
     """The form's blocks in their chosen order, with the index each was shown at."""
-    count = int(form.get("blocks", "0") or 0)
+    count = _block_count(form)
     out = []
     for i in range(min(count, 2000)):
         if form.get(f"block-{i}-remove"):
@@ -298,7 +306,7 @@ def save(article_id: str) -> ResponseReturnValue:
                 "caption": "",
                 "credit": "",
                 "rows": "",
-                "index": int(posted.get("blocks", "0") or 0),
+                "index": _block_count(posted),
             }
         )
         return _render(article, form, {})
