@@ -41,7 +41,6 @@ def _import(site, tmp_path, document) -> tuple[int, str]:
     [
         (5, "edition"),  # was TypeError: 'int' object is not iterable
         (["2021-08-30"], "edition"),  # was TypeError: unhashable type
-        ("2021-08-30", "edition"),
         ({"date": "2021-08-30", "paper": "浙江工人日报", "notes": 3}, "edition.notes"),
         ({"date": "2021-08-30", "paper": "浙江工人日报", "notes": [{}]}, "edition.notes[0]"),
         ({"date": "2021-08-30", "paper": ["浙江工人日报"]}, "edition.paper"),
