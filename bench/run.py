@@ -1,4 +1,4 @@
-"""``make bench``: every performance target of issues 7 and 11, measured in one run, one table.
+"""``make bench``: every performance target of issues 7, 11 and 13, measured in one run, one table.
 
 Run from the project root::
 
@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import table  # noqa: E402
 
-GROUPS = ("polls", "fresh", "pass", "build", "scale", "desk")
+GROUPS = ("polls", "fresh", "pass", "build", "scale", "desk", "conns")
 
 
 def _measure(group: str, tmp: Path, quick: bool) -> list[table.Row]:
@@ -57,6 +57,12 @@ def _measure(group: str, tmp: Path, quick: bool) -> list[table.Row]:
         if quick:
             return bench_desk.measure(tmp, total=20_000, rounds=50, warmup=5)
         return bench_desk.measure(tmp)
+    if group == "conns":
+        import bench_conns
+
+        if quick:
+            return bench_conns.measure(tmp, idle=500, slow=500, seconds=12.0)
+        return bench_conns.measure(tmp)
     raise ValueError(group)
 
 
