@@ -27,12 +27,21 @@ def serve(state: State, host: str | None, port: int | None) -> None:
 
     Example: syndicator serve --port 8081
     """
+    import functools
+
     from ..web.server import check_address, prepare_store
     from ..web.server import serve as run_server
+    from ..web.store_wait import prepare_or_retry, retry_seconds
 
     config = state.config
     check_address(config, host, port)
-    prepare_store(config)  # a store that cannot be opened stops us here, in one line
+    # A store that cannot be opened is logged in one line and tried again;
+    # the feeds already in the output dir are served meanwhile.
+    prepare_or_retry(
+        functools.partial(prepare_store, config),
+        config.output_dir,
+        retry_seconds(config.scheduler.interval),
+    )
     run_server(config, host=host, port=port, spawn=False)
 
 
@@ -50,18 +59,31 @@ def run(state: State, host: str | None, port: int | None) -> None:
 
     Example: syndicator run
     """
+    import functools
     import os
     import tempfile
+    import threading
 
-    from .. import metrics
+    from .. import metrics, store
     from ..actions.passes import start_scheduler
     from ..integrations.websub import Pinger
     from ..web.server import check_address
     from ..web.server import serve as run_server
+    from ..web.store_wait import prepare_or_retry, retry_seconds
 
     config = state.config
     check_address(config, host, port)
-    engine = state.engine()
+    engine = store.create_store_engine(config.store_url, busy_timeout=config.store.busy_timeout)
+    # A store that cannot be opened is logged in one line and tried again;
+    # the feeds already in the output dir are served meanwhile, and passes
+    # fail (counted) until it answers.
+    store_retry = threading.Event()
+    prepare_or_retry(
+        functools.partial(store.init_schema, engine),
+        config.output_dir,
+        retry_seconds(config.scheduler.interval),
+        store_retry,
+    )
     pinger = Pinger.from_config(config).start()
     scheduler = start_scheduler(engine, config, pinger) if config.scheduler.enabled else None
     # The passes run here, the requests in the worker: hand it the pass metrics.
@@ -75,6 +97,7 @@ def run(state: State, host: str | None, port: int | None) -> None:
         watched = scheduler is not None and config.scheduler.watch > 0
         run_server(config, host=host, port=port, watched=watched)
     finally:
+        store_retry.set()
         if scheduler is not None:
             scheduler.shutdown(wait=True)
         pinger.stop(timeout=2)

@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 
 from .. import metrics
 from ..config import Config
+from ..errors import StoreError
 from .cluster import Outcome, instance_id, publish_or_follow
 from .due_times import DueTimeWatch
 from .plan import PassReport
@@ -78,13 +79,16 @@ class Publisher:
                 wait=max(1.0, self.config.scheduler.interval / 2) if triggered else 0.0,
                 clean=self._clean,
             )
-        except Exception:
+        except Exception as exc:
             self._clean = True
             metrics.PASSES.inc(role="failed")
             metrics.PASS_SECONDS.observe(time.monotonic() - started, role="failed")
             metrics.flush()  # a failing store is when an alert needs the count
-            log.exception(
-                "publish pass failed; the previous feeds are still served",
+            log.error(
+                "publish pass failed%s; the previous feeds are still served",
+                # A store that is away says all in one line, every tick it stays away.
+                f": {' '.join(str(exc).split())}" if _unreachable(exc) else "",
+                exc_info=not _unreachable(exc),
                 extra={"event": "pass", "role": "failed", "instance": self.instance},
             )
             return None
@@ -123,6 +127,10 @@ class Publisher:
             outcome.seconds,
             extra={"event": "pass", "triggered": triggered, **outcome.to_dict()},
         )
+
+
+def _unreachable(exc: Exception) -> bool:
+    return isinstance(exc, StoreError) and exc.unreachable
 
 
 def build_scheduler(

@@ -302,8 +302,11 @@ def prepare_store(config: Config) -> None:
         args += ["--config", str(Path(config.path).resolve())]
     result = subprocess.run([*args, "init"], capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        lines = (result.stderr or result.stdout).strip().splitlines()
-        raise StoreError(lines[-1].removeprefix("Error: ") if lines else "store: init failed")
+        text = (result.stderr or result.stdout).strip()
+        message = " ".join(text[text.rfind("Error: ") :].removeprefix("Error: ").split())
+        error = StoreError(message or "store: init failed")
+        error.unreachable = "cannot open" in message
+        raise error
 
 
 def serve(
