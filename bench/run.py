@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import table  # noqa: E402
 
-GROUPS = ("polls", "fresh", "pass", "build", "scale", "desk", "items")
+GROUPS = ("polls", "fresh", "pass", "build", "scale", "desk", "items", "conns")
 
 
 def _measure(group: str, tmp: Path, quick: bool) -> list[table.Row]:
@@ -61,6 +61,12 @@ def _measure(group: str, tmp: Path, quick: bool) -> list[table.Row]:
         import bench_items
 
         return bench_items.measure(tmp, rounds=3 if quick else 5)
+    if group == "conns":
+        import bench_conns
+
+        if quick:
+            return bench_conns.measure(tmp, idle=500, slow=500, seconds=12.0)
+        return bench_conns.measure(tmp)
     raise ValueError(group)
 
 

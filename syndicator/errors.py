@@ -92,7 +92,8 @@ class StoreError(SyndicatorError):
     :attr:`retryable` says the transaction was rolled back whole because a
     concurrent writer won (the same new id inserted twice: ``lost_race``;
     a serialization failure or a deadlock: the SQLSTATE), so running it
-    again may well succeed, unlike an outage.
+    again may well succeed, unlike an outage. :attr:`unreachable` says no
+    connection could be opened at all (the database is down or away).
     """
 
     #: PostgreSQL's "serialization failure" and "deadlock detected".
@@ -100,6 +101,7 @@ class StoreError(SyndicatorError):
 
     sqlstate: str | None = None
     lost_race: bool = False
+    unreachable: bool = False
 
     @property
     def retryable(self) -> bool:

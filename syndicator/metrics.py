@@ -207,14 +207,6 @@ def token(environ: Mapping[str, str] | None = None) -> str | None:
     return value
 
 
-def flush() -> None:
-    """Nothing left to do: every value is in the shared directory as soon as it is set.
-
-    Kept for the call sites written when the supervisor exported its pass
-    metrics to a file after every tick (other branches still add them).
-    """
-
-
 # -- one directory for the processes of an instance -------------------------------
 
 

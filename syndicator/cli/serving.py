@@ -28,15 +28,24 @@ def serve(state: State, host: str | None, port: int | None) -> None:
 
     Example: syndicator serve --port 8081
     """
+    import functools
+
     from .. import metrics
     from ..web.server import check_address, prepare_store
     from ..web.server import serve as run_server
+    from ..web.store_wait import prepare_or_retry, retry_seconds
 
     config = state.config
     api_token()  # a token too short stops us here, before anything listens
     check_address(config, host, port)
     metrics.token()  # a bad token stops us here, in one line, not in the worker
-    prepare_store(config)  # a store that cannot be opened stops us here, in one line
+    # A store that cannot be opened is logged in one line and tried again;
+    # the feeds already in the output dir are served meanwhile.
+    prepare_or_retry(
+        functools.partial(prepare_store, config),
+        config.output_dir,
+        retry_seconds(config.scheduler.interval),
+    )
     shared = metrics.use_directory()  # counts survive a restarted worker
     try:
         run_server(config, host=host, port=port, spawn=False)
@@ -58,10 +67,12 @@ def run(state: State, host: str | None, port: int | None) -> None:
 
     Example: syndicator run
     """
+    import functools
     import logging
     import os
+    import threading
 
-    from .. import metrics
+    from .. import metrics, store
 
     api_token()  # a token too short stops us here, before anything listens
     metrics.token()  # a bad token stops us here, in one line, not in the worker
@@ -74,10 +85,21 @@ def run(state: State, host: str | None, port: int | None) -> None:
     from ..publish.scheduler import stop_scheduler
     from ..web.server import check_address
     from ..web.server import serve as run_server
+    from ..web.store_wait import prepare_or_retry, retry_seconds
 
     config = state.config
     check_address(config, host, port)
-    engine = state.engine()
+    engine = store.create_store_engine(config.store_url, busy_timeout=config.store.busy_timeout)
+    # A store that cannot be opened is logged in one line and tried again;
+    # the feeds already in the output dir are served meanwhile, and passes
+    # fail (counted) until it answers.
+    store_retry = threading.Event()
+    prepare_or_retry(
+        functools.partial(store.init_schema, engine),
+        config.output_dir,
+        retry_seconds(config.scheduler.interval),
+        store_retry,
+    )
     pinger = Pinger.from_config(config).start()
     scheduler = start_scheduler(engine, config, pinger) if config.scheduler.enabled else None
     if scheduler is not None:
@@ -86,6 +108,7 @@ def run(state: State, host: str | None, port: int | None) -> None:
         watched = scheduler is not None and config.scheduler.watch > 0
         run_server(config, host=host, port=port, watched=watched)
     finally:
+        store_retry.set()
         # The pass in progress gives up at its next check; one stuck in a long
         # store query or in writing is not waited for beyond a few seconds.
         idle = scheduler is None or stop_scheduler(scheduler)

@@ -103,6 +103,9 @@ class ServerConfig:
     port: int = 8080
     threads: int = 2
     proxies: int = 0
+    header_timeout: float = 10.0
+    keep_alive: bool = True
+    max_connections: int = 4096
 
 
 @dataclass(frozen=True)
@@ -392,6 +395,8 @@ def _finish(config: Config) -> Config:
         ("server.port", 0),
         ("server.threads", 1),
         ("server.proxies", 0),
+        ("server.header_timeout", 0.1),
+        ("server.max_connections", 16),
         ("feeds.limit", 1),
         ("feeds.max_bytes", 10_000),
         ("feeds.archive_max_age", 0),

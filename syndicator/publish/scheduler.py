@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 
 from .. import metrics
 from ..config import Config
+from ..errors import StoreError
 from . import deadline
 from .cluster import Outcome, instance_id, publish_or_follow
 from .due_times import DueTimeWatch
@@ -103,13 +104,15 @@ class Publisher:
         except deadline.PassAbandonedError as exc:
             self._abandoned(exc, time.monotonic() - started)
             return None
-        except Exception:
+        except Exception as exc:
             self._clean = True
             metrics.PASSES.inc(role="failed")
             metrics.PASS_SECONDS.observe(time.monotonic() - started, role="failed")
-            metrics.flush()  # a failing store is when an alert needs the count
-            log.exception(
-                "publish pass failed; the previous feeds are still served",
+            log.error(
+                "publish pass failed%s; the previous feeds are still served",
+                # A store that is away says all in one line, every tick it stays away.
+                f": {' '.join(str(exc).split())}" if _unreachable(exc) else "",
+                exc_info=not _unreachable(exc),
                 extra={"event": "pass", "role": "failed", "instance": self.instance},
             )
             return None
@@ -123,7 +126,6 @@ class Publisher:
         """Count and log a pass that gave up before writing: one line, no traceback."""
         metrics.PASSES.inc(role=exc.role)
         metrics.PASS_SECONDS.observe(seconds, role=exc.role)
-        metrics.flush()
         log.log(
             logging.INFO if exc.role == "stopped" else logging.ERROR,
             "%s",
@@ -150,7 +152,6 @@ class Publisher:
             ):
                 if ids:
                     metrics.ARTICLES.inc(len(ids), kind=kind)
-        metrics.flush()
         quiet = outcome.role in ("current", "busy")
         log.log(
             logging.DEBUG if quiet else logging.INFO,
@@ -160,6 +161,10 @@ class Publisher:
             outcome.seconds,
             extra={"event": "pass", "triggered": triggered, **outcome.to_dict()},
         )
+
+
+def _unreachable(exc: Exception) -> bool:
+    return isinstance(exc, StoreError) and exc.unreachable
 
 
 class PassScheduler(BackgroundScheduler):

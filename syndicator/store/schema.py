@@ -232,6 +232,7 @@ def _as_store_error(context: sa.engine.ExceptionContext) -> None:
         raise original
     if context.connection is None and context.statement is None and context.engine is not None:
         error = StoreError(f"store: cannot open {context.engine.url!r}: {original}")
+        error.unreachable = True
     else:
         error = StoreError(f"store: {original}")
     error.sqlstate = getattr(original, "sqlstate", None)

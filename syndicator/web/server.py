@@ -48,8 +48,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WATCHED_ENV = "SYNDICATOR_WATCHED"
-#: Requests handled at once per worker; more queue in granian (Rust, no GIL).
-BACKPRESSURE = 64
+#: File descriptors a worker needs besides its connections: the store, the
+#: output dir's files, logs, the listening socket, Python's own.
+SPARE_FDS = 256
 #: Seconds a worker gets to finish its requests after SIGINT/SIGTERM before
 #: it is killed. Without a limit, a Ctrl-C that reaches the worker while it
 #: is still starting (a terminal signals the whole process group) can leave
@@ -248,6 +249,46 @@ def check_address(config: Config, host: str | None = None, port: int | None = No
             )
 
 
+def connection_limit(wanted: int) -> int:
+    """Connections a worker may hold open, within this process's file limit.
+
+    granian's *backpressure* counts connections, not requests: a worker
+    accepts no more than that many at once, whatever they are doing. At
+    the 64 it once was, 64 sockets that connected and sent nothing made
+    the server unreachable until granian dropped them. So the limit is
+    large (``[server] max_connections``); what keeps idle and slow clients
+    from holding it is ``[server] header_timeout``, and Python's work stays
+    bounded by ``[server] threads``, where requests queue.
+
+    Each connection is a file descriptor: the soft ``RLIMIT_NOFILE`` is
+    raised to the hard one (the worker inherits it), and when even that is
+    too small the limit shrinks to fit, with one warning.
+    """
+    try:
+        import resource
+    except ImportError:  # not POSIX
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = wanted + SPARE_FDS
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        raised = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+            soft = raised
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return wanted
+    fitted = max(16, soft - SPARE_FDS)
+    log.warning(
+        "[server] max_connections = %d needs %d open files, the limit is %d:"
+        " serving at most %d connections (raise `ulimit -n` or LimitNOFILE)",
+        wanted,
+        needed,
+        soft,
+        fitted,
+    )
+    return fitted
+
+
 def prepare_store(config: Config) -> None:
     """Create or upgrade the store in a short-lived child (``syndicator init``).
 
@@ -261,8 +302,11 @@ def prepare_store(config: Config) -> None:
         args += ["--config", str(Path(config.path).resolve())]
     result = subprocess.run([*args, "init"], capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        lines = (result.stderr or result.stdout).strip().splitlines()
-        raise StoreError(lines[-1].removeprefix("Error: ") if lines else "store: init failed")
+        text = (result.stderr or result.stdout).strip()
+        message = " ".join(text[text.rfind("Error: ") :].removeprefix("Error: ").split())
+        error = StoreError(message or "store: init failed")
+        error.unreachable = "cannot open" in message
+        raise error
 
 
 def serve(
@@ -289,6 +333,7 @@ def serve(
         this small process's pages (``serve``).
     """
     from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
     from granian.log import LogLevels
 
     if config.path is not None:
@@ -297,6 +342,8 @@ def serve(
     host = host or config.server.host
     port = config.server.port if port is None else port
     multiprocessing.set_start_method("spawn" if spawn else "fork", force=True)
+    settings = config.server
+    connections = connection_limit(settings.max_connections)
     server = _server_class()(
         "syndicator.web.server:worker_app",
         factory=True,
@@ -305,13 +352,24 @@ def serve(
         port=port,
         workers=workers,
         blocking_threads=config.server.threads,
-        backpressure=BACKPRESSURE,
+        backpressure=connections,
+        backlog=min(connections, 4096),
         http=HTTPModes.http1,
+        http1_settings=HTTP1Settings(
+            header_read_timeout=max(1, round(settings.header_timeout * 1000)),
+            keep_alive=settings.keep_alive,
+        ),
         websockets=False,
         log_level=LogLevels.warning,
         workers_kill_timeout=WORKER_KILL_TIMEOUT,
     )
-    log.info("serving on http://%s:%s (granian, %d worker)", host, port, workers)
+    log.info(
+        "serving on http://%s:%s (granian, %d worker, at most %d connections each)",
+        host,
+        port,
+        workers,
+        connections,
+    )
     try:
         server.serve()
     except SystemExit:

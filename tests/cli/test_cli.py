@@ -220,15 +220,6 @@ def test_import_sample_page_dry_run_writes_nothing(runner, config_file) -> None:
     assert _store_digest(config_file) == before
 
 
-def test_serve_stops_in_one_line_when_the_store_cannot_be_opened(runner, tmp_path) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text(f'[store]\nurl = "sqlite:///{tmp_path}/missing/dir/store.db"\n')
-    result = runner.invoke(cli, ["--config", str(path), "serve", "--port", "0"])
-    assert result.exit_code == 1
-    assert "store" in result.output and "Traceback" not in result.output
-    assert len(result.output.strip().splitlines()) == 1
-
-
 def test_reimporting_a_page_keeps_a_withdrawn_article_out(runner, config_file) -> None:
     """``make run`` imports the demo page on every start; a withdrawal stays."""
 

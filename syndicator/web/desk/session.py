@@ -12,6 +12,9 @@ token and no cookie.
 The signing key is ``$SYNDICATOR_SECRET_KEY`` or, when unset, one the
 store keeps (made on first start), so every worker and every instance on
 the same store accepts the same cookies and a restart signs no one out.
+A worker that starts while the store is unreachable still serves the
+feeds: it asks the store for the key again at the next desk request
+(:class:`_KeyFromStoreLater`), and until then the desk has no session.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.engine import Engine
@@ -81,9 +85,12 @@ def init_session(app: Flask) -> None:
     """Key, cookie and CSRF settings; the API (bearer token, no cookie) is exempt."""
     config = app.extensions["syndicator.config"]
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = os.environ.get(SECRET_ENV) or _stored_secret(
-            app.extensions["syndicator.engine"]
-        )
+        try:
+            app.config["SECRET_KEY"] = os.environ.get(SECRET_ENV) or _stored_secret(
+                app.extensions["syndicator.engine"]
+            )
+        except StoreError:  # the store is away at start: the feeds need no key
+            app.session_interface = _KeyFromStoreLater()
     app.config["SESSION_COOKIE_NAME"] = COOKIE
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -99,6 +106,22 @@ def init_session(app: Flask) -> None:
 
     csrf.exempt(api.bp)
     app.register_error_handler(CSRFError, _csrf_refused)
+
+
+class _KeyFromStoreLater(SecureCookieSessionInterface):
+    """Flask's cookie sessions, fetching the store's key at the first desk request that finds it.
+
+    Only under ``/desk`` (the cookie's path) is the store asked; elsewhere,
+    and while the store stays away, the request gets Flask's null session.
+    """
+
+    def get_signing_serializer(self, app: Flask) -> Any:
+        if not app.secret_key and request.path.startswith(bp.url_prefix or "/desk"):
+            try:
+                app.config["SECRET_KEY"] = _stored_secret(app.extensions["syndicator.engine"])
+            except StoreError:
+                return None
+        return super().get_signing_serializer(app)
 
 
 def _upload_limit() -> None:
