@@ -10,7 +10,6 @@ import gzip
 import http.client
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -54,7 +53,7 @@ def nginx_front(live_server, child_env, free_port, venv_bin, tmp_path):
         encoding="utf-8",
     )
     server = live_server(port=app_port, config_path=app_config)
-    proc = None
+    front = None
     try:
         for args in (["import", "--page", "1", str(SAMPLE_PAGE)], ["publish"]):
             subprocess.run(
@@ -65,30 +64,11 @@ def nginx_front(live_server, child_env, free_port, venv_bin, tmp_path):
             )
         port = free_port()
         config = _nginx_config(tmp_path, port, server.port)
-        check = subprocess.run(
-            [NGINX, "-t", "-p", str(config.parent), "-c", str(config)], capture_output=True
-        )
-        assert check.returncode == 0, check.stderr.decode()
-        proc = subprocess.Popen(
-            [NGINX, "-p", str(config.parent), "-c", str(config)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                _get(port, "/feeds/opml.xml")
-                break
-            except OSError:
-                assert proc.poll() is None, proc.stderr.read().decode()
-                assert time.monotonic() < deadline, "nginx did not start"
-                time.sleep(0.05)
+        front = nginx.Nginx(config.parent, config, port)
         yield port, server, tmp_path / "feeds"
     finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(10)
-            proc.stderr.close()
+        if front is not None:
+            front.stop()
         server.stop()
 
 
