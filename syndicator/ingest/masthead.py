@@ -97,9 +97,9 @@ ANYWHERE = frozenset({"issue_number", "serial", "postal_code", "hotline", "edito
 _PHONE_RE = re.compile(r"(?:\d{3,4}[-－])?\d{7,8}|[48]00[-－]?\d{3}[-－]?\d{4}")
 _PAGE_LABEL_RE = re.compile(
     rf"(?:第\s*)?[A-Za-z]?0*(?P<page>\d{{1,4}})\s*版\s*"
-    rf"(?:[:：]\s*|\s+|[（(])?(?P<name>[{HAN}A-Za-z·]{{1,10}})?[）)]?"
-    # "A3 城市新闻", "B02：体育": a section letter needs no 版.
-    rf"|[A-Z]0*(?P<page2>\d{{1,2}})\s*(?:[:：]\s*|\s+)(?P<name2>[{HAN}·]{{2,10}})"
+    rf"(?:[:：]\s*|\s+|[（(])?(?P<name>[{HAN}A-Za-z·]{{1,10}}(?:[/／][{HAN}·]{{1,10}})?)?[）)]?"
+    # "A3 城市新闻", "B02：体育", "A04:民生/影像": a section letter needs no 版.
+    rf"|[A-Z]0*(?P<page2>\d{{1,2}})\s*(?:[:：]\s*|\s+)(?P<name2>[{HAN}·]{{2,10}}(?:[/／][{HAN}·]{{2,10}})?)"
 )
 _PAGE_NUMBER_RE = re.compile(r"[A-Za-z]?0*[1-9][0-9]{0,2}")
 _PAPER_RE = re.compile(rf"[{HAN}]{{2,10}}(?:日报|晚报|时报|商报|都市报|青年报|导报|早报)")

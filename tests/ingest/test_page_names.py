@@ -72,3 +72,22 @@ def test_a_page_with_no_article_text_yields_no_article_and_says_so(page: str) ->
     messages = [w.message for w in parsed.warnings]
     assert any("has no text under it" in m for m in messages)
     assert "no articles found on the page" in messages
+
+
+@pytest.mark.parametrize(
+    ("label", "page", "name"),
+    [
+        ("第3版", 3, None),
+        ("3版", 3, None),
+        ("第01版：要闻", 1, "要闻"),
+        ("00002版:工会", 2, "工会"),
+        ("A04:民生/影像", 4, "民生/影像"),
+        ("B02：体育", 2, "体育"),
+    ],
+)
+def test_the_page_comes_from_its_label_in_every_common_form(label, page, name) -> None:
+    """Issue 14: the printed 版次 in any common form, A04:民生/影像 included."""
+    text = f"浙江工人日报\n2021年8月30日 星期一\n{label}\n\n{ARTICLE}"
+    parsed = parse_page(text, source="today.txt", options=ImportOptions())
+    assert parsed.page == page and parsed.origins["page"] == "printed"
+    assert parsed.articles[0].page_name == name
