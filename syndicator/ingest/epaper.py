@@ -40,6 +40,7 @@ from . import bylines, layout, masthead
 from .articles import PageInfo, build_article
 from .grouping import Notes, group_lines, measure
 from .layout import Line
+from .pagenames import is_page_name
 from .parsed import ImportOptions, MissingFactError, ParsedFile
 from .punctuation import fullwidth_article
 from .signed import split_signed
@@ -215,7 +216,7 @@ def _set_aside(
     for i, line in enumerate(lines):
         if i in fixed:
             notes.drop(line, fixed[i])
-        elif i <= top and masthead.is_page_name(line.text, options.page_names):
+        elif i <= top and is_page_name(line.text, options.page_names):
             if facts.page_name is None:
                 facts.page_name = "".join(line.text.split())
             facts.locate(line.no)
@@ -333,7 +334,7 @@ def _masthead_run(
             if fixed[i] in ("page label", "masthead"):
                 last = i
             continue
-        if masthead.is_page_number(text) or masthead.is_page_name(text, options.page_names):
+        if masthead.is_page_number(text) or is_page_name(text, options.page_names):
             last = i
             continue
         if (

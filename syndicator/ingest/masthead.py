@@ -263,102 +263,6 @@ def is_phone(text: str) -> bool:
     return bool(_PHONE_RE.fullmatch(text.replace(" ", "")))
 
 
-#: Names papers print over a page (版名), alone on a line in the page header.
-#: ``[ingest] page_names`` adds a paper's own.
-PAGE_NAMES = frozenset(
-    [
-        "要闻",
-        "首版",
-        "头版",
-        "综合",
-        "综合新闻",
-        "新闻",
-        "新闻综合",
-        "本省新闻",
-        "省内新闻",
-        "全省新闻",
-        "国内新闻",
-        "国际新闻",
-        "国内",
-        "国际",
-        "国内国际",
-        "中国新闻",
-        "天下",
-        "时政",
-        "时事",
-        "时政新闻",
-        "经济",
-        "经济新闻",
-        "财经",
-        "民生",
-        "社会",
-        "社会新闻",
-        "城市",
-        "城市新闻",
-        "地方",
-        "地方新闻",
-        "区县新闻",
-        "市县新闻",
-        "体育",
-        "体育新闻",
-        "文体",
-        "文化",
-        "文娱",
-        "文艺",
-        "副刊",
-        "文化副刊",
-        "评论",
-        "言论",
-        "观点",
-        "理论",
-        "理论评论",
-        "工会",
-        "工会新闻",
-        "工运",
-        "维权",
-        "职工",
-        "劳动",
-        "人物",
-        "视点",
-        "聚焦",
-        "专题",
-        "专版",
-        "特刊",
-        "广告",
-        "教育",
-        "健康",
-        "卫生",
-        "法治",
-        "政法",
-        "科技",
-        "农村",
-        "三农",
-        "生活",
-        "旅游",
-        "消费",
-        "影像",
-        "图片",
-        "摄影",
-        "读者来信",
-        "公告",
-        "深度",
-        "调查",
-        "综述",
-        "关注",
-        "网事",
-        "热点",
-        "声音",
-        "文摘",
-    ]
-)
-
-
-def is_page_name(text: str, own: tuple[str, ...] = ()) -> bool:
-    """A 版名 alone on a line ("综合新闻"): the page's name, never an article's kicker."""
-    name = "".join(text.split())
-    return name in PAGE_NAMES or name in own
-
-
 def is_page_number(text: str) -> bool:
     """A bare page number printed in the page header ("3", "A05")."""
     return len(text) <= 4 and bool(_PAGE_NUMBER_RE.fullmatch(text))
@@ -399,13 +303,35 @@ def chrome_kind(text: str, facts: Facts) -> bool:
         return True
     if _META_RE.fullmatch(text):
         return True
-    title = page_title(text)
+    title = page_title(text) or article_footer(text)
     if title is not None:
         if facts.page is None:
             facts.page, facts.page_name = title[0]
         facts.values.setdefault("chrome_date", title[1])
         return True
     return False
+
+
+_PADDED_PAGE_RE = re.compile(r"0+[1-9]\d{0,3}")
+
+
+def article_footer(text: str) -> tuple[tuple[int, str | None], date] | None:
+    """Page and date of an e-paper article page's footer line.
+
+    "浙江工人日报 工会 00002 职工书屋开进工地 2015-04-21 2 2015年04月21日
+    星期二": the paper, the page's name, its zero-padded number, the
+    headline and the date, all on one line under the article. The page
+    prints its date nowhere else.
+    """
+    words = text.split()
+    if len(words) < 4 or not _PAPER_RE.fullmatch(words[0]):
+        return None
+    when = read_date(text)
+    at = next((i for i in (1, 2) if _PADDED_PAGE_RE.fullmatch(words[i])), None)
+    if when is None or at is None:
+        return None
+    name = words[1] if at == 2 and re.fullmatch(rf"[{HAN}·]{{1,10}}", words[1]) else None
+    return (int(words[at]), name), when
 
 
 def page_title(text: str) -> tuple[tuple[int, str | None], date] | None:

@@ -148,7 +148,7 @@ class ImportOptions:
     #: A page's number from its file name, when the page prints none (the
     #: first group that matches is the number); ``None`` or "": never.
     page_pattern: str | None = None
-    #: The paper's own 版名 besides the common ones (:data:`.masthead.PAGE_NAMES`).
+    #: The paper's own 版名 besides the common ones (:data:`.pagenames.PAGE_NAMES`).
     page_names: tuple[str, ...] = ()
     #: E-paper text: ASCII ``, : ; ? ! ( )`` beside Chinese become full-width.
     fullwidth_punctuation: bool = True

@@ -91,3 +91,17 @@ def test_the_page_comes_from_its_label_in_every_common_form(label, page, name) -
     parsed = parse_page(text, source="today.txt", options=ImportOptions())
     assert parsed.page == page and parsed.origins["page"] == "printed"
     assert parsed.articles[0].page_name == name
+
+
+def test_an_article_page_that_prints_its_date_only_in_a_footer_line_is_read() -> None:
+    """Issue 14: such a page was refused with "no edition date"."""
+    text = (
+        f"{ARTICLE}\n浙江工人日报 工会 00002 我省出台职工技能提升三年行动计划 "
+        "2015-04-21 2 2015年04月21日 星期二\n"
+    )
+    parsed = parse_page(text, source="today.txt", options=ImportOptions())
+    assert parsed.edition is not None and str(parsed.edition.date) == "2015-04-21"
+    assert parsed.page == 2 and parsed.origins == {"edition": "printed", "page": "printed"}
+    (article,) = parsed.articles
+    assert article.page_name == "工会" and article.title == "我省出台职工技能提升三年行动计划"
+    assert [d.reason for d in parsed.dropped] == ["chrome"]
