@@ -17,7 +17,7 @@ import nh3
 
 from ..errors import InputError
 from ..model import Article, Edition, article_from_dict, edition_from_dict, release_time
-from ..model.fields import MAX_NUMBER, parse_date
+from ..model.fields import parse_date, whole_number
 from ..model.limits import MAX_ARTICLES, check_article_limits, check_edition_limits
 from .htmltable import holds_table, table_block
 from .parsed import ImportOptions, ParsedFile
@@ -186,7 +186,8 @@ def _article(item: Any, options: ImportOptions) -> Article:
             # fields it is made of are checked first, so that a wrong one is
             # named, not the published_at that could not be made of it.
             day = parse_date(item["edition"], "edition")
-            page, seq = _position(item, "page"), _position(item, "seq")
+            page = whole_number(item.get("page", 1), "page")
+            seq = whole_number(item.get("seq", 1), "seq")
             edition_at = datetime.combine(day, options.publish_time or time(6), options.tz)
             item["published_at"] = release_time(edition_at, page, seq).isoformat()
         if item.get("paper") is None and options.paper_name:
@@ -198,15 +199,6 @@ def _article(item: Any, options: ImportOptions) -> Article:
         if isinstance(item.get("body"), list):
             item["body"] = [_clean_block(b, f"body[{i}]") for i, b in enumerate(item["body"])]
     return article_from_dict(item)
-
-
-def _position(item: dict[str, Any], key: str) -> int:
-    """``page`` or ``seq`` as a whole number (``"4"`` is text, and said so)."""
-    value = item.get(key, 1)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_NUMBER:
-        shown = f"text {value!r}" if isinstance(value, str) else repr(value)
-        raise InputError(f"expected a whole number such as 4, got {shown}", field=key)
-    return value
 
 
 def _clean_block(block: Any, where: str) -> Any:

@@ -104,9 +104,11 @@ def _text(value: Any, name: str, *, optional: bool) -> str | None:
     return value
 
 
-def _int(value: Any, name: str) -> int:
+def whole_number(value: Any, name: str) -> int:
+    """A count or position from 0 to :data:`MAX_NUMBER` (``"4"`` is text, and said so)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(f"expected a whole number, got {value!r}", field=name)
+        shown = f"text {value!r}" if isinstance(value, str) else repr(value)
+        raise InputError(f"expected a whole number such as 4, got {shown}", field=name)
     if value < 0:
         raise InputError("must not be negative", field=name)
     if value > MAX_NUMBER:
@@ -223,7 +225,7 @@ def _table(item: dict[str, Any], where: str) -> Block:
     """
     caption = _text(item.get("caption"), f"{where}.caption", optional=True)
     credit = _text(item.get("credit"), f"{where}.credit", optional=True)
-    head = _int(item.get("head", 0), f"{where}.head")
+    head = whole_number(item.get("head", 0), f"{where}.head")
     value = item.get("rows")
     if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
         raise InputError("expected a list of rows, each a list of cells", field=f"{where}.rows")
@@ -257,7 +259,7 @@ def _cell(value: Any, where: str, in_head: bool) -> Cell:
         raise InputError("every cell of a head row is a header", field=f"{where}.header")
     spans = {}
     for name in ("colspan", "rowspan"):
-        span = _int(value.get(name, 1), f"{where}.{name}")
+        span = whole_number(value.get(name, 1), f"{where}.{name}")
         if span < 1:
             raise InputError("must be at least 1", field=f"{where}.{name}")
         spans[name] = span
@@ -298,9 +300,9 @@ def article_from_dict(data: Any) -> Article:
         id=article_id,
         paper=_text(data.get("paper"), "paper", optional=True),
         edition=parse_date(data["edition"], "edition"),
-        page=_int(data.get("page", 1), "page"),
+        page=whole_number(data.get("page", 1), "page"),
         page_name=_text(data.get("page_name"), "page_name", optional=True),
-        seq=_int(data.get("seq", 1), "seq"),
+        seq=whole_number(data.get("seq", 1), "seq"),
         kicker=_text(data.get("kicker"), "kicker", optional=True),
         title=_text(data["title"], "title", optional=False) or "",
         subtitle=_text(data.get("subtitle"), "subtitle", optional=True),
@@ -335,7 +337,7 @@ def edition_from_dict(data: Mapping[str, Any]) -> Edition:
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key == "issue_number":
-            values[key] = None if value is None else _int(value, key)
+            values[key] = None if value is None else whole_number(value, key)
         elif key not in ("date", "notes"):
             values[key] = _text(value, key, optional=True)
     values["date"] = parse_date(data.get("date"), "date")
